@@ -1,0 +1,204 @@
+/**
+ * The composition root: the one place that builds concrete pieces and wires them together.
+ * Tests build the same app with a temporary database, a fixed clock or a test transport.
+ */
+import type http from 'node:http';
+import { sql } from 'kysely';
+import { OPERATIONS, type Operation } from '../contract/index.js';
+import { compileHelpPages, compileWsdl, buildDisco } from '../describe/index.js';
+import { createSoapPipeline, type SoapPipeline } from '../soap/pipeline.js';
+import { decodeFormArguments, encodeFormResponse, FORM_AUTH_PASSWORD, FORM_AUTH_USERNAME } from '../soap/http-post.js';
+import { LexicalError } from '../soap/lexical.js';
+import type { SoapCall } from '../soap/pipeline.js';
+import { DEFAULT_XML_LIMITS } from '../xml/limits.js';
+import { escapeText } from '../xml/writer.js';
+import { failureOutput, handlerFor, type HandlerDeps } from '../handlers/index.js';
+import { PartnerAuthenticator } from '../domain/partners/authenticate-partner.js';
+import { CredentialMemo } from '../domain/partners/credential-memo.js';
+import type { Clock, PasswordHasher } from '../domain/ports.js';
+import { argon2Hasher } from '../security/argon2-hasher.js';
+import { migrate, openStore, parseDatabaseUrl, type Store } from '../store/create-db.js';
+import { createUnitOfWork } from '../store/unit-of-work.js';
+import { outboxQueue } from '../store/repositories/outbox-queue.js';
+import { OutboxWorker } from '../mail/outbox-worker.js';
+import type { MailTransport } from '../mail/message.js';
+import { smtpTransport } from '../mail/smtp-transport.js';
+import { pickupFolderTransport } from '../mail/pickup-transport.js';
+import { createHttpHandler, listen, type HttpReply, type RequestInfo, type RunningServer } from '../http/server.js';
+import { createLogger, errorFields, type Logger } from '../observability/logger.js';
+import type { Config } from '../config/config.js';
+import { bootstrapFirstPartner, generateSecret } from './admin.js';
+
+export interface AppOverrides {
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+  readonly hasher?: PasswordHasher;
+  readonly transport?: MailTransport;
+  /** Mail worker poll interval; tests shorten it. */
+  readonly mailPollIntervalMs?: number;
+}
+
+export interface App {
+  readonly config: Config;
+  readonly store: Store;
+  readonly soap: SoapPipeline<RequestInfo>;
+  readonly handler: http.RequestListener;
+  readonly mailWorker: OutboxWorker;
+  readonly logger: Logger;
+  /** Starts the mail worker and listens on the configured port. */
+  listen(port?: number): Promise<RunningServer>;
+  /** Stops the mail worker (finishing its batch) and closes the database. */
+  close(): Promise<void>;
+}
+
+const systemClock: Clock = { now: () => new Date() };
+
+export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const clock = overrides.clock ?? systemClock;
+  const hasher = overrides.hasher ?? argon2Hasher;
+
+  const store = openStore(parseDatabaseUrl(config.databaseUrl));
+  const migration = await migrate(store);
+  for (const r of migration.results ?? []) logger.info('migration', { migration: r.migrationName, status: r.status });
+  if (migration.error !== undefined) {
+    await store.close();
+    throw new Error(`database migration failed: ${migration.error instanceof Error ? migration.error.message : String(migration.error)}`);
+  }
+
+  const bootstrap = await bootstrapFirstPartner(store.db, hasher, { username: config.bootstrapUsername, password: config.bootstrapPassword }, clock.now());
+  if (bootstrap?.generatedSecret) {
+    // Shown once, on the operator's terminal, and never logged as a structured field.
+    process.stderr.write(
+      `\nFirst partner API user created for entity ${bootstrap.entityId}:\n  UserName: ${bootstrap.username}\n  Password: ${bootstrap.generatedSecret}\n` +
+        'Keep it now: it is stored only as an Argon2id hash and will not be shown again.\n\n',
+    );
+  } else if (bootstrap) {
+    logger.info('first partner API user created from AMS_BOOTSTRAP_USERNAME', { username: bootstrap.username, entityId: bootstrap.entityId });
+  }
+
+  const transport = overrides.transport ?? (config.smtpUrl ? smtpTransport(config.smtpUrl) : pickupFolderTransport(config.pickupDir));
+  const mailWorker = new OutboxWorker({
+    queue: outboxQueue(store.db),
+    transport,
+    branding: { providerName: config.providerName, supportEmail: config.supportEmail },
+    from: config.mailFrom,
+    now: () => clock.now().getTime(),
+    pollIntervalMs: overrides.mailPollIntervalMs ?? 5_000,
+    leaseMs: 60_000,
+    concurrency: 4,
+    maxAttempts: 10,
+    baseRetryMs: 30_000,
+    maxRetryMs: 6 * 3_600_000,
+    onError: (err, m) => logger.warn('mail delivery failed', { outboxId: m?.id, attempts: m?.attempts, ...errorFields(err), stack: undefined }),
+  });
+
+  const uow = createUnitOfWork(store.db, () => mailWorker.nudge());
+  const deps: HandlerDeps = {
+    accounts: {
+      uow,
+      hasher,
+      clock,
+      passwordPolicy: { minLength: config.passwordMinLength, maxLength: 128 },
+      lockout: { maxFailures: 10, windowMs: 15 * 60_000, lockMs: 15 * 60_000 },
+      backupServers: config.backupServers,
+    },
+  };
+  const partners = new PartnerAuthenticator({
+    partnerUsers: uow.partnerUsers,
+    entities: uow.entities,
+    hasher,
+    clock,
+    memo: new CredentialMemo({ ttlMs: config.credentialMemoTtlMs, maxEntries: 10_000 }),
+    decoyHash: await hasher.hash(generateSecret()),
+  });
+
+  /** Partner check, then the operation's handler; a failure inside becomes UnexpectedError. */
+  async function invoke(call: SoapCall<Operation>, info: RequestInfo): Promise<Record<string, unknown>> {
+    const caller = await partners.authenticate(call.authHeader);
+    if (!caller) return failureOutput(call.operation, 'InvalidSoapCredentials');
+    try {
+      const handler = handlerFor(call.operation);
+      return await handler(call.args as never, {
+        caller,
+        deps,
+        request: { requestId: info.requestId, sourceAddress: info.sourceAddress, operation: call.operation.name },
+      });
+    } catch (err) {
+      logger.error('operation failed', { requestId: info.requestId, operation: call.operation.name, ...errorFields(err) });
+      return failureOutput(call.operation, 'UnexpectedError', 'An unexpected error occurred; nothing was changed.');
+    }
+  }
+
+  const soap = createSoapPipeline<Operation, RequestInfo>({
+    operations: OPERATIONS,
+    limits: DEFAULT_XML_LIMITS,
+    invoke,
+    onInternalError: (err) => logger.error('soap pipeline failure', errorFields(err)),
+  });
+
+  async function invokeForm(name: string, form: URLSearchParams, info: RequestInfo): Promise<HttpReply> {
+    const operation = OPERATIONS.find((op) => op.name === name);
+    if (!operation) {
+      const lower = OPERATIONS.find((op) => op.name.toLowerCase() === name.toLowerCase());
+      const message = lower
+        ? `Invalid method name '${name}', method names are case sensitive. The method name '${lower.name}' with the same name but different casing was found.`
+        : `Request format is unrecognized for URL unexpectedly ending in '/${name}'.`;
+      return { status: 500, contentType: 'text/plain; charset=utf-8', body: escapeText(message) };
+    }
+    let args;
+    try {
+      args = decodeFormArguments(operation, form);
+    } catch (err) {
+      if (err instanceof LexicalError) return { status: 500, contentType: 'text/plain; charset=utf-8', body: escapeText(err.message) };
+      throw err;
+    }
+    const authHeader = { UserName: form.get(FORM_AUTH_USERNAME), Password: form.get(FORM_AUTH_PASSWORD) };
+    const output = await invoke({ operation, soapVersion: '1.1', authHeader, args }, info);
+    return { status: 200, contentType: 'text/xml; charset=utf-8', body: encodeFormResponse(operation, output) };
+  }
+
+  const wsdl = compileWsdl(OPERATIONS);
+  const pages = compileHelpPages(OPERATIONS);
+  const handler = createHttpHandler({
+    soap,
+    docs: {
+      wsdl,
+      disco: buildDisco,
+      operationList: (ctx) => pages.renderOperationList(ctx),
+      operationPage: (name, ctx) => pages.renderOperationPage(name, ctx),
+    },
+    invokeForm,
+    health: async () => {
+      try {
+        await sql`SELECT 1`.execute(store.db);
+        return { ok: true, details: { database: 'ok' } };
+      } catch {
+        return { ok: false, details: { database: 'unavailable' } };
+      }
+    },
+    publicUrl: config.publicUrl,
+    maxBodyBytes: config.maxBodyBytes,
+    logger,
+  });
+
+  return {
+    config,
+    store,
+    soap,
+    handler,
+    mailWorker,
+    logger,
+    async listen(port = config.port) {
+      mailWorker.start();
+      const running = await listen(handler, port, config.host);
+      logger.info('listening', { port: running.port, host: config.host, database: store.description, mail: transport.description });
+      return running;
+    },
+    async close() {
+      await mailWorker.stop();
+      transport.close?.();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import type { Field, FieldsValue } from './kinds.js';
+import type { ResultCodeName } from './result-codes.js';
+import { SERVICE_NAMESPACE } from './common-types.js';
+
+/**
+ * The two legacy styles [legacy]:
+ * - flat: camelCase parameters directly under the operation element; the response holds
+ *   `<Op>Result` (a ResultInfo) and the out-parameters as its siblings.
+ * - wrapped: one `<request>` element with PascalCase fields; the response holds `<Op>Result`
+ *   containing `Result` (a ResultInfo) and the payload fields.
+ */
+export type OperationStyle = 'flat' | 'wrapped';
+
+export interface OperationDefinition<
+  N extends string = string,
+  Req extends readonly Field[] = readonly Field[],
+  Res extends readonly Field[] = readonly Field[],
+> {
+  readonly name: N;
+  readonly style: OperationStyle;
+  /** The help page's one-line description. */
+  readonly description: string;
+  /** Listed as `[OBSOLETE]` on the help pages; still fully working. */
+  readonly obsolete: boolean;
+  /** Not in the legacy service: listed after the legacy operations and marked as an extension. */
+  readonly extension: boolean;
+  /** flat: the parameters; wrapped: the fields of the `<request>` element. */
+  readonly request: Req;
+  /** flat: `<Op>Result` and the out-parameters; wrapped: the fields of `<Op>Result`. */
+  readonly response: Res;
+  /** Every Result code this operation can answer with, for the help page and the drift test. */
+  readonly resultCodes: readonly ResultCodeName[];
+}
+
+export function defineOperation<
+  const N extends string,
+  const Req extends readonly Field[],
+  const Res extends readonly Field[],
+>(op: OperationDefinition<N, Req, Res>): OperationDefinition<N, Req, Res> {
+  return Object.freeze(op);
+}
+
+/** What ASMX derives from a declaration (SoapReflector.GetDefaultAction and friends). */
+export function soapActionOf(op: { readonly name: string }): string {
+  return `${SERVICE_NAMESPACE}/${op.name}`;
+}
+export const requestElementOf = (op: { readonly name: string }): string => op.name;
+export const responseElementOf = (op: { readonly name: string }): string => `${op.name}Response`;
+export const resultElementOf = (op: { readonly name: string }): string => `${op.name}Result`;
+/** The name of the single parameter of a wrapped operation. */
+export const WRAPPED_PARAMETER = 'request';
+/** XSD type names of a wrapped operation's request and result. Distinct from every global
+ * element name so that JAXB and gSOAP do not generate two classes with one name. */
+export const wrappedRequestTypeOf = (op: { readonly name: string }): string => `${op.name}Request`;
+export const wrappedResultTypeOf = (op: { readonly name: string }): string => `${op.name}Result`;
+
+export type OperationArgs<O extends OperationDefinition> = FieldsValue<O['request']>;
+export type OperationOutput<O extends OperationDefinition> = FieldsValue<O['response']>;

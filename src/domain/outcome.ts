@@ -1,0 +1,63 @@
+/**
+ * What a use case answers. The codes are the business outcomes of SERVICE.md §3; the handler
+ * layer maps them 1:1 onto the ResultCode catalogue (the compiler checks that every code here
+ * exists there). `message` is short English for a partner's developer: it names the offending
+ * field and never contains a secret.
+ */
+export type OutcomeCode =
+  | 'Success'
+  | 'UnexpectedError'
+  | 'InvalidInputParameters'
+  | 'InvalidSoapCredentials'
+  | 'AlreadyExists'
+  | 'ObjectEntityMismatch'
+  | 'AccountNotFound'
+  | 'InvalidAccountCredentials'
+  | 'UltraSafeNotSupported'
+  | 'AccountLocked'
+  | 'InvalidAccountState'
+  | 'InvalidToken'
+  | 'TooManyRequests';
+
+export interface Outcome<T = undefined> {
+  readonly code: OutcomeCode;
+  readonly message: string;
+  /** Present only on Success. */
+  readonly value?: T;
+}
+
+export type Failure = Outcome<never> & { readonly code: Exclude<OutcomeCode, 'Success'> };
+
+const DEFAULT_MESSAGES: Readonly<Record<OutcomeCode, string>> = {
+  Success: '',
+  UnexpectedError: 'An unexpected error occurred; nothing was changed.',
+  InvalidInputParameters: 'A parameter is missing or invalid.',
+  InvalidSoapCredentials: 'The AuthHeader credentials are missing or wrong.',
+  AlreadyExists: 'That user name is already taken.',
+  ObjectEntityMismatch: 'The target is outside your entity tree or inactive.',
+  AccountNotFound: 'No backup account has that user name.',
+  InvalidAccountCredentials: 'The backup account user name or password is wrong.',
+  UltraSafeNotSupported: 'Not possible for an UltraSafe account: only its owner can change the password.',
+  AccountLocked: 'The account is locked after too many failed sign-ins; try later or have the partner reset the password.',
+  InvalidAccountState: "Not allowed in the account's current status.",
+  InvalidToken: 'The token is unknown, expired or already used.',
+  TooManyRequests: 'Too many requests; slow down and try again.',
+};
+
+export function success<T>(value: T): Outcome<T>;
+export function success(): Outcome;
+export function success<T>(value?: T): Outcome<T | undefined> {
+  return { code: 'Success', message: '', value };
+}
+
+export function failure(code: Failure['code'], message?: string): Failure {
+  return { code, message: message ?? DEFAULT_MESSAGES[code] };
+}
+
+export function invalidInput(message: string): Failure {
+  return failure('InvalidInputParameters', message);
+}
+
+export function isFailure<T>(outcome: Outcome<T>): outcome is Failure {
+  return outcome.code !== 'Success';
+}

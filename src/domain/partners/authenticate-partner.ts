@@ -1,0 +1,52 @@
+/**
+ * Verifies an AuthHeader (SERVICE.md §2). Every failure looks the same to the caller, and an
+ * unknown user name costs one Argon2 verification like a known one, so neither the answer
+ * nor its timing tells whether a partner user exists.
+ */
+import type { Caller, Clock, EntityRepository, PartnerUserRepository, PasswordHasher } from '../ports.js';
+import type { CredentialMemo } from './credential-memo.js';
+
+export interface PartnerCredentials {
+  readonly UserName: string | null;
+  readonly Password: string | null;
+}
+
+export interface PartnerAuthenticatorDeps {
+  readonly partnerUsers: PartnerUserRepository;
+  readonly entities: EntityRepository;
+  readonly hasher: PasswordHasher;
+  readonly clock: Clock;
+  readonly memo: CredentialMemo;
+  /** A hash of a random secret, verified when the user does not exist, to keep timing uniform. */
+  readonly decoyHash: string;
+}
+
+/** Longer values cannot be valid and are not worth hashing. */
+const MAX_CREDENTIAL_LENGTH = 256;
+
+export class PartnerAuthenticator {
+  constructor(private readonly deps: PartnerAuthenticatorDeps) {}
+
+  async authenticate(header: PartnerCredentials | null): Promise<Caller | undefined> {
+    const username = header?.UserName ?? '';
+    const password = header?.Password ?? '';
+    if (username === '' || password === '' || username.length > MAX_CREDENTIAL_LENGTH || password.length > MAX_CREDENTIAL_LENGTH) {
+      return undefined;
+    }
+    const user = await this.deps.partnerUsers.findByUsername(username);
+    if (!user) {
+      await this.deps.hasher.verify(this.deps.decoyHash, password);
+      return undefined;
+    }
+    const nowMs = this.deps.clock.now().getTime();
+    let verified = this.deps.memo.has(user.id, user.secretHash, password, nowMs);
+    if (!verified) {
+      verified = await this.deps.hasher.verify(user.secretHash, password);
+      if (verified) this.deps.memo.remember(user.id, user.secretHash, password, nowMs);
+    }
+    if (!verified || !user.active) return undefined;
+    const entity = await this.deps.entities.findById(user.entityId);
+    if (!entity || !entity.active) return undefined;
+    return { userId: user.id, username: user.username, entityId: user.entityId };
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Input rules of SERVICE.md §4. Each check returns the value or a Failure whose message names
+ * the field as the partner sent it (`Username`, `NewPassword`, `userName`, …).
+ */
+import { invalidInput, type Failure } from './outcome.js';
+
+export interface PasswordPolicy {
+  readonly minLength: number;
+  readonly maxLength: number;
+}
+
+export const USERNAME_PATTERN = /^[A-Za-z0-9@._-]{3,50}$/;
+// Printable: no control characters, no unpaired surrogates, no non-characters.
+const UNPRINTABLE = /[\p{Cc}\p{Cs}\uFFFE\uFFFF]/u;
+// Deliberately simple: one @, no spaces, a dot in the domain; the mail server is the real judge.
+const EMAIL_PATTERN = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
+
+export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: Failure };
+
+const ok = <T>(value: T): Checked<T> => ({ ok: true, value });
+const bad = (message: string): Checked<never> => ({ ok: false, failure: invalidInput(message) });
+
+export function checkUsername(field: string, value: string | null): Checked<string> {
+  if (value === null || value === '') return bad(`${field} is required.`);
+  if (!USERNAME_PATTERN.test(value)) {
+    return bad(`${field} must be 3 to 50 characters, each a letter, a digit or one of @ . _ -.`);
+  }
+  return ok(value);
+}
+
+export function checkPassword(field: string, value: string | null, policy: PasswordPolicy): Checked<string> {
+  if (value === null || value === '') return bad(`${field} is required.`);
+  const length = [...value].length; // code points: an emoji is one character to a person
+  if (length < policy.minLength || length > policy.maxLength) {
+    return bad(`${field} must be ${policy.minLength} to ${policy.maxLength} characters long.`);
+  }
+  if (UNPRINTABLE.test(value)) return bad(`${field} contains a character that is not printable.`);
+  return ok(value);
+}
+
+/** An optional e-mail address: null or empty means none. */
+export function checkOptionalEmail(field: string, value: string | null): Checked<string> {
+  if (value === null || value === '') return ok('');
+  if (value.length > 254 || !EMAIL_PATTERN.test(value)) return bad(`${field} is not a valid e-mail address.`);
+  return ok(value);
+}
+
+export function checkOptionalText(field: string, value: string | null, maxLength: number): Checked<string> {
+  if (value === null) return ok('');
+  if ([...value].length > maxLength) return bad(`${field} must be at most ${maxLength} characters long.`);
+  if (UNPRINTABLE.test(value.replace(/[\t]/g, ' '))) return bad(`${field} contains a character that is not printable.`);
+  return ok(value);
+}
+
+/** Sizes travel as s:long; anything a person could mean fits a safe integer. */
+export function checkPositiveSize(field: string, value: bigint): Checked<number> {
+  if (value <= 0n) return bad(`${field} must be greater than 0.`);
+  if (value > BigInt(Number.MAX_SAFE_INTEGER)) return bad(`${field} is too large.`);
+  return ok(Number(value));
+}

@@ -1,0 +1,38 @@
+import type { OperationArgs, OperationDefinition, OperationOutput } from '../contract/operation.js';
+import { ResultInfo, resultInfo } from '../contract/common-types.js';
+import type { ResultCodeName } from '../contract/result-codes.js';
+import { defaultValue } from '../soap/lexical.js';
+import type { Outcome } from '../domain/outcome.js';
+import type { Caller, RequestContext } from '../domain/ports.js';
+import type { AccountDeps } from '../domain/accounts/deps.js';
+
+export interface HandlerDeps {
+  readonly accounts: AccountDeps;
+}
+
+export interface HandlerContext {
+  readonly caller: Caller;
+  readonly request: RequestContext;
+  readonly deps: HandlerDeps;
+}
+
+/** Typed arguments in, typed response out: both derived from the operation's contract. */
+export type Handler<O extends OperationDefinition> = (args: OperationArgs<O>, context: HandlerContext) => Promise<OperationOutput<O>>;
+
+/**
+ * The response of an operation that failed before producing a payload: the Result field
+ * carries the code, value-type out-parameters their XmlSerializer defaults (they are
+ * minOccurs=1 and must be written), reference types are omitted.
+ */
+export function failureOutput<O extends OperationDefinition>(op: O, code: ResultCodeName, message = ''): OperationOutput<O> {
+  const output: Record<string, unknown> = {};
+  for (const field of op.response) {
+    output[field.name] = field.type === ResultInfo ? resultInfo(code, message) : field.nillable ? null : defaultValue(field.type);
+  }
+  return output as OperationOutput<O>;
+}
+
+/** Maps a domain outcome onto the response of an operation whose only payload is the Result. */
+export function outcomeOutput<O extends OperationDefinition>(op: O, outcome: Outcome<unknown>): OperationOutput<O> {
+  return failureOutput(op, outcome.code, outcome.message);
+}

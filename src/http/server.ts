@@ -1,0 +1,213 @@
+/**
+ * The only module that touches node:http. It reads bodies under a byte cap, routes GET/POST
+ * as ASMX does (asmx-wire-behaviour A1, A9) and writes buffered responses with Content-Length
+ * and an X-Request-Id.
+ */
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { SERVICE_PATH } from '../contract/common-types.js';
+import type { SoapPipeline } from '../soap/pipeline.js';
+import { escapeText } from '../xml/writer.js';
+import type { Logger } from '../observability/logger.js';
+
+export interface RequestInfo {
+  readonly requestId: string;
+  readonly sourceAddress: string;
+  /** From this machine, and not relayed by a proxy: only then is the test form offered. */
+  readonly isLocal: boolean;
+}
+
+export interface PageContext {
+  readonly path: string;
+  readonly host: string;
+  readonly isLocal: boolean;
+}
+
+export interface Documentation {
+  wsdl(address: string): string;
+  disco(address: string): string;
+  operationList(ctx: PageContext): string;
+  /** undefined when no operation has that name. */
+  operationPage(name: string, ctx: PageContext): string | undefined;
+}
+
+export interface HttpReply {
+  readonly status: number;
+  readonly contentType?: string;
+  readonly body: string;
+}
+
+export interface HttpAppOptions {
+  readonly soap: SoapPipeline<RequestInfo>;
+  readonly docs: Documentation;
+  /** Local test form: POST …asmx/<Operation>. */
+  readonly invokeForm: (operation: string, form: URLSearchParams, info: RequestInfo) => Promise<HttpReply>;
+  readonly health: () => Promise<{ readonly ok: boolean; readonly details: Readonly<Record<string, unknown>> }>;
+  readonly publicUrl: string | null;
+  readonly maxBodyBytes: number;
+  readonly logger: Logger;
+}
+
+const SERVICE_PATH_LOWER = SERVICE_PATH.toLowerCase();
+const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip', 'via'];
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const HOST = /^[A-Za-z0-9.:[\]-]{1,255}$/;
+
+class BodyTooLarge extends Error {}
+
+function isLoopback(address: string | undefined): boolean {
+  return address !== undefined && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));
+}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? '0');
+    if (declared > limit) return reject(new BodyTooLarge());
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks, size)));
+    req.on('error', reject);
+  });
+}
+
+function htmlError(title: string): string {
+  return `<!DOCTYPE html><html><head><title>${escapeText(title)}</title></head><body><h1>Server Error</h1><p>${escapeText(title)}</p></body></html>`;
+}
+
+export function createHttpHandler(options: HttpAppOptions): http.RequestListener {
+  const { docs, logger } = options;
+
+  async function route(req: http.IncomingMessage, info: RequestInfo): Promise<HttpReply> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const pathLower = url.pathname.toLowerCase();
+    const method = req.method ?? 'GET';
+
+    if (pathLower === '/healthz') {
+      const health = await options.health();
+      return { status: health.ok ? 200 : 503, contentType: 'application/json', body: JSON.stringify({ status: health.ok ? 'ok' : 'unavailable', ...health.details }) };
+    }
+
+    if (pathLower === SERVICE_PATH_LOWER) {
+      if (method === 'POST') {
+        const body = await readBody(req, options.maxBodyBytes);
+        const soapAction = req.headers['soapaction'];
+        return options.soap(
+          { contentType: req.headers['content-type'], soapAction: Array.isArray(soapAction) ? soapAction[0] : soapAction, body },
+          info,
+        );
+      }
+      if (method !== 'GET' && method !== 'HEAD') {
+        return { status: 405, contentType: 'text/html; charset=utf-8', body: htmlError('Request format is unrecognized.') };
+      }
+      const host = req.headers.host && HOST.test(req.headers.host) ? req.headers.host : 'localhost';
+      const address = `${options.publicUrl ?? `http://${host}`}${url.pathname}`;
+      const query = url.search.slice(1).toLowerCase();
+      if (query === 'wsdl') return { status: 200, contentType: 'text/xml; charset=utf-8', body: docs.wsdl(address) };
+      if (query === 'disco') return { status: 200, contentType: 'text/xml; charset=utf-8', body: docs.disco(address) };
+      const ctx: PageContext = { path: url.pathname, host, isLocal: info.isLocal };
+      const opName = [...url.searchParams].find(([k]) => k.toLowerCase() === 'op')?.[1];
+      if (opName !== undefined) {
+        const page = docs.operationPage(opName, ctx);
+        if (page !== undefined) return { status: 200, contentType: 'text/html; charset=utf-8', body: page };
+      }
+      return { status: 200, contentType: 'text/html; charset=utf-8', body: docs.operationList(ctx) };
+    }
+
+    if (pathLower.startsWith(`${SERVICE_PATH_LOWER}/`)) {
+      const operation = url.pathname.slice(SERVICE_PATH.length + 1);
+      const isForm = (req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
+      if (method === 'POST' && info.isLocal && isForm) {
+        const body = await readBody(req, options.maxBodyBytes);
+        return options.invokeForm(operation, new URLSearchParams(body.toString('utf8')), info);
+      }
+      return {
+        status: 500,
+        contentType: 'text/html; charset=utf-8',
+        body: htmlError(`Request format is unrecognized for URL unexpectedly ending in '/${operation}'.`),
+      };
+    }
+
+    return { status: 404, contentType: 'text/plain; charset=utf-8', body: 'Not Found' };
+  }
+
+  return (req, res) => {
+    const incomingId = req.headers['x-request-id'];
+    const requestId = typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+    const remote = req.socket.remoteAddress;
+    const info: RequestInfo = {
+      requestId,
+      sourceAddress: remote ?? '',
+      isLocal: isLoopback(remote) && !PROXY_HEADERS.some((h) => req.headers[h] !== undefined),
+    };
+    const started = process.hrtime.bigint();
+    const write = (reply: HttpReply & { operation?: string }, closeConnection = false): void => {
+      const body = Buffer.from(reply.body, 'utf8');
+      const headers: http.OutgoingHttpHeaders = {
+        'Content-Length': body.length,
+        'Cache-Control': 'private',
+        'X-Request-Id': requestId,
+      };
+      if (reply.contentType) headers['Content-Type'] = reply.contentType;
+      if (closeConnection) headers['Connection'] = 'close';
+      res.writeHead(reply.status, headers);
+      res.end(req.method === 'HEAD' ? undefined : body);
+      logger.info('request', {
+        requestId,
+        method: req.method,
+        path: req.url?.split('?')[0],
+        status: reply.status,
+        operation: reply.operation,
+        remote,
+        ms: Number(process.hrtime.bigint() - started) / 1e6,
+      });
+    };
+    route(req, info).then(
+      (reply) => write(reply),
+      (err: unknown) => {
+        if (err instanceof BodyTooLarge) {
+          write({ status: 413, body: '' }, true);
+          req.resume();
+          return;
+        }
+        logger.error('unhandled request failure', { requestId, error: err instanceof Error ? err.name : String(err), errorMessage: err instanceof Error ? err.message : '' });
+        if (!res.headersSent) write({ status: 500, contentType: 'text/plain; charset=utf-8', body: 'An error occurred on the server.' });
+      },
+    );
+  };
+}
+
+export interface RunningServer {
+  readonly server: http.Server;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export function listen(handler: http.RequestListener, port: number, host: string): Promise<RunningServer> {
+  const server = http.createServer({ headersTimeout: 20_000, requestTimeout: 60_000, keepAliveTimeout: 5_000 }, handler);
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const actual = (server.address() as AddressInfo).port;
+      resolve({
+        server,
+        port: actual,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeIdleConnections();
+          }),
+      });
+    });
+  });
+}

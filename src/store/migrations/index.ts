@@ -1,0 +1,15 @@
+/** Versioned migrations, in order. A new one is a new file here; a shipped one never changes. */
+import type { Kysely } from 'kysely';
+import type { EngineTraits } from '../dialect.js';
+import * as m001 from './001-initial.js';
+
+interface VersionedMigration {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Kysely's documented type for migrations
+  up(db: Kysely<any>, traits: EngineTraits): Promise<void>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  down?(db: Kysely<any>, traits: EngineTraits): Promise<void>;
+}
+
+export const MIGRATIONS: Readonly<Record<string, VersionedMigration>> = {
+  '001-initial': m001,
+};

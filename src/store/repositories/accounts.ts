@@ -1,0 +1,133 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Account, AccountRepository, LockoutPolicy, NewAccount } from '../../domain/ports.js';
+import { isAccountStatus } from '../../domain/accounts/account.js';
+import type { AccountsTable, Database } from '../schema.js';
+
+const toDate = (ms: number | null): Date | null => (ms === null ? null : new Date(Number(ms)));
+
+export function accountFromRow(row: Selectable<AccountsTable>): Account {
+  if (!isAccountStatus(row.status)) throw new Error(`account ${row.id} has an unknown status`);
+  return {
+    id: row.id,
+    username: row.username,
+    passwordHash: row.password_hash,
+    fullName: row.full_name,
+    email: row.email,
+    entityId: row.entity_id,
+    quotaMb: Number(row.quota_mb),
+    usedSpaceKb: Number(row.used_space_kb),
+    isUltraSafe: row.is_ultrasafe === 1,
+    status: row.status,
+    backupServer: row.backup_server,
+    licenseKey: row.license_key,
+    localeCode: row.locale_code,
+    emailNotificationsDisabled: row.email_notifications_disabled === 1,
+    signupAt: new Date(Number(row.signup_at)),
+    cancelledAt: toDate(row.cancelled_at),
+    lastSignInAt: toDate(row.last_sign_in_at),
+    lockedUntil: toDate(row.locked_until),
+  };
+}
+
+export const usernameKey = (username: string): string => username.toLowerCase();
+
+export function accountRepository(db: Kysely<Database>): AccountRepository {
+  return {
+    async findByUsername(username) {
+      const row = await db.selectFrom('accounts').selectAll().where('username_key', '=', usernameKey(username)).executeTakeFirst();
+      return row ? accountFromRow(row) : undefined;
+    },
+
+    async insert(a: NewAccount) {
+      const at = a.signupAt.getTime();
+      // ON CONFLICT DO NOTHING: under concurrent creation the database picks the one winner.
+      const row = await db
+        .insertInto('accounts')
+        .values({
+          username: a.username,
+          username_key: usernameKey(a.username),
+          password_hash: a.passwordHash,
+          full_name: a.fullName,
+          first_name: a.firstName,
+          email: a.email,
+          entity_id: a.entityId,
+          quota_mb: a.quotaMb,
+          used_space_kb: 0,
+          is_ultrasafe: a.isUltraSafe ? 1 : 0,
+          status: 'Active',
+          backup_server: a.backupServer,
+          license_key: a.licenseKey,
+          locale_code: a.localeCode,
+          secret_question: a.secretQuestion,
+          secret_answer_hash: a.secretAnswerHash,
+          email_notifications_disabled: a.emailNotificationsDisabled ? 1 : 0,
+          customer_type_code: a.customerTypeCode,
+          payment_plan_id: 0,
+          signup_at: at,
+          failed_sign_ins: 0,
+          updated_at: at,
+        })
+        .onConflict((oc) => oc.column('username_key').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      return row ? { id: row.id } : 'duplicate';
+    },
+
+    async setPassword(accountId, passwordHash, at) {
+      await db
+        .updateTable('accounts')
+        .set({
+          password_hash: passwordHash,
+          failed_sign_ins: 0,
+          failed_window_started_at: null,
+          locked_until: null,
+          // A Locked status (set by an operator or an older system) is lifted by a reset too.
+          status: sql<string>`CASE WHEN status = 'Locked' THEN 'Active' ELSE status END`,
+          updated_at: at.getTime(),
+        })
+        .where('id', '=', accountId)
+        .execute();
+    },
+
+    async recordFailedSignIn(accountId, at, policy: LockoutPolicy) {
+      const now = at.getTime();
+      const windowStart = now - policy.windowMs;
+      // One statement, so that failures racing on several connections or instances all count.
+      const expired = sql<boolean>`(failed_window_started_at IS NULL OR failed_window_started_at < ${windowStart})`;
+      const nextCount = sql<number>`CASE WHEN ${expired} THEN 1 ELSE failed_sign_ins + 1 END`;
+      const row = await db
+        .updateTable('accounts')
+        .set({
+          failed_sign_ins: nextCount,
+          failed_window_started_at: sql<number>`CASE WHEN ${expired} THEN ${now} ELSE failed_window_started_at END`,
+          locked_until: sql<number | null>`CASE WHEN ${nextCount} >= ${policy.maxFailures} THEN ${now + policy.lockMs} ELSE locked_until END`,
+          updated_at: now,
+        })
+        .where('id', '=', accountId)
+        .returning('locked_until')
+        .executeTakeFirst();
+      return { lockedUntil: toDate(row?.locked_until ?? null) };
+    },
+
+    async recordSuccessfulSignIn(accountId, at) {
+      await db
+        .updateTable('accounts')
+        .set({ last_sign_in_at: at.getTime(), failed_sign_ins: 0, failed_window_started_at: null })
+        .where('id', '=', accountId)
+        .execute();
+    },
+
+    async countByBackupServer(servers) {
+      const counts = new Map<string, number>(servers.map((s) => [s, 0]));
+      if (servers.length === 0) return counts;
+      const rows = await db
+        .selectFrom('accounts')
+        .select(['backup_server', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('backup_server', 'in', [...servers])
+        .groupBy('backup_server')
+        .execute();
+      for (const row of rows) counts.set(row.backup_server, Number(row.n));
+      return counts;
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { sql, type Kysely } from 'kysely';
+import type { EntityRepository, PartnerUserRepository } from '../../domain/ports.js';
+import type { Database } from '../schema.js';
+
+export function entityRepository(db: Kysely<Database>): EntityRepository {
+  return {
+    async findById(id) {
+      const row = await db.selectFrom('entities').selectAll().where('id', '=', id).executeTakeFirst();
+      return row
+        ? { id: row.id, parentId: row.parent_id, name: row.name, active: row.active === 1, customerTypeCode: row.customer_type_code }
+        : undefined;
+    },
+
+    async isWithinTree(ancestorId, entityId) {
+      if (ancestorId === entityId) return true;
+      // Walk up from the target; the depth bound stops a cycle an operator might create by hand.
+      const result = await sql<{ found: number }>`
+        WITH RECURSIVE up(id, parent_id, depth) AS (
+          SELECT id, parent_id, 0 FROM entities WHERE id = ${entityId}
+          UNION ALL
+          SELECT e.id, e.parent_id, up.depth + 1 FROM entities e JOIN up ON e.id = up.parent_id WHERE up.depth < 64
+        )
+        SELECT 1 AS found FROM up WHERE id = ${ancestorId} LIMIT 1`.execute(db);
+      return result.rows.length > 0;
+    },
+  };
+}
+
+export function partnerUserRepository(db: Kysely<Database>): PartnerUserRepository {
+  return {
+    async findByUsername(username) {
+      const row = await db
+        .selectFrom('partner_users')
+        .selectAll()
+        .where('username_key', '=', username.toLowerCase())
+        .executeTakeFirst();
+      return row
+        ? { id: row.id, entityId: row.entity_id, username: row.username, secretHash: row.secret_hash, active: row.active === 1 }
+        : undefined;
+    },
+  };
+}

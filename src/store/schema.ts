@@ -1,0 +1,107 @@
+/**
+ * The database as Kysely sees it. Times are epoch milliseconds (integers), booleans are 0/1
+ * integers: the same representation on SQLite and PostgreSQL, so no value differs by engine.
+ */
+import type { Generated } from 'kysely';
+
+export interface EntitiesTable {
+  id: Generated<number>;
+  parent_id: number | null;
+  name: string;
+  active: number;
+  customer_type_code: string;
+  created_at: number;
+}
+
+export interface PartnerUsersTable {
+  id: Generated<number>;
+  entity_id: number;
+  username: string;
+  /** Lower-cased user name: uniqueness and look-up are case-insensitive. */
+  username_key: string;
+  secret_hash: string;
+  active: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface AccountsTable {
+  id: Generated<number>;
+  username: string;
+  username_key: string;
+  password_hash: string;
+  full_name: string;
+  first_name: string;
+  email: string;
+  entity_id: number;
+  quota_mb: number;
+  used_space_kb: number;
+  is_ultrasafe: number;
+  status: string;
+  backup_server: string;
+  license_key: string;
+  locale_code: string;
+  secret_question: string;
+  secret_answer_hash: string;
+  email_notifications_disabled: number;
+  customer_type_code: string;
+  payment_plan_id: number;
+  signup_at: number;
+  cancelled_at: number | null;
+  last_sign_in_at: number | null;
+  failed_sign_ins: number;
+  failed_window_started_at: number | null;
+  locked_until: number | null;
+  updated_at: number;
+}
+
+export interface AccountTokensTable {
+  id: Generated<number>;
+  token_hash: string;
+  account_id: number;
+  kind: string;
+  expires_at: number;
+  used_at: number | null;
+  revoked_at: number | null;
+  created_at: number;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: number;
+  request_id: string;
+  actor_user_id: number | null;
+  actor_username: string;
+  actor_entity_id: number | null;
+  source_address: string;
+  operation: string;
+  account_id: number | null;
+  account_username: string;
+  outcome: string;
+  detail: string;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  message_id: string;
+  event: string;
+  recipient: string;
+  /** JSON of the template data; never a secret. */
+  payload: string;
+  state: string;
+  attempts: number;
+  next_attempt_at: number;
+  lease_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  sent_at: number | null;
+}
+
+export interface Database {
+  entities: EntitiesTable;
+  partner_users: PartnerUsersTable;
+  accounts: AccountsTable;
+  account_tokens: AccountTokensTable;
+  audit_log: AuditLogTable;
+  outbox: OutboxTable;
+}
