@@ -16,15 +16,18 @@ export const REMOTE_TEST_SENTENCE = 'The test form is only available for request
 export const NON_PRIMITIVE_TEST_SENTENCE =
   'The test form is only available for methods with primitive types as parameters.';
 
-/** Secrets are typed into password inputs so they are not shown on screen or remembered. */
-const isSecret = (name: string): boolean => /password$/i.test(name);
+/**
+ * The partner's own secret is typed into a password input (not shown, not remembered). The
+ * operation's fields stay plain text inputs, as on the ASMX form, so a tester sees what is sent.
+ */
+const isPartnerSecret = (name: string): boolean => /password$/i.test(name);
 
 /** The input control for a field, or undefined if a form cannot carry the kind. */
-function control(name: string, kind: Kind): string | undefined {
+function control(name: string, kind: Kind, secret: boolean): string | undefined {
   const n = escapeAttribute(name);
   switch (kind.kind) {
     case 'string':
-      return isSecret(name)
+      return secret
         ? `<input class="frmInput" type="password" size="50" name="${n}" autocomplete="off">`
         : `<input class="frmInput" type="text" size="50" name="${n}">`;
     case 'int':
@@ -61,13 +64,13 @@ function row(label: string, controlHtml: string): string {
  * on the request, so they are built once.
  */
 function formRows(op: OperationDefinition): string | undefined {
-  const fields: readonly Field[] = [
-    ...AuthHeader.fields.map((f) => ({ ...f, name: `${AuthHeader.name}.${f.name}` })),
-    ...op.request,
+  const fields: readonly (Field & { readonly secret: boolean })[] = [
+    ...AuthHeader.fields.map((f) => ({ ...f, name: `${AuthHeader.name}.${f.name}`, secret: isPartnerSecret(f.name) })),
+    ...op.request.map((f) => ({ ...f, secret: false })),
   ];
   let rows = '';
   for (const f of fields) {
-    const html = control(f.name, f.type);
+    const html = control(f.name, f.type, f.secret);
     if (html === undefined) return undefined;
     rows += row(f.name, html);
   }

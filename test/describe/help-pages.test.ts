@@ -135,10 +135,13 @@ describe('operation page', () => {
     assert.match(html, /<input type="submit" value="Invoke" class="button">/);
   });
 
-  it('has a text input for every scalar request field of every operation', () => {
+  it('has an input for every scalar request field of every operation, plain text for strings', () => {
     for (const o of OPS) {
       const html = renderOperationPage(o, local);
-      for (const f of o.request) assert.ok(html.includes(`name="${f.name}"`), `${o.name}.${f.name}`);
+      for (const f of o.request) {
+        assert.ok(html.includes(`name="${f.name}"`), `${o.name}.${f.name}`);
+        if (f.type.kind === 'string') assert.ok(html.includes(`type="text" size="50" name="${f.name}"`), `${o.name}.${f.name}`);
+      }
     }
   });
 
@@ -168,10 +171,11 @@ describe('operation page', () => {
     const Numbers = defineOperation({
       ...Extension,
       name: 'Numbers',
-      request: [field('Count', int), field('Flag', boolean)],
+      request: [field('Count', int), field('Flag', boolean), field('Token', string)],
     });
     const html = renderOperationPage(Numbers, local);
     assert.match(html, /<input class="frmInput" type="text" size="50" name="Count">/);
+    assert.match(html, /<input class="frmInput" type="text" size="50" name="Token">/);
     assert.match(html, /<select class="frmInput" name="Flag">/);
   });
 });

@@ -1,0 +1,140 @@
+/**
+ * A real app on a real SQLite file in a temporary folder, with a known entity tree, partner
+ * users and accounts. Tests talk to it through the SOAP pipeline (no socket) or over HTTP.
+ *
+ *   1 Provider                      partner user "provider"   (secret PROVIDER_SECRET)
+ *   ├── 2 Reseller A                partner user "reseller-a" (secret RESELLER_A_SECRET)
+ *   │   └── 3 Customer A1           accounts: alice (Active), ultra (UltraSafe), gone (Cancelled)
+ *   └── 4 Reseller B                partner user "reseller-b" (secret RESELLER_B_SECRET)
+ *                                   accounts: bob (Active)
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/config/config.js';
+import { createApp, type App } from '../../src/app/compose.js';
+import { createEntity, createPartnerUser } from '../../src/app/admin.js';
+import { MemoryTransport } from '../../src/mail/memory-transport.js';
+import type { MailTransport } from '../../src/mail/message.js';
+import type { Clock } from '../../src/domain/ports.js';
+import { argon2Hasher } from '../../src/security/argon2-hasher.js';
+import { createLogger } from '../../src/observability/logger.js';
+import type { RunningServer } from '../../src/http/server.js';
+
+export const PROVIDER_SECRET = 'provider-secret-0001';
+export const RESELLER_A_SECRET = 'reseller-a-secret-01';
+export const RESELLER_B_SECRET = 'reseller-b-secret-01';
+export const ALICE_PASSWORD = 'alice-password-1';
+export const ULTRA_PASSWORD = 'ultra-password-1';
+export const BOB_PASSWORD = 'bob-password-001';
+export const FIXED_NOW = new Date('2026-01-15T10:30:00Z');
+
+export interface TestApp {
+  readonly app: App;
+  readonly dir: string;
+  readonly mail: MemoryTransport;
+  readonly logLines: string[];
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  readonly clock?: Clock;
+  readonly transport?: MailTransport;
+  readonly env?: Readonly<Record<string, string>>;
+  /** Skip the standard entities, partner users and accounts. */
+  readonly empty?: boolean;
+}
+
+export function fixedClock(at: Date = FIXED_NOW): Clock & { set(d: Date): void; advance(ms: number): void } {
+  let now = at.getTime();
+  return {
+    now: () => new Date(now),
+    set: (d) => {
+      now = d.getTime();
+    },
+    advance: (ms) => {
+      now += ms;
+    },
+  };
+}
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ams-test-'));
+  const config = loadConfig({
+    AMS_DATABASE_URL: path.join(dir, 'ams.sqlite'),
+    AMS_MAIL_PICKUP_DIR: path.join(dir, 'pickup'),
+    AMS_BOOTSTRAP_USERNAME: 'provider',
+    AMS_BOOTSTRAP_PASSWORD: PROVIDER_SECRET,
+    AMS_HOST: '127.0.0.1',
+    AMS_PORT: '0',
+    AMS_BACKUP_SERVERS: 'backup-01,backup-02',
+    ...options.env,
+  });
+  const mail = new MemoryTransport();
+  const logLines: string[] = [];
+  const app = await createApp(config, {
+    ...(options.clock ? { clock: options.clock } : {}),
+    transport: options.transport ?? mail,
+    logger: createLogger('debug', (line) => logLines.push(line)),
+    mailPollIntervalMs: 50,
+  });
+  if (!options.empty) await seed(app, options.clock?.now() ?? new Date());
+  return {
+    app,
+    dir,
+    mail,
+    logLines,
+    async close() {
+      await app.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function seed(app: App, now: Date): Promise<void> {
+  const db = app.store.db;
+  const resellerA = await createEntity(db, { name: 'Reseller A', parentId: 1 }, now);
+  const customerA1 = await createEntity(db, { name: 'Customer A1', parentId: resellerA, customerTypeCode: 'SMB' }, now);
+  const resellerB = await createEntity(db, { name: 'Reseller B', parentId: 1 }, now);
+  await createPartnerUser(db, argon2Hasher, { entityId: resellerA, username: 'reseller-a', secret: RESELLER_A_SECRET }, now);
+  await createPartnerUser(db, argon2Hasher, { entityId: resellerB, username: 'reseller-b', secret: RESELLER_B_SECRET }, now);
+  const account = async (username: string, password: string, entityId: number, extra: { ultra?: boolean; status?: string; email?: string } = {}) =>
+    db
+      .insertInto('accounts')
+      .values({
+        username,
+        username_key: username.toLowerCase(),
+        password_hash: await argon2Hasher.hash(password),
+        full_name: `${username[0]?.toUpperCase()}${username.slice(1)} Example`,
+        first_name: username,
+        email: extra.email ?? `${username}@example.com`,
+        entity_id: entityId,
+        quota_mb: 10240,
+        used_space_kb: 123456,
+        is_ultrasafe: extra.ultra ? 1 : 0,
+        status: extra.status ?? 'Active',
+        backup_server: 'backup-01',
+        license_key: 'LK-0001',
+        locale_code: 'en-US',
+        signup_at: Date.UTC(2025, 0, 2, 3, 4, 5),
+        cancelled_at: extra.status === 'Cancelled' ? Date.UTC(2025, 5, 1) : null,
+        updated_at: now.getTime(),
+        customer_type_code: 'SMB',
+        secret_question: '',
+        secret_answer_hash: '',
+        email_notifications_disabled: 0,
+        payment_plan_id: 0,
+        failed_sign_ins: 0,
+      })
+      .execute();
+  await account('alice', ALICE_PASSWORD, customerA1);
+  await account('ultra', ULTRA_PASSWORD, customerA1, { ultra: true });
+  await account('gone', 'gone-password-1', customerA1, { status: 'Cancelled' });
+  await account('bob', BOB_PASSWORD, resellerB);
+}
+
+/** Starts the app's HTTP listener on an ephemeral loopback port. */
+export async function listenTestApp(t: TestApp): Promise<RunningServer & { readonly url: string }> {
+  const running = await t.app.listen(0);
+  return { ...running, url: `http://127.0.0.1:${running.port}/WebApi/AccountManagementService/AccountManagementService.asmx` };
+}
