@@ -4,7 +4,7 @@
 # real browser). Idempotent; needs root (or sudo) only when something is missing.
 set -euo pipefail
 need=()
-python3 -c 'import zeep' 2>/dev/null || need+=(python3-zeep)
+/usr/bin/python3 -c 'import zeep' 2>/dev/null || need+=(python3-zeep)
 { command -v php >/dev/null && php -m 2>/dev/null | grep -qi '^soap$'; } || need+=(php-cli php-soap)
 command -v chromium >/dev/null || need+=(chromium)
 [ ${#need[@]} -eq 0 ] && exit 0
