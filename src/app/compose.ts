@@ -116,7 +116,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   /** Partner check, then the operation's handler; a failure inside becomes UnexpectedError. */
   async function invoke(call: SoapCall<Operation>, info: RequestInfo): Promise<Record<string, unknown>> {
     const caller = await partners.authenticate(call.authHeader);
-    if (!caller) return failureOutput(call.operation, 'InvalidSoapCredentials');
+    if (!caller) return failureOutput(call.operation, 'InvalidSoapCredentials', 'The AuthHeader credentials are missing or wrong.');
     try {
       const handler = handlerFor(call.operation);
       return await handler(call.args as never, {

@@ -43,6 +43,8 @@ export interface TestAppOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Skip the standard entities, partner users and accounts. */
   readonly empty?: boolean;
+  /** Start from a copy of this SQLite file (see `seededTemplate`) instead of seeding anew. */
+  readonly template?: string;
 }
 
 export function fixedClock(at: Date = FIXED_NOW): Clock & { set(d: Date): void; advance(ms: number): void } {
@@ -60,6 +62,7 @@ export function fixedClock(at: Date = FIXED_NOW): Clock & { set(d: Date): void; 
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ams-test-'));
+  if (options.template) fs.copyFileSync(options.template, path.join(dir, 'ams.sqlite'));
   const config = loadConfig({
     AMS_DATABASE_URL: path.join(dir, 'ams.sqlite'),
     AMS_MAIL_PICKUP_DIR: path.join(dir, 'pickup'),
@@ -78,7 +81,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logger: createLogger('debug', (line) => logLines.push(line)),
     mailPollIntervalMs: 50,
   });
-  if (!options.empty) await seed(app, options.clock?.now() ?? new Date());
+  if (!options.empty && !options.template) await seed(app, options.clock?.now() ?? new Date());
   return {
     app,
     dir,
@@ -137,4 +140,22 @@ async function seed(app: App, now: Date): Promise<void> {
 export async function listenTestApp(t: TestApp): Promise<RunningServer & { readonly url: string }> {
   const running = await t.app.listen(0);
   return { ...running, url: `http://127.0.0.1:${running.port}/WebApi/AccountManagementService/AccountManagementService.asmx` };
+}
+
+let template: Promise<string> | undefined;
+
+/**
+ * A seeded database file, made once per test process: copying it is much cheaper than
+ * hashing every seeded secret again for each case.
+ */
+export function seededTemplate(): Promise<string> {
+  template ??= (async () => {
+    const t = await startTestApp({ clock: fixedClock() });
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ams-template-')), 'ams.sqlite');
+    await t.app.close(); // closing checkpoints the WAL into the main file
+    fs.copyFileSync(path.join(t.dir, 'ams.sqlite'), file);
+    fs.rmSync(t.dir, { recursive: true, force: true });
+    return file;
+  })();
+  return template;
 }

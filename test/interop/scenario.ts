@@ -1,0 +1,153 @@
+/**
+ * The partner scenario every third-party client runs against a real server, and what it must
+ * observe. A client reports its observations as one `Observed` object (the Python and PHP
+ * scripts print it as JSON), so the assertions live here, in one place.
+ */
+import assert from 'node:assert/strict';
+import { RESELLER_A_SECRET, ULTRA_PASSWORD, listenTestApp, startTestApp, type TestApp } from '../support/harness.js';
+import { startWireTap, type Exchange, type WireTap } from './wire-tap.js';
+
+export const PARTNER = { UserName: 'reseller-a', Password: RESELLER_A_SECRET } as const;
+export const CUSTOMER_A1 = 3;
+export const BACKUP_SERVERS = ['backup-01', 'backup-02'];
+export const SERVICE_NS = 'sosonlinebackup.com';
+export const ENVELOPE_NS = { '1.1': 'http://schemas.xmlsoap.org/soap/envelope/', '1.2': 'http://www.w3.org/2003/05/soap-envelope' } as const;
+export type SoapVersionId = keyof typeof ENVELOPE_NS;
+
+/** A new backup account for one run of the scenario, plus the seeded UltraSafe account. */
+export interface ScenarioAccount {
+  readonly username: string;
+  readonly password: string;
+  readonly newPassword: string;
+  readonly email: string;
+  readonly ultraUsername: string;
+  readonly ultraPassword: string;
+  readonly unknownUsername: string;
+  readonly sizeMb: number;
+  readonly entityId: number;
+}
+
+export function scenarioAccount(tag: string): ScenarioAccount {
+  const username = `interop-${tag}`;
+  return {
+    username,
+    password: `first-Pass-${tag}`,
+    newPassword: `second-Pass-${tag}-ÄÖ`,
+    email: `${username}@example.com`,
+    ultraUsername: 'ultra',
+    ultraPassword: ULTRA_PASSWORD,
+    unknownUsername: `nobody-${tag}`,
+    sizeMb: 2048,
+    entityId: CUSTOMER_A1,
+  };
+}
+
+/** Result codes and values a client saw, step by step (numbers as decimal strings). */
+export interface Observed {
+  /** CreateAccountBySize of the new account. */
+  readonly create: string;
+  /** Authenticate with the first password. */
+  readonly authFirst: { readonly code: string; readonly status: string; readonly server: string };
+  /** ChangeBackupAccountPassword to newPassword, SendEmailToCustomer true. */
+  readonly reset: string;
+  /** The same reset to yet another password, with a wrong AuthHeader password. */
+  readonly resetWrongHeader: string;
+  /** Authenticate with the new password: the wrong-header reset changed nothing. */
+  readonly authNew: { readonly code: string; readonly status: string };
+  readonly authOld: string;
+  /** ChangeBackupAccountPassword on the UltraSafe account, then Authenticate with its old password. */
+  readonly ultraReset: string;
+  readonly ultraAuth: string;
+  /** Authenticate of a user name nobody has. */
+  readonly unknownUser: string;
+  readonly info: {
+    readonly code: string;
+    readonly UserName: string;
+    readonly AccountSizeMB: string;
+    readonly Status: string;
+    readonly EntityId: string;
+  };
+}
+
+export function assertScenario(observed: unknown, account: ScenarioAccount): void {
+  const o = observed as Observed;
+  assert.ok(BACKUP_SERVERS.includes(o?.authFirst?.server), `backupServerName: ${JSON.stringify(o?.authFirst?.server)}`);
+  const expected: Observed = {
+    create: 'Success',
+    authFirst: { code: 'Success', status: 'Active', server: o.authFirst.server },
+    reset: 'Success',
+    resetWrongHeader: 'InvalidSoapCredentials',
+    authNew: { code: 'Success', status: 'Active' },
+    authOld: 'InvalidAccountCredentials',
+    ultraReset: 'UltraSafeNotSupported',
+    ultraAuth: 'Success',
+    unknownUser: 'AccountNotFound',
+    info: { code: 'Success', UserName: account.username, AccountSizeMB: String(account.sizeMb), Status: 'Active', EntityId: String(account.entityId) },
+  };
+  assert.deepEqual(observed, expected);
+}
+
+/** Waits for the one "password was changed" e-mail to the account and checks it holds no password. */
+export async function assertPasswordChangedMail(t: TestApp, account: ScenarioAccount): Promise<void> {
+  const mine = () => t.mail.sent.filter((m) => m.to === account.email && /password was changed/i.test(m.subject));
+  const deadline = Date.now() + 5_000;
+  while (mine().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  const [mail, ...more] = mine();
+  assert.ok(mail, `no password-changed e-mail to ${account.email}; sent: ${JSON.stringify(t.mail.sent.map((m) => [m.to, m.subject]))}`);
+  assert.equal(more.length, 0);
+  assert.ok(mail.text.includes(account.username));
+  for (const secret of [account.newPassword, account.password]) {
+    assert.ok(!mail.text.includes(secret) && !mail.html.includes(secret) && !mail.subject.includes(secret), 'the e-mail contains a password');
+  }
+}
+
+/**
+ * Every SOAP request on the wire used the given version (1.2: `application/soap+xml` with an
+ * `action`, no SOAPAction header) and got a 200 answer in the same version. Returns the count.
+ */
+export function assertWireVersion(exchanges: readonly Exchange[], version: SoapVersionId): number {
+  const soap = exchanges.filter((e) => e.request.startLine.startsWith('POST '));
+  assert.ok(soap.length > 0, 'no SOAP request went over the wire');
+  for (const { request, response } of soap) {
+    const contentType = request.headers['content-type'] ?? '';
+    const label = `${request.startLine} ${contentType}`;
+    if (version === '1.2') {
+      assert.match(contentType, /^application\/soap\+xml\s*;.*action="?sosonlinebackup\.com\/\w+"?/i, label);
+      assert.equal(request.headers['soapaction'], undefined, label);
+    } else {
+      assert.match(contentType, /^text\/xml\b/i, label);
+      assert.match(request.headers['soapaction'] ?? '', /^"?sosonlinebackup\.com\/\w+"?$/, label);
+    }
+    assert.ok(request.body.includes(ENVELOPE_NS[version]), `request envelope is not SOAP ${version}: ${request.body}`);
+    assert.ok(response, `no response to ${label}`);
+    assert.equal(response.startLine, 'HTTP/1.1 200 OK', label);
+    assert.equal(response.headers['content-type'], version === '1.2' ? 'application/soap+xml; charset=utf-8' : 'text/xml; charset=utf-8');
+    assert.match(response.body, new RegExp(`^<\\?xml[^>]*\\?><soap:Envelope [^>]*xmlns:soap="${ENVELOPE_NS[version].replace(/[./]/g, '\\$&')}"`));
+  }
+  return soap.length;
+}
+
+/** The app, listening on a loopback port, reached through a wire tap. */
+export interface InteropServer {
+  readonly t: TestApp;
+  readonly tap: WireTap;
+  /** The service URL through the tap. */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export async function startInteropServer(): Promise<InteropServer> {
+  const t = await startTestApp();
+  const running = await listenTestApp(t);
+  const tap = await startWireTap(running.port);
+  return {
+    t,
+    tap,
+    url: running.url.replace(`:${running.port}/`, `:${tap.port}/`),
+    async close() {
+      await tap.close();
+      await running.close();
+      await t.close();
+    },
+  };
+}

@@ -1,0 +1,22 @@
+/**
+ * Canonical form for comparing XML documents: namespace-resolved names (prefixes do not
+ * matter), attributes sorted, namespace declarations dropped, whitespace-only text between
+ * elements dropped. Text content is compared exactly.
+ */
+import { parseXml, type XmlElement } from '../../src/xml/reader.js';
+
+const GENEROUS = { maxDepth: 256, maxElements: 1_000_000, maxAttributesPerElement: 1000, maxTextLength: 64 * 1024 * 1024 };
+
+function render(e: XmlElement, indent: string): string {
+  const attrs = [...e.attributes]
+    .map((a) => `{${a.uri}}${a.local}=${JSON.stringify(a.value)}`)
+    .sort()
+    .join(' ');
+  const head = `${indent}{${e.uri}}${e.local}${attrs ? ` [${attrs}]` : ''}`;
+  if (e.children.length === 0) return `${head} ${JSON.stringify(e.text)}`;
+  return [head, ...e.children.map((c) => render(c, `${indent}  `))].join('\n');
+}
+
+export function canonicalXml(xml: string): string {
+  return render(parseXml(xml, GENEROUS), '');
+}
