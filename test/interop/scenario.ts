@@ -4,6 +4,7 @@
  * scripts print it as JSON), so the assertions live here, in one place.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { RESELLER_A_SECRET, ULTRA_PASSWORD, listenTestApp, startTestApp, type TestApp } from '../support/harness.js';
 import { startWireTap, type Exchange, type WireTap } from './wire-tap.js';
 
@@ -125,6 +126,24 @@ export function assertWireVersion(exchanges: readonly Exchange[], version: SoapV
     assert.match(response.body, new RegExp(`^<\\?xml[^>]*\\?><soap:Envelope [^>]*xmlns:soap="${ENVELOPE_NS[version].replace(/[./]/g, '\\$&')}"`));
   }
   return soap.length;
+}
+
+/**
+ * Runs a scenario script of another language with the account and partner secrets in the
+ * environment variable AMS_INTEROP (not in argv), and parses the one JSON object it prints.
+ */
+export function runScenarioScript(command: string, args: readonly string[], account: ScenarioAccount): Promise<unknown> {
+  const env = { ...process.env, AMS_INTEROP: JSON.stringify({ partner: PARTNER, account }) };
+  return new Promise((resolve, reject) => {
+    execFile(command, args, { env, timeout: 20_000, maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`${command} ${args.join(' ')} failed: ${err.message}\n${stderr}\n${stdout}`));
+      try {
+        resolve(JSON.parse(stdout));
+      } catch {
+        reject(new Error(`${command} printed no JSON object:\n${stdout}\n${stderr}`));
+      }
+    });
+  });
 }
 
 /** The app, listening on a loopback port, reached through a wire tap. */

@@ -39,7 +39,8 @@ export interface TestApp {
 
 export interface TestAppOptions {
   readonly clock?: Clock;
-  readonly transport?: MailTransport;
+  /** Default: the in-memory transport (`mail`). 'configured': what the config says (SMTP or pickup folder). */
+  readonly transport?: MailTransport | 'configured';
   readonly env?: Readonly<Record<string, string>>;
   /** Skip the standard entities, partner users and accounts. */
   readonly empty?: boolean;
@@ -77,7 +78,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const logLines: string[] = [];
   const app = await createApp(config, {
     ...(options.clock ? { clock: options.clock } : {}),
-    transport: options.transport ?? mail,
+    ...(options.transport === 'configured' ? {} : { transport: options.transport ?? mail }),
     logger: createLogger('debug', (line) => logLines.push(line)),
     mailPollIntervalMs: 50,
   });
