@@ -37,8 +37,6 @@ describe('Python zeep against the served WSDL', () => {
       assert.equal(assertWireVersion(s.tap.exchanges(), version), 10);
       const wsdlFetches = s.tap.exchanges().filter((e) => /^GET \S+\?wsdl /i.test(e.request.startLine));
       assert.equal(wsdlFetches.length, 1, 'zeep read the WSDL from the server');
-      const sent = s.tap.exchanges().find((e) => e.request.body.includes('AuthHeader'))?.request.body ?? '';
-      assert.match(sent, /<(\w+:)?AuthHeader xmlns(:\w+)?="sosonlinebackup\.com">/);
       await assertPasswordChangedMail(s.t, account);
     });
   }

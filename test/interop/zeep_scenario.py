@@ -30,8 +30,9 @@ def main():
         return serialize_object(getattr(service, op)(_soapheaders=headers, **kwargs), dict)
 
     def wrapped_code(value):
-        # A response element with one child (<Op>Result) comes back as that child.
-        return value["Result"]["Code"]
+        # zeep unwraps single-child chains: <OpResponse><OpResult><Result>…</Result></OpResult>
+        # comes back as the inner ResultInfo itself.
+        return value["Code"]
 
     def authenticate(user, password):
         r = call("Authenticate", userName=user, password=password)
