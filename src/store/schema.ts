@@ -97,6 +97,58 @@ export interface OutboxTable {
   sent_at: number | null;
 }
 
+export interface AuthorizationTokensTable {
+  id: Generated<number>;
+  token_hash: string;
+  /** Exactly one of account_id / partner_user_id is set. */
+  account_id: number | null;
+  partner_user_id: number | null;
+  entity_id: number;
+  issued_by_user_id: number;
+  expires_at: number;
+  used_at: number | null;
+  created_at: number;
+}
+
+export interface CreatingAccountTokensTable {
+  id: Generated<number>;
+  token_hash: string;
+  entity_id: number;
+  quota_mb: number;
+  is_ultrasafe: number;
+  issued_by_user_id: number;
+  expires_at: number;
+  used_at: number | null;
+  account_id: number | null;
+  created_at: number;
+}
+
+export interface PartnerLicenseKeysTable {
+  id: Generated<number>;
+  key_hash: string;
+  entity_id: number;
+  revoked_at: number | null;
+  created_at: number;
+}
+
+export interface AccountUsageTable {
+  account_id: number;
+  system_name: string;
+  device_type: string;
+  used_kb: number;
+  updated_at: number;
+}
+
+export interface AccountPaymentsTable {
+  id: Generated<number>;
+  account_id: number;
+  paid_at: number;
+  amount: string;
+  currency: string;
+  description: string;
+  created_at: number;
+}
+
 export interface Database {
   entities: EntitiesTable;
   partner_users: PartnerUsersTable;
@@ -104,4 +156,9 @@ export interface Database {
   account_tokens: AccountTokensTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
+  authorization_tokens: AuthorizationTokensTable;
+  creating_account_tokens: CreatingAccountTokensTable;
+  partner_license_keys: PartnerLicenseKeysTable;
+  account_usage: AccountUsageTable;
+  account_payments: AccountPaymentsTable;
 }
