@@ -17,6 +17,7 @@ import { PartnerAuthenticator } from '../domain/partners/authenticate-partner.js
 import { CredentialMemo } from '../domain/partners/credential-memo.js';
 import type { Clock, PasswordHasher } from '../domain/ports.js';
 import { argon2Hasher } from '../security/argon2-hasher.js';
+import { digestToken, generateToken } from '../security/tokens.js';
 import { migrate, openStore, parseDatabaseUrl, type Store } from '../store/create-db.js';
 import { createUnitOfWork } from '../store/unit-of-work.js';
 import { outboxQueue } from '../store/repositories/outbox-queue.js';
@@ -102,6 +103,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       passwordPolicy: { minLength: config.passwordMinLength, maxLength: 128 },
       lockout: { maxFailures: 10, windowMs: 15 * 60_000, lockMs: 15 * 60_000 },
       backupServers: config.backupServers,
+      defaultQuotaMb: config.defaultQuotaMb,
+      tokens: {
+        authenticationTtlMs: config.authenticationTokenTtlSeconds * 1000,
+        authorizationTtlMs: config.authorizationTokenTtlSeconds * 1000,
+        maxCreatingAccountHours: 24 * 30,
+        defaultCreatingAccountHours: 24,
+      },
+      tokenCodec: { generate: generateToken, digest: digestToken },
     },
   };
   const partners = new PartnerAuthenticator({

@@ -2,6 +2,7 @@
  * `ams <command>`: the operator's interface. Each command is {name, summary, usage, run};
  * `ams help` is derived from the table.
  */
+import fs from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, SETTINGS } from '../config/config.js';
 import { createApp } from '../app/compose.js';
@@ -11,6 +12,12 @@ import { argon2Hasher } from '../security/argon2-hasher.js';
 import { OPERATIONS } from '../contract/index.js';
 import { compileWsdl } from '../describe/index.js';
 import { SERVICE_PATH } from '../contract/common-types.js';
+import { MAX_FILE_BYTES } from '../feeds/csv.js';
+import type { ImportFailure } from '../feeds/table.js';
+import { importUsage } from '../feeds/usage-import.js';
+import { importPayments } from '../feeds/payments-import.js';
+import { formatAccountDetails, loadAccountDetails } from '../feeds/account-details.js';
+import { createPartnerLicenseKey } from '../feeds/license-keys.js';
 
 interface Command {
   readonly name: string;
@@ -20,6 +27,8 @@ interface Command {
 }
 
 class UsageError extends Error {}
+/** A command that ran and failed for a reason the operator can act on: message, exit 1. */
+class CommandError extends Error {}
 
 function options<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], spec: T) {
   try {
@@ -27,6 +36,42 @@ function options<T extends Record<string, { type: 'string' | 'boolean' }>>(args:
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
+}
+
+/** The one positional argument of commands such as `usage import FILE`. */
+function onePositional(args: string[], what: string): string {
+  let positionals: string[];
+  try {
+    positionals = parseArgs({ args, options: {}, allowPositionals: true, strict: true }).positionals;
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  if (positionals.length !== 1 || positionals[0] === '') throw new UsageError(`expected one ${what}`);
+  return positionals[0] as string;
+}
+
+/**
+ * Reads an import file, refusing an oversized one from its size alone rather than loading it
+ * (the import re-checks the bytes it is given, for callers other than this CLI).
+ */
+async function readImportFile(file: string): Promise<Uint8Array> {
+  try {
+    const { size } = await fs.stat(file);
+    if (size > MAX_FILE_BYTES) throw new CommandError(`${file}: the file is ${size} bytes; the limit is 50 MB (${MAX_FILE_BYTES} bytes); nothing imported`);
+    return await fs.readFile(file);
+  } catch (err) {
+    if (err instanceof CommandError) throw err;
+    throw new CommandError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** Every problem, one per line, then the verdict: the operator fixes the file in one pass. */
+function reportFailure(file: string, result: ImportFailure): number {
+  const lines = result.errors.map((e) => (e.line === 0 ? `${file}: ${e.message}` : `${file}:${e.line}: ${e.message}`));
+  const badLines = new Set(result.errors.map((e) => e.line)).size;
+  lines.push(`nothing imported: ${result.errors.length} problem${result.errors.length === 1 ? '' : 's'} on ${badLines} line${badLines === 1 ? '' : 's'}`);
+  process.stderr.write(`${lines.join('\n')}\n`);
+  return 1;
 }
 
 function requiredInt(value: string | boolean | undefined, name: string): number {
@@ -121,6 +166,62 @@ const COMMANDS: readonly Command[] = [
     },
   },
   {
+    name: 'usage import',
+    summary: 'Import used space per backup system from CSV (account,system,device_type,used_kb); all lines or none.',
+    usage: 'ams usage import FILE.csv',
+    async run(args) {
+      const file = onePositional(args, 'CSV file');
+      const bytes = await readImportFile(file);
+      const result = await withStore((s) => importUsage(s.db, bytes, new Date()));
+      if (!result.ok) return reportFailure(file, result);
+      console.log(`imported ${result.imported} usage row${result.imported === 1 ? '' : 's'}; used space updated for ${result.accountsUpdated} account${result.accountsUpdated === 1 ? '' : 's'}`);
+      return 0;
+    },
+  },
+  {
+    name: 'payments import',
+    summary: 'Import payments from CSV (account,date,amount,currency,description); all lines or none.',
+    usage: 'ams payments import FILE.csv',
+    async run(args) {
+      const file = onePositional(args, 'CSV file');
+      const bytes = await readImportFile(file);
+      const result = await withStore((s) => importPayments(s.db, bytes, new Date()));
+      if (!result.ok) return reportFailure(file, result);
+      console.log(
+        `imported ${result.imported} payment${result.imported === 1 ? '' : 's'} for ${result.accounts} account${result.accounts === 1 ? '' : 's'}` +
+          `; ${result.alreadyPresent} already present, skipped`,
+      );
+      return 0;
+    },
+  },
+  {
+    name: 'account show',
+    summary: 'Show an account: details, used space per system, number of payments (never a hash).',
+    usage: 'ams account show NAME',
+    async run(args) {
+      const name = onePositional(args, 'account user name');
+      const details = await withStore((s) => loadAccountDetails(s.db, name));
+      if (!details) throw new CommandError(`no account named ${name}`);
+      process.stdout.write(formatAccountDetails(details, new Date()));
+      return 0;
+    },
+  },
+  {
+    name: 'license-key create',
+    summary: 'Issue a partner licence key to an entity; the key is printed once.',
+    usage: 'ams license-key create --entity ID',
+    async run(args) {
+      const o = options(args, { entity: { type: 'string' } });
+      const entityId = requiredInt(o.entity, 'entity');
+      const result = await withStore((s) => createPartnerLicenseKey(s.db, entityId, new Date()));
+      if (!result.ok) throw new CommandError(result.message);
+      console.log(`partner licence key created for entity ${result.entityId} (${result.entityName})`);
+      console.log(`key: ${result.key}`);
+      console.log('Keep it now: it is stored only as a SHA-256 digest and cannot be shown again.');
+      return 0;
+    },
+  },
+  {
     name: 'wsdl',
     summary: 'Print the WSDL for a public base URL.',
     usage: 'ams wsdl [--base-url https://api.example.com]',
@@ -163,7 +264,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${err.message}\nusage: ${command.usage}\n`);
       return 2;
     }
-    if (err instanceof ConfigError || err instanceof AdminError) {
+    if (err instanceof ConfigError || err instanceof AdminError || err instanceof CommandError) {
       process.stderr.write(`${err.message}\n`);
       return 1;
     }

@@ -18,6 +18,9 @@ export interface Config {
   readonly passwordMinLength: number;
   readonly maxBodyBytes: number;
   readonly credentialMemoTtlMs: number;
+  readonly defaultQuotaMb: number;
+  readonly authenticationTokenTtlSeconds: number;
+  readonly authorizationTokenTtlSeconds: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -71,6 +74,9 @@ export const SETTINGS: readonly Setting[] = [
     default: '60000',
     description: 'How long a verified partner credential is remembered in memory (0 disables).',
   },
+  { env: 'AMS_DEFAULT_QUOTA_MB', default: '10240', description: 'Quota of accounts created without a size (CreateAccount, CreateUltraSafeAccount, by partner licence key).' },
+  { env: 'AMS_AUTHENTICATION_TOKEN_TTL_SECONDS', default: '900', description: 'Lifetime of GetAuthenticationToken tokens.' },
+  { env: 'AMS_AUTHORIZATION_TOKEN_TTL_SECONDS', default: '300', description: 'Lifetime of one-time web sign-in tokens (GetAuthorizationToken…).' },
   { env: 'AMS_LOG_LEVEL', default: 'info', description: '`debug`, `info`, `warn` or `error`.' },
 ];
 
@@ -136,6 +142,9 @@ export function loadConfig(env: Env = process.env): Config {
     passwordMinLength: integer(env, 'AMS_PASSWORD_MIN_LENGTH', 8, 6, 128),
     maxBodyBytes: integer(env, 'AMS_MAX_BODY_BYTES', 4 * 1024 * 1024, 1024, 256 * 1024 * 1024),
     credentialMemoTtlMs: integer(env, 'AMS_CREDENTIAL_MEMO_TTL_MS', 60_000, 0, 3_600_000),
+    defaultQuotaMb: integer(env, 'AMS_DEFAULT_QUOTA_MB', 10240, 1, Number.MAX_SAFE_INTEGER),
+    authenticationTokenTtlSeconds: integer(env, 'AMS_AUTHENTICATION_TOKEN_TTL_SECONDS', 900, 10, 86_400),
+    authorizationTokenTtlSeconds: integer(env, 'AMS_AUTHORIZATION_TOKEN_TTL_SECONDS', 300, 10, 3_600),
     logLevel,
   };
 }

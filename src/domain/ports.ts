@@ -100,6 +100,45 @@ export interface AccountRepository {
   recordSuccessfulSignIn(accountId: number, at: Date): Promise<void>;
   /** Number of accounts on each of the given backup servers (0 for a server with none). */
   countByBackupServer(servers: readonly string[]): Promise<ReadonlyMap<string, number>>;
+  findById(id: number): Promise<Account | undefined>;
+  update(accountId: number, change: AccountUpdate, at: Date): Promise<void>;
+  /** Accounts of `entityId` and every entity below it, optionally of one customer type, by user name. */
+  listInTree(entityId: number, customerTypeCode: string | null): Promise<readonly AccountListItem[]>;
+  usageBySystem(accountId: number): Promise<readonly SystemUsage[]>;
+  payments(accountId: number): Promise<readonly Payment[]>;
+}
+
+export interface AccountUpdate {
+  readonly email?: string;
+  readonly licenseKey?: string;
+  readonly quotaMb?: number;
+  readonly status?: AccountStatus;
+  readonly cancelledAt?: Date;
+}
+
+export interface AccountListItem {
+  readonly username: string;
+  readonly fullName: string;
+  readonly email: string;
+  readonly entityId: number;
+  readonly customerTypeCode: string;
+  readonly paymentPlanId: number;
+  readonly signupAt: Date;
+}
+
+export interface SystemUsage {
+  readonly systemName: string;
+  readonly deviceType: string;
+  readonly usedKb: number;
+}
+
+export interface Payment {
+  readonly id: number;
+  readonly paidAt: Date;
+  /** Decimal text, never a float. */
+  readonly amount: string;
+  readonly currency: string;
+  readonly description: string;
 }
 
 export interface EntityRepository {
@@ -110,12 +149,57 @@ export interface EntityRepository {
 
 export interface PartnerUserRepository {
   findByUsername(username: string): Promise<PartnerUser | undefined>;
+  findById(id: number): Promise<PartnerUser | undefined>;
 }
 
-export type TokenKind = 'authentication' | 'authorization' | 'creating-account';
+export type TokenKind = 'authentication';
+
+/** A token as stored: only the digest of the token's value is ever kept. */
+export interface StoredToken {
+  readonly digest: string;
+  readonly expiresAt: Date;
+  readonly usedAt: Date | null;
+}
+
+export interface AuthenticationToken extends StoredToken {
+  readonly accountId: number;
+  readonly revokedAt: Date | null;
+}
+
+export interface AuthorizationToken extends StoredToken {
+  readonly accountId: number | null;
+  readonly partnerUserId: number | null;
+  readonly entityId: number;
+}
+
+export interface CreatingAccountToken extends StoredToken {
+  readonly entityId: number;
+  readonly quotaMb: number;
+  readonly isUltraSafe: boolean;
+}
 
 export interface TokenRepository {
   revokeForAccount(accountId: number, kind: TokenKind, at: Date): Promise<number>;
+  insertAuthentication(token: { digest: string; accountId: number; expiresAt: Date }, at: Date): Promise<void>;
+  findAuthentication(digest: string): Promise<AuthenticationToken | undefined>;
+  insertAuthorization(
+    token: { digest: string; accountId: number | null; partnerUserId: number | null; entityId: number; issuedBy: number; expiresAt: Date },
+    at: Date,
+  ): Promise<void>;
+  findAuthorization(digest: string): Promise<AuthorizationToken | undefined>;
+  /** Marks the token used if it still is unused and unexpired; false when another use won. */
+  consumeAuthorization(digest: string, at: Date): Promise<boolean>;
+  insertCreatingAccount(
+    token: { digest: string; entityId: number; quotaMb: number; isUltraSafe: boolean; issuedBy: number; expiresAt: Date },
+    at: Date,
+  ): Promise<void>;
+  findCreatingAccount(digest: string): Promise<CreatingAccountToken | undefined>;
+  consumeCreatingAccount(digest: string, accountId: number, at: Date): Promise<boolean>;
+}
+
+export interface LicenseKeyRepository {
+  /** The entity a partner licence key belongs to, unless unknown or revoked. */
+  entityOf(digest: string): Promise<number | undefined>;
 }
 
 export interface AuditEntry {
@@ -155,10 +239,17 @@ export interface Repositories {
   readonly tokens: TokenRepository;
   readonly audit: AuditRepository;
   readonly outbox: OutboxRepository;
+  readonly licenseKeys: LicenseKeyRepository;
 }
 
 /** Repositories outside a transaction, and a way to run a function inside one. */
 export interface UnitOfWork extends Repositories {
   /** Everything `work` writes commits together, durably, or not at all. */
   transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
+}
+
+/** Random tokens and their stored digests (implemented with the CSPRNG and SHA-256). */
+export interface TokenCodec {
+  generate(prefix?: string): string;
+  digest(token: string): string;
 }

@@ -1,5 +1,6 @@
 import type { OperationArgs, OperationDefinition, OperationOutput } from '../contract/operation.js';
 import { ResultInfo, resultInfo } from '../contract/common-types.js';
+import { GetAllAccountsResultCode } from '../contract/operations/get-all-accounts.js';
 import type { ResultCodeName } from '../contract/result-codes.js';
 import { defaultValue } from '../soap/lexical.js';
 import type { Outcome } from '../domain/outcome.js';
@@ -28,8 +29,14 @@ export function failureOutput<O extends OperationDefinition>(op: O, code: Result
   const output: Record<string, unknown> = {};
   for (const field of op.response) {
     output[field.name] = field.type === ResultInfo ? resultInfo(code, message) : field.nillable ? null : defaultValue(field.type);
+    // GetAllAccounts reports a plain enum of a few codes [legacy]; any other code is an error there.
+    if (field.type === GetAllAccountsResultCode) output[field.name] = plainResultCode(code);
   }
   return output as OperationOutput<O>;
+}
+
+export function plainResultCode(code: ResultCodeName): (typeof GetAllAccountsResultCode)['values'][number] {
+  return GetAllAccountsResultCode.values.find((v) => v === code) ?? 'UnexpectedError';
 }
 
 /** Maps a domain outcome onto the response of an operation whose only payload is the Result. */

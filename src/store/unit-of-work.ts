@@ -2,8 +2,9 @@ import type { Kysely } from 'kysely';
 import type { Repositories, UnitOfWork } from '../domain/ports.js';
 import type { Database } from './schema.js';
 import { accountRepository } from './repositories/accounts.js';
-import { entityRepository, partnerUserRepository } from './repositories/partners.js';
-import { auditRepository, outboxRepository, tokenRepository } from './repositories/records.js';
+import { entityRepository, licenseKeyRepository, partnerUserRepository } from './repositories/partners.js';
+import { auditRepository, outboxRepository } from './repositories/records.js';
+import { tokenRepository } from './repositories/tokens.js';
 
 function repositories(db: Kysely<Database>): Repositories {
   return {
@@ -13,6 +14,7 @@ function repositories(db: Kysely<Database>): Repositories {
     tokens: tokenRepository(db),
     audit: auditRepository(db),
     outbox: outboxRepository(db),
+    licenseKeys: licenseKeyRepository(db),
   };
 }
 

@@ -1,7 +1,6 @@
 /**
  * Authenticate (SERVICE.md §4, §5): checks a backup account's password with the per-account
- * lock-out. While locked, the password is not checked at all, which also bounds the Argon2 work
- * an attacker can cause per account (at most maxFailures checks per lock period).
+ * lock-out, and reports the account's status whatever it is: the backup client decides.
  */
 import { failure, success, type Outcome } from '../outcome.js';
 import type { Caller } from '../ports.js';
@@ -9,6 +8,7 @@ import { checkUsername } from '../validation.js';
 import { effectiveStatus, type AccountStatus } from './account.js';
 import type { AccountDeps } from './deps.js';
 import { findAccountInTree } from './find-in-tree.js';
+import { checkAccountPassword } from './account-password.js';
 
 export interface SignInReport {
   readonly status: AccountStatus;
@@ -22,8 +22,6 @@ export interface AuthenticateAccountInput {
 
 /** Outcome with the account's status even on failure where the status is known (AccountLocked). */
 export type AuthenticateOutcome = Outcome<SignInReport> & { readonly report?: SignInReport };
-
-const MAX_PASSWORD_LENGTH = 1024; // far above the policy; longer is certainly wrong and not worth hashing
 
 export async function authenticateAccount(
   deps: AccountDeps,
@@ -39,15 +37,9 @@ export async function authenticateAccount(
   if ('failure' in found) return found.failure;
   const account = found.account;
   const now = deps.clock.now();
-  if (account.lockedUntil !== null && account.lockedUntil > now) {
-    return { ...failure('AccountLocked'), report: { status: 'Locked', backupServer: account.backupServer } };
-  }
-
-  const valid = input.password.length <= MAX_PASSWORD_LENGTH && (await deps.hasher.verify(account.passwordHash, input.password));
-  if (!valid) {
-    await deps.uow.accounts.recordFailedSignIn(account.id, deps.clock.now(), deps.lockout);
-    return failure('InvalidAccountCredentials');
-  }
+  const wrong = await checkAccountPassword(deps, account, input.password);
+  if (wrong?.code === 'AccountLocked') return { ...wrong, report: { status: 'Locked', backupServer: account.backupServer } };
+  if (wrong) return wrong;
   await deps.uow.accounts.recordSuccessfulSignIn(account.id, deps.clock.now());
   const report = { status: effectiveStatus(account, now), backupServer: account.backupServer };
   return { ...success(report), report };

@@ -5,11 +5,11 @@
  * unlocks the account, revokes its authentication tokens, writes the audit record and, when
  * asked, queues the notice — which never contains the password.
  */
-import { failure, success, type Outcome } from '../outcome.js';
+import { failure, type Failure, type Outcome } from '../outcome.js';
 import type { Account, Caller, RequestContext } from '../ports.js';
 import { checkPassword, checkUsername } from '../validation.js';
+import { changeAccount, noticeTo } from './change-account.js';
 import type { AccountDeps } from './deps.js';
-import { findAccountInTree } from './find-in-tree.js';
 
 export interface ChangeBackupAccountPasswordInput {
   readonly username: string | null;
@@ -17,10 +17,8 @@ export interface ChangeBackupAccountPasswordInput {
   readonly sendEmailToCustomer: boolean;
 }
 
-function refusal(account: Account): Outcome | undefined {
-  if (account.isUltraSafe) return failure('UltraSafeNotSupported');
-  if (account.status === 'Cancelled') return failure('InvalidAccountState', 'The account is cancelled.');
-  return undefined;
+export function refuseCancelled(account: Account): Failure | undefined {
+  return account.status === 'Cancelled' ? failure('InvalidAccountState', 'The account is cancelled.') : undefined;
 }
 
 export async function changeBackupAccountPassword(
@@ -34,48 +32,17 @@ export async function changeBackupAccountPassword(
   const password = checkPassword('NewPassword', input.newPassword, deps.passwordPolicy);
   if (!password.ok) return password.failure;
 
-  // Refuse cheaply before paying for a hash...
-  const found = await findAccountInTree(deps.uow, caller, username.value);
-  if ('failure' in found) return found.failure;
-  const refused = refusal(found.account);
-  if (refused) return refused;
-
-  const passwordHash = await deps.hasher.hash(password.value);
-
-  return deps.uow.transaction(async (tx) => {
-    // ...and decide again inside the transaction: the account may have changed meanwhile.
-    const current = await findAccountInTree(tx, caller, username.value);
-    if ('failure' in current) return current.failure;
-    const account = current.account;
-    const refusedNow = refusal(account);
-    if (refusedNow) return refusedNow;
-
-    const now = deps.clock.now();
-    await tx.accounts.setPassword(account.id, passwordHash, now);
-    const revoked = await tx.tokens.revokeForAccount(account.id, 'authentication', now);
-    const notify = input.sendEmailToCustomer && account.email !== '';
-    await tx.audit.record({
-      at: now,
-      context,
-      caller,
-      accountId: account.id,
-      accountUsername: account.username,
-      outcome: 'Success',
-      detail: { sendEmailToCustomer: input.sendEmailToCustomer, notified: notify, tokensRevoked: revoked },
-    });
-    if (notify) {
-      await tx.outbox.enqueue(
-        {
-          event: 'password-changed',
-          to: account.email,
-          username: account.username,
-          fullName: account.fullName,
-          localeCode: account.localeCode,
-        },
-        now,
-      );
-    }
-    return success();
+  return changeAccount(deps, caller, username.value, context, {
+    refuse: (account) => (account.isUltraSafe ? failure('UltraSafeNotSupported') : refuseCancelled(account)),
+    prepare: () => deps.hasher.hash(password.value),
+    async apply(tx, account, passwordHash, now) {
+      await tx.accounts.setPassword(account.id, passwordHash, now);
+      const revoked = await tx.tokens.revokeForAccount(account.id, 'authentication', now);
+      const notify = input.sendEmailToCustomer && account.email !== '';
+      return {
+        detail: { sendEmailToCustomer: input.sendEmailToCustomer, notified: notify, tokensRevoked: revoked },
+        notifications: notify ? noticeTo(account, 'password-changed') : [],
+      };
+    },
   });
 }
-

@@ -1,27 +1,88 @@
 /**
- * Account creation, shared by every creating operation (CreateAccountBySize now; the licence
- * key, token and obsolete forms reuse it). The target entity must lie in the caller's tree and
- * be active; the user name is unique case-insensitively, also under concurrent creation (the
- * database decides); the backup server is the least-loaded of the configured pool.
+ * Account creation, shared by every creating operation (by size, by partner licence key, by
+ * token, and the obsolete CreateAccount / CreateUltraSafeAccount). The target entity must lie
+ * in the caller's tree and be active (an unknown id is answered the same way, so nobody can
+ * probe for other partners' entities); the user name is unique case-insensitively, also under
+ * concurrent creation (the database decides); the backup server is the least-loaded of the pool.
  */
-import { failure, success, type Outcome } from '../outcome.js';
-import type { Caller, RequestContext } from '../ports.js';
+import { failure, invalidInput, success, type Failure, type Outcome } from '../outcome.js';
+import type { Caller, Repositories, RequestContext } from '../ports.js';
+import { checkOptionalEmail, checkOptionalText, checkPassword, checkUsername } from '../validation.js';
 import type { AccountDeps } from './deps.js';
 
-export interface CreateAccountInput {
-  /** Already validated by the operation's own rules. */
+export interface NewAccountFields {
   readonly username: string;
   readonly password: string;
-  /** 0 means the caller's own entity. */
-  readonly targetEntityId: number;
-  readonly quotaMb: number;
   readonly fullName: string;
   readonly firstName: string;
   readonly email: string;
-  readonly isUltraSafe: boolean;
-  readonly disableEmailNotifications: boolean;
   readonly licenseKey: string;
   readonly localeCode: string;
+  readonly secretQuestion: string;
+  readonly secretAnswer: string;
+}
+
+export interface CreateAccountInput extends NewAccountFields {
+  /** 0 means the caller's own entity. */
+  readonly entityId: number;
+  /** How the partner named the entity, for the message when it is refused (e.g. `TargetEntityId`). */
+  readonly entityField?: string;
+  readonly quotaMb: number;
+  readonly isUltraSafe: boolean;
+  readonly disableEmailNotifications: boolean;
+  /** Runs in the creating transaction (e.g. consuming a token); a Failure rolls everything back. */
+  readonly alsoInTransaction?: (tx: Repositories, accountId: number, now: Date) => Promise<Failure | undefined>;
+}
+
+type Raw = string | null;
+
+/** Validates the fields every creating operation shares; `names` are the fields as the partner sent them. */
+export function checkNewAccountFields(
+  deps: Pick<AccountDeps, 'passwordPolicy'>,
+  raw: { username: Raw; password: Raw; fullName?: Raw; firstName?: Raw; email: Raw; licenseKey?: Raw; localeCode?: Raw; secretQuestion?: Raw; secretAnswer?: Raw },
+  names: { username: string; password: string; fullName?: string; firstName?: string; email: string; licenseKey?: string; localeCode?: string; secretQuestion?: string; secretAnswer?: string },
+): NewAccountFields | Failure {
+  const username = checkUsername(names.username, raw.username);
+  if (!username.ok) return username.failure;
+  const password = checkPassword(names.password, raw.password, deps.passwordPolicy);
+  if (!password.ok) return password.failure;
+  const email = checkOptionalEmail(names.email, raw.email);
+  if (!email.ok) return email.failure;
+  const text = (value: Raw | undefined, name: string | undefined, max: number) => checkOptionalText(name ?? '', value ?? null, max);
+  const checks = {
+    fullName: text(raw.fullName ?? raw.firstName, names.fullName ?? names.firstName, 200),
+    firstName: text(raw.firstName ?? raw.fullName?.split(' ')[0], names.firstName ?? names.fullName, 200),
+    licenseKey: text(raw.licenseKey, names.licenseKey, 100),
+    localeCode: text(raw.localeCode, names.localeCode, 20),
+    secretQuestion: text(raw.secretQuestion, names.secretQuestion, 500),
+    secretAnswer: text(raw.secretAnswer, names.secretAnswer, 500),
+  };
+  const values: Record<string, string> = {};
+  for (const [key, checked] of Object.entries(checks)) {
+    if (!checked.ok) return checked.failure;
+    values[key] = checked.value;
+  }
+  if (values.localeCode && !/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/.test(values.localeCode)) {
+    return invalidInput(`${names.localeCode ?? 'localeCode'} is not a locale code such as en-US.`);
+  }
+  return {
+    username: username.value,
+    password: password.value,
+    email: email.value,
+    fullName: values.fullName ?? '',
+    firstName: values.firstName ?? '',
+    licenseKey: values.licenseKey ?? '',
+    localeCode: values.localeCode ?? '',
+    secretQuestion: values.secretQuestion ?? '',
+    secretAnswer: values.secretAnswer ?? '',
+  };
+}
+
+/** Thrown inside the transaction to roll it back with a business outcome. */
+class RollbackWith extends Error {
+  constructor(readonly outcome: Failure) {
+    super(outcome.code);
+  }
 }
 
 export async function createAccount(
@@ -30,55 +91,63 @@ export async function createAccount(
   input: CreateAccountInput,
   context: RequestContext,
 ): Promise<Outcome<{ readonly accountId: number }>> {
-  const entityId = input.targetEntityId === 0 ? caller.entityId : input.targetEntityId;
+  const entityId = input.entityId === 0 ? caller.entityId : input.entityId;
   const entity = await deps.uow.entities.findById(entityId);
   if (!entity || !entity.active || !(await deps.uow.entities.isWithinTree(caller.entityId, entityId))) {
-    return failure('ObjectEntityMismatch', 'TargetEntityId is not an active entity in your tree.');
+    return failure('ObjectEntityMismatch', `${input.entityField ?? 'The target entity'} is not an active entity in your tree.`);
   }
   if (await deps.uow.accounts.findByUsername(input.username)) return failure('AlreadyExists');
 
   const passwordHash = await deps.hasher.hash(input.password);
+  const secretAnswerHash = input.secretAnswer === '' ? '' : await deps.hasher.hash(input.secretAnswer.trim().toLowerCase());
   const load = await deps.uow.accounts.countByBackupServer(deps.backupServers);
   const backupServer = [...deps.backupServers].sort((a, b) => (load.get(a) ?? 0) - (load.get(b) ?? 0))[0];
   if (backupServer === undefined) throw new Error('no backup server configured');
 
-  return deps.uow.transaction(async (tx) => {
-    const now = deps.clock.now();
-    const inserted = await tx.accounts.insert({
-      username: input.username,
-      passwordHash,
-      fullName: input.fullName,
-      firstName: input.firstName,
-      email: input.email,
-      entityId,
-      quotaMb: input.quotaMb,
-      isUltraSafe: input.isUltraSafe,
-      backupServer,
-      licenseKey: input.licenseKey,
-      localeCode: input.localeCode,
-      secretQuestion: '',
-      secretAnswerHash: '',
-      emailNotificationsDisabled: input.disableEmailNotifications,
-      customerTypeCode: entity.customerTypeCode,
-      signupAt: now,
+  try {
+    return await deps.uow.transaction(async (tx) => {
+      const now = deps.clock.now();
+      const inserted = await tx.accounts.insert({
+        username: input.username,
+        passwordHash,
+        fullName: input.fullName,
+        firstName: input.firstName,
+        email: input.email,
+        entityId,
+        quotaMb: input.quotaMb,
+        isUltraSafe: input.isUltraSafe,
+        backupServer,
+        licenseKey: input.licenseKey,
+        localeCode: input.localeCode,
+        secretQuestion: input.secretQuestion,
+        secretAnswerHash,
+        emailNotificationsDisabled: input.disableEmailNotifications,
+        customerTypeCode: entity.customerTypeCode,
+        signupAt: now,
+      });
+      if (inserted === 'duplicate') return failure('AlreadyExists');
+      const refused = await input.alsoInTransaction?.(tx, inserted.id, now);
+      if (refused) throw new RollbackWith(refused);
+      const notify = !input.disableEmailNotifications && input.email !== '';
+      await tx.audit.record({
+        at: now,
+        context,
+        caller,
+        accountId: inserted.id,
+        accountUsername: input.username,
+        outcome: 'Success',
+        detail: { entityId, quotaMb: input.quotaMb, isUltraSafe: input.isUltraSafe, notified: notify, backupServer },
+      });
+      if (notify) {
+        await tx.outbox.enqueue(
+          { event: 'account-created', to: input.email, username: input.username, fullName: input.fullName, localeCode: input.localeCode },
+          now,
+        );
+      }
+      return success({ accountId: inserted.id });
     });
-    if (inserted === 'duplicate') return failure('AlreadyExists');
-    const notify = !input.disableEmailNotifications && input.email !== '';
-    await tx.audit.record({
-      at: now,
-      context,
-      caller,
-      accountId: inserted.id,
-      accountUsername: input.username,
-      outcome: 'Success',
-      detail: { entityId, quotaMb: input.quotaMb, isUltraSafe: input.isUltraSafe, notified: notify, backupServer },
-    });
-    if (notify) {
-      await tx.outbox.enqueue(
-        { event: 'account-created', to: input.email, username: input.username, fullName: input.fullName, localeCode: input.localeCode },
-        now,
-      );
-    }
-    return success({ accountId: inserted.id });
-  });
+  } catch (err) {
+    if (err instanceof RollbackWith) return err.outcome;
+    throw err;
+  }
 }

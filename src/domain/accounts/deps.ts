@@ -1,5 +1,16 @@
-import type { Clock, LockoutPolicy, PasswordHasher, UnitOfWork } from '../ports.js';
+import type { Clock, LockoutPolicy, PasswordHasher, TokenCodec, UnitOfWork } from '../ports.js';
 import type { PasswordPolicy } from '../validation.js';
+
+export interface TokenPolicy {
+  /** GetAuthenticationToken tokens (SERVICE.md: 15 minutes by default). */
+  readonly authenticationTtlMs: number;
+  /** One-time web sign-in tokens (SERVICE.md: 5 minutes by default). */
+  readonly authorizationTtlMs: number;
+  /** Longest ValidForHours a creating-account token may ask for. */
+  readonly maxCreatingAccountHours: number;
+  /** ValidForHours when the request leaves it at 0. */
+  readonly defaultCreatingAccountHours: number;
+}
 
 /** Everything the account use cases need; built once in the composition root. */
 export interface AccountDeps {
@@ -10,4 +21,8 @@ export interface AccountDeps {
   readonly lockout: LockoutPolicy;
   /** Pool a new account's backup server is chosen from, least-loaded first. */
   readonly backupServers: readonly string[];
+  /** Quota of accounts created by calls that do not name one (CreateAccount, licence key). */
+  readonly defaultQuotaMb: number;
+  readonly tokens: TokenPolicy;
+  readonly tokenCodec: TokenCodec;
 }

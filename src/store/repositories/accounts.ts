@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Account, AccountRepository, LockoutPolicy, NewAccount } from '../../domain/ports.js';
+import type { Account, AccountRepository, AccountUpdate, LockoutPolicy, NewAccount } from '../../domain/ports.js';
 import { isAccountStatus } from '../../domain/accounts/account.js';
 import type { AccountsTable, Database } from '../schema.js';
 
@@ -128,6 +128,67 @@ export function accountRepository(db: Kysely<Database>): AccountRepository {
         .execute();
       for (const row of rows) counts.set(row.backup_server, Number(row.n));
       return counts;
+    },
+
+    async findById(id) {
+      const row = await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? accountFromRow(row) : undefined;
+    },
+
+    async update(accountId, change: AccountUpdate, at) {
+      await db
+        .updateTable('accounts')
+        .set({
+          ...(change.email !== undefined ? { email: change.email } : {}),
+          ...(change.licenseKey !== undefined ? { license_key: change.licenseKey } : {}),
+          ...(change.quotaMb !== undefined ? { quota_mb: change.quotaMb } : {}),
+          ...(change.status !== undefined ? { status: change.status } : {}),
+          ...(change.cancelledAt !== undefined ? { cancelled_at: change.cancelledAt.getTime() } : {}),
+          updated_at: at.getTime(),
+        })
+        .where('id', '=', accountId)
+        .execute();
+    },
+
+    async listInTree(entityId, customerTypeCode) {
+      const result = await sql<{
+        username: string;
+        full_name: string;
+        email: string;
+        entity_id: number;
+        customer_type_code: string;
+        payment_plan_id: number;
+        signup_at: number;
+      }>`
+        WITH RECURSIVE tree(id, depth) AS (
+          SELECT id, 0 FROM entities WHERE id = ${entityId}
+          UNION ALL
+          SELECT e.id, tree.depth + 1 FROM entities e JOIN tree ON e.parent_id = tree.id WHERE tree.depth < 64
+        )
+        SELECT a.username, a.full_name, a.email, a.entity_id, a.customer_type_code, a.payment_plan_id, a.signup_at
+        FROM accounts a
+        WHERE a.entity_id IN (SELECT id FROM tree)
+          ${customerTypeCode === null ? sql`` : sql`AND a.customer_type_code = ${customerTypeCode}`}
+        ORDER BY a.username_key`.execute(db);
+      return result.rows.map((r) => ({
+        username: r.username,
+        fullName: r.full_name,
+        email: r.email,
+        entityId: r.entity_id,
+        customerTypeCode: r.customer_type_code,
+        paymentPlanId: r.payment_plan_id,
+        signupAt: new Date(Number(r.signup_at)),
+      }));
+    },
+
+    async usageBySystem(accountId) {
+      const rows = await db.selectFrom('account_usage').selectAll().where('account_id', '=', accountId).orderBy('system_name').execute();
+      return rows.map((r) => ({ systemName: r.system_name, deviceType: r.device_type, usedKb: Number(r.used_kb) }));
+    },
+
+    async payments(accountId) {
+      const rows = await db.selectFrom('account_payments').selectAll().where('account_id', '=', accountId).orderBy('paid_at').orderBy('id').execute();
+      return rows.map((r) => ({ id: r.id, paidAt: new Date(Number(r.paid_at)), amount: r.amount, currency: r.currency, description: r.description }));
     },
   };
 }

@@ -1,6 +1,6 @@
-import { sql, type Kysely } from 'kysely';
-import type { EntityRepository, PartnerUserRepository } from '../../domain/ports.js';
-import type { Database } from '../schema.js';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { EntityRepository, LicenseKeyRepository, PartnerUser, PartnerUserRepository } from '../../domain/ports.js';
+import type { Database, PartnerUsersTable } from '../schema.js';
 
 export function entityRepository(db: Kysely<Database>): EntityRepository {
   return {
@@ -26,17 +26,37 @@ export function entityRepository(db: Kysely<Database>): EntityRepository {
   };
 }
 
+const partnerUserFromRow = (row: Selectable<PartnerUsersTable>): PartnerUser => ({
+  id: row.id,
+  entityId: row.entity_id,
+  username: row.username,
+  secretHash: row.secret_hash,
+  active: row.active === 1,
+});
+
 export function partnerUserRepository(db: Kysely<Database>): PartnerUserRepository {
   return {
     async findByUsername(username) {
+      const row = await db.selectFrom('partner_users').selectAll().where('username_key', '=', username.toLowerCase()).executeTakeFirst();
+      return row ? partnerUserFromRow(row) : undefined;
+    },
+    async findById(id) {
+      const row = await db.selectFrom('partner_users').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? partnerUserFromRow(row) : undefined;
+    },
+  };
+}
+
+export function licenseKeyRepository(db: Kysely<Database>): LicenseKeyRepository {
+  return {
+    async entityOf(digest) {
       const row = await db
-        .selectFrom('partner_users')
-        .selectAll()
-        .where('username_key', '=', username.toLowerCase())
+        .selectFrom('partner_license_keys')
+        .select('entity_id')
+        .where('key_hash', '=', digest)
+        .where('revoked_at', 'is', null)
         .executeTakeFirst();
-      return row
-        ? { id: row.id, entityId: row.entity_id, username: row.username, secretHash: row.secret_hash, active: row.active === 1 }
-        : undefined;
+      return row?.entity_id;
     },
   };
 }

@@ -1,24 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { AuditRepository, OutboxRepository, TokenRepository } from '../../domain/ports.js';
+import type { AuditRepository, OutboxRepository } from '../../domain/ports.js';
 import type { Database } from '../schema.js';
-
-export function tokenRepository(db: Kysely<Database>): TokenRepository {
-  return {
-    async revokeForAccount(accountId, kind, at) {
-      const result = await db
-        .updateTable('account_tokens')
-        .set({ revoked_at: at.getTime() })
-        .where('account_id', '=', accountId)
-        .where('kind', '=', kind)
-        .where('revoked_at', 'is', null)
-        .where('used_at', 'is', null)
-        .where('expires_at', '>', at.getTime())
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows);
-    },
-  };
-}
 
 export function auditRepository(db: Kysely<Database>): AuditRepository {
   return {

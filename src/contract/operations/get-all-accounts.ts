@@ -1,0 +1,31 @@
+import { arrayOf, complex, dateTime, enumeration, field, int, string } from '../kinds.js';
+import { defineOperation } from '../operation.js';
+
+/** The one legacy operation whose Result is a plain enum, not a ResultInfo [legacy]. */
+export const GetAllAccountsResultCode = enumeration('GetAllAccountsResultCode', [
+  'Success',
+  'InvalidSoapCredentials',
+  'InvalidInputParameters',
+  'UnexpectedError',
+]);
+
+export const GetAllAccountsItem = complex('GetAllAccountsItem', [
+  field('UserName', string),
+  field('CustomerName', string),
+  field('Email', string),
+  field('EntityId', int),
+  field('CustomerTypeCode', string),
+  field('PaymentPlanId', int),
+  field('SignupDate', dateTime),
+]);
+
+export const GetAllAccounts = defineOperation({
+  name: 'GetAllAccounts',
+  style: 'wrapped',
+  description: "Old bulk listing of all accounts (in the caller's tree) for a given customer type code; empty means all.",
+  obsolete: true,
+  extension: false,
+  request: [field('CustomerTypeCode', string)],
+  response: [field('Result', GetAllAccountsResultCode), field('Accounts', arrayOf(GetAllAccountsItem))],
+  resultCodes: ['Success', 'UnexpectedError', 'InvalidInputParameters', 'InvalidSoapCredentials'],
+});

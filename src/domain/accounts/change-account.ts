@@ -1,0 +1,68 @@
+/**
+ * The shape every change to an existing account takes: find it in the caller's tree, refuse
+ * what its state forbids, do any slow preparation (password checks, hashing) outside the
+ * transaction, then — after checking again inside the transaction, since the account may have
+ * changed meanwhile — apply the change together with its audit record and notifications.
+ */
+import { isFailure, success, type Failure, type Outcome } from '../outcome.js';
+import type { Account, Caller, Notification, Repositories, RequestContext } from '../ports.js';
+import type { AccountDeps } from './deps.js';
+import { findAccountInTree } from './find-in-tree.js';
+
+export interface ChangeEffects {
+  /** Facts for the audit record; never a secret. */
+  readonly detail: Readonly<Record<string, string | number | boolean>>;
+  readonly notifications?: readonly Notification[];
+}
+
+export interface AccountChange<P> {
+  /** A state that forbids the change (UltraSafe, Cancelled…), checked before and inside the transaction. */
+  refuse?(account: Account): Failure | undefined;
+  /** Slow work outside the transaction; a Failure stops the change. */
+  prepare(account: Account): Promise<P | Failure>;
+  apply(tx: Repositories, account: Account, prepared: P, now: Date): Promise<ChangeEffects>;
+}
+
+function isFailureValue(value: unknown): value is Failure {
+  return typeof value === 'object' && value !== null && 'code' in value && isFailure(value as Outcome<unknown>);
+}
+
+export async function changeAccount<P>(
+  deps: AccountDeps,
+  caller: Caller,
+  username: string,
+  context: RequestContext,
+  change: AccountChange<P>,
+): Promise<Outcome> {
+  const found = await findAccountInTree(deps.uow, caller, username);
+  if ('failure' in found) return found.failure;
+  const refused = change.refuse?.(found.account);
+  if (refused) return refused;
+  const prepared = await change.prepare(found.account);
+  if (isFailureValue(prepared)) return prepared;
+
+  return deps.uow.transaction(async (tx) => {
+    const current = await findAccountInTree(tx, caller, username);
+    if ('failure' in current) return current.failure;
+    const refusedNow = change.refuse?.(current.account);
+    if (refusedNow) return refusedNow;
+    const now = deps.clock.now();
+    const effects = await change.apply(tx, current.account, prepared, now);
+    await tx.audit.record({
+      at: now,
+      context,
+      caller,
+      accountId: current.account.id,
+      accountUsername: current.account.username,
+      outcome: 'Success',
+      detail: effects.detail,
+    });
+    for (const n of effects.notifications ?? []) await tx.outbox.enqueue(n, now);
+    return success();
+  });
+}
+
+/** The notice of an event, addressed to `to` (default: the account's address), if there is one. */
+export function noticeTo(account: Account, event: Notification['event'], to: string = account.email): Notification[] {
+  return to === '' ? [] : [{ event, to, username: account.username, fullName: account.fullName, localeCode: account.localeCode }];
+}

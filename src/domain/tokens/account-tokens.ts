@@ -1,0 +1,155 @@
+/**
+ * Tokens for backup accounts: authentication tokens (GetAuthenticationToken, short-lived,
+ * revoked by any password change, checked by ValidateAuthenticationToken) and one-time
+ * authorization tokens for web sign-in (GetAuthorizationToken, GetAuthorizationTokenByEntity,
+ * consumed by RedeemAuthorizationToken). Only digests are stored. A token whose subject is
+ * outside the caller's tree is answered exactly like an unknown one.
+ */
+import { failure, invalidInput, success, type Failure, type Outcome } from '../outcome.js';
+import type { Account, Caller } from '../ports.js';
+import { checkUsername } from '../validation.js';
+import { checkAccountPassword } from '../accounts/account-password.js';
+import { refuseCancelled } from '../accounts/change-backup-account-password.js';
+import { findAccountInTree } from '../accounts/find-in-tree.js';
+import { effectiveStatus, type AccountStatus } from '../accounts/account.js';
+import type { AccountDeps } from '../accounts/deps.js';
+
+export interface IssuedToken {
+  readonly token: string;
+  readonly expiresAt: Date;
+}
+
+const MAX_TOKEN_LENGTH = 128;
+
+/** An account the caller may act on, after its own password was proven (with lock-out). */
+async function provenAccount(
+  deps: AccountDeps,
+  caller: Caller,
+  input: { username: string | null; password: string | null },
+  names: { username: string; password: string },
+): Promise<{ account: Account } | { failure: Failure }> {
+  const username = checkUsername(names.username, input.username);
+  if (!username.ok) return { failure: username.failure };
+  if (!input.password) return { failure: invalidInput(`${names.password} is required.`) };
+  const found = await findAccountInTree(deps.uow, caller, username.value);
+  if ('failure' in found) return found;
+  const wrong = await checkAccountPassword(deps, found.account, input.password);
+  if (wrong) return { failure: wrong };
+  const refused = refuseCancelled(found.account);
+  if (refused) return { failure: refused };
+  await deps.uow.accounts.recordSuccessfulSignIn(found.account.id, deps.clock.now());
+  return found;
+}
+
+export async function issueAuthenticationToken(
+  deps: AccountDeps,
+  caller: Caller,
+  input: { username: string | null; password: string | null },
+  names: { username: string; password: string },
+): Promise<Outcome<IssuedToken>> {
+  const proven = await provenAccount(deps, caller, input, names);
+  if ('failure' in proven) return proven.failure;
+  const now = deps.clock.now();
+  const token = deps.tokenCodec.generate();
+  const expiresAt = new Date(now.getTime() + deps.tokens.authenticationTtlMs);
+  await deps.uow.tokens.insertAuthentication({ digest: deps.tokenCodec.digest(token), accountId: proven.account.id, expiresAt }, now);
+  return success({ token, expiresAt });
+}
+
+export interface AuthenticationTokenFacts {
+  readonly username: string;
+  readonly status: AccountStatus;
+  readonly backupServer: string;
+  readonly expiresAt: Date;
+}
+
+export async function validateAuthenticationToken(
+  deps: AccountDeps,
+  caller: Caller,
+  input: { token: string | null },
+  name: string,
+): Promise<Outcome<AuthenticationTokenFacts>> {
+  if (!input.token) return invalidInput(`${name} is required.`);
+  if (input.token.length > MAX_TOKEN_LENGTH) return failure('InvalidToken');
+  const stored = await deps.uow.tokens.findAuthentication(deps.tokenCodec.digest(input.token));
+  const now = deps.clock.now();
+  if (!stored || stored.revokedAt !== null || stored.expiresAt.getTime() <= now.getTime()) return failure('InvalidToken');
+  const account = await deps.uow.accounts.findById(stored.accountId);
+  if (!account || !(await deps.uow.entities.isWithinTree(caller.entityId, account.entityId))) return failure('InvalidToken');
+  return success({ username: account.username, status: effectiveStatus(account, now), backupServer: account.backupServer, expiresAt: stored.expiresAt });
+}
+
+/** GetAuthorizationToken: the customer's own credentials buy a one-time web sign-in token. */
+export async function issueAuthorizationToken(
+  deps: AccountDeps,
+  caller: Caller,
+  input: { username: string | null; password: string | null },
+  names: { username: string; password: string },
+): Promise<Outcome<IssuedToken>> {
+  const proven = await provenAccount(deps, caller, input, names);
+  if ('failure' in proven) return proven.failure;
+  return storeAuthorization(deps, caller, { accountId: proven.account.id, partnerUserId: null, entityId: proven.account.entityId });
+}
+
+/** GetAuthorizationTokenByEntity: the partner vouches for a backup account or a partner user in its tree. */
+export async function issueAuthorizationTokenByEntity(
+  deps: AccountDeps,
+  caller: Caller,
+  input: { username: string | null; isAppUser: boolean },
+  name: string,
+): Promise<Outcome<IssuedToken>> {
+  const username = checkUsername(name, input.username);
+  if (!username.ok) return username.failure;
+  if (input.isAppUser) {
+    const found = await findAccountInTree(deps.uow, caller, username.value);
+    if ('failure' in found) return found.failure;
+    const refused = refuseCancelled(found.account);
+    if (refused) return refused;
+    return storeAuthorization(deps, caller, { accountId: found.account.id, partnerUserId: null, entityId: found.account.entityId });
+  }
+  const user = await deps.uow.partnerUsers.findByUsername(username.value);
+  if (!user) return failure('AccountNotFound', 'No user has that user name.');
+  if (!(await deps.uow.entities.isWithinTree(caller.entityId, user.entityId))) {
+    return failure('ObjectEntityMismatch', 'The user belongs to an entity outside your tree.');
+  }
+  if (!user.active) return failure('InvalidAccountState', 'The user is disabled.');
+  return storeAuthorization(deps, caller, { accountId: null, partnerUserId: user.id, entityId: user.entityId });
+}
+
+async function storeAuthorization(
+  deps: AccountDeps,
+  caller: Caller,
+  subject: { accountId: number | null; partnerUserId: number | null; entityId: number },
+): Promise<Outcome<IssuedToken>> {
+  const now = deps.clock.now();
+  const token = deps.tokenCodec.generate();
+  const expiresAt = new Date(now.getTime() + deps.tokens.authorizationTtlMs);
+  await deps.uow.tokens.insertAuthorization({ digest: deps.tokenCodec.digest(token), ...subject, issuedBy: caller.userId, expiresAt }, now);
+  return success({ token, expiresAt });
+}
+
+export interface RedeemedAuthorization {
+  readonly username: string;
+  readonly entityId: number;
+  readonly isAppUser: boolean;
+}
+
+/** RedeemAuthorizationToken: one use only, also when two redemptions race (one conditional update decides). */
+export async function redeemAuthorizationToken(
+  deps: AccountDeps,
+  caller: Caller,
+  input: { token: string | null },
+  name: string,
+): Promise<Outcome<RedeemedAuthorization>> {
+  if (!input.token) return invalidInput(`${name} is required.`);
+  if (input.token.length > MAX_TOKEN_LENGTH) return failure('InvalidToken');
+  const digest = deps.tokenCodec.digest(input.token);
+  const stored = await deps.uow.tokens.findAuthorization(digest);
+  if (!stored || !(await deps.uow.entities.isWithinTree(caller.entityId, stored.entityId))) return failure('InvalidToken');
+  const subject = stored.accountId !== null ? await deps.uow.accounts.findById(stored.accountId) : undefined;
+  const user = stored.partnerUserId !== null ? await deps.uow.partnerUsers.findById(stored.partnerUserId) : undefined;
+  const username = subject?.username ?? user?.username;
+  if (username === undefined) return failure('InvalidToken');
+  if (!(await deps.uow.tokens.consumeAuthorization(digest, deps.clock.now()))) return failure('InvalidToken');
+  return success({ username, entityId: stored.entityId, isAppUser: stored.accountId !== null });
+}

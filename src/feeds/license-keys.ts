@@ -1,0 +1,20 @@
+/**
+ * Partner licence keys (`ams license-key create`): CreateAccountByPartnerLicenseKey places a
+ * new account under the entity that owns the key. The key is random (tokens.ts) and stored
+ * only as its SHA-256 digest, so it is shown once, at creation, and never again.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import { digestToken, generateToken } from '../security/tokens.js';
+
+export type LicenseKeyResult =
+  | { readonly ok: true; readonly key: string; readonly entityId: number; readonly entityName: string }
+  | { readonly ok: false; readonly message: string };
+
+export async function createPartnerLicenseKey(db: Kysely<Database>, entityId: number, now: Date): Promise<LicenseKeyResult> {
+  const entity = await db.selectFrom('entities').select(['id', 'name']).where('id', '=', entityId).executeTakeFirst();
+  if (!entity) return { ok: false, message: `entity ${entityId} does not exist` };
+  const key = generateToken('PLK-');
+  await db.insertInto('partner_license_keys').values({ key_hash: digestToken(key), entity_id: entity.id, revoked_at: null, created_at: now.getTime() }).execute();
+  return { ok: true, key, entityId: entity.id, entityName: entity.name };
+}

@@ -1,0 +1,6 @@
+import { CancelAccount } from '../contract/operations/cancel-account.js';
+import { cancelAccount } from '../domain/accounts/account-changes.js';
+import { outcomeOutput, type Handler } from './handler.js';
+
+export const handleCancelAccount: Handler<typeof CancelAccount> = async (args, ctx) =>
+  outcomeOutput(CancelAccount, await cancelAccount(ctx.deps.accounts, ctx.caller, { username: args.userName }, { username: 'userName' }, ctx.request));

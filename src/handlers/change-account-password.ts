@@ -1,0 +1,15 @@
+import { ChangeAccountPassword } from '../contract/operations/change-account-password.js';
+import { changeAccountPassword } from '../domain/accounts/account-changes.js';
+import { outcomeOutput, type Handler } from './handler.js';
+
+export const handleChangeAccountPassword: Handler<typeof ChangeAccountPassword> = async (args, ctx) =>
+  outcomeOutput(
+    ChangeAccountPassword,
+    await changeAccountPassword(
+      ctx.deps.accounts,
+      ctx.caller,
+      { username: args.userName, password: args.password, newPassword: args.newPassword },
+      { username: 'userName', password: 'password', newPassword: 'newPassword' },
+      ctx.request,
+    ),
+  );

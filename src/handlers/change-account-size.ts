@@ -1,0 +1,15 @@
+import { ChangeAccountSize } from '../contract/operations/change-account-size.js';
+import { changeAccountSize } from '../domain/accounts/account-changes.js';
+import { outcomeOutput, type Handler } from './handler.js';
+
+export const handleChangeAccountSize: Handler<typeof ChangeAccountSize> = async (args, ctx) =>
+  outcomeOutput(
+    ChangeAccountSize,
+    await changeAccountSize(
+      ctx.deps.accounts,
+      ctx.caller,
+      { username: args.userName, sizeInMb: args.sizeInMB },
+      { username: 'userName', sizeInMb: 'sizeInMB' },
+      ctx.request,
+    ),
+  );

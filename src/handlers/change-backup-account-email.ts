@@ -1,0 +1,15 @@
+import { ChangeBackupAccountEmail } from '../contract/operations/change-backup-account-email.js';
+import { changeAccountEmail } from '../domain/accounts/account-changes.js';
+import { outcomeOutput, type Handler } from './handler.js';
+
+export const handleChangeBackupAccountEmail: Handler<typeof ChangeBackupAccountEmail> = async (args, ctx) =>
+  outcomeOutput(
+    ChangeBackupAccountEmail,
+    await changeAccountEmail(
+      ctx.deps.accounts,
+      ctx.caller,
+      { username: args.Username, email: args.Email, notify: args.SendEmailToCustomer },
+      { username: 'Username', email: 'Email' },
+      ctx.request,
+    ),
+  );

@@ -1,0 +1,14 @@
+import { CreateAccountByToken } from '../contract/operations/create-account-by-token.js';
+import { createAccountByToken } from '../domain/tokens/creating-account-tokens.js';
+import { outcomeOutput, type Handler } from './handler.js';
+
+export const handleCreateAccountByToken: Handler<typeof CreateAccountByToken> = async (args, ctx) =>
+  outcomeOutput(
+    CreateAccountByToken,
+    await createAccountByToken(
+      ctx.deps.accounts,
+      ctx.caller,
+      { token: args.Token, username: args.Username, password: args.Password, fullName: args.FullName, email: args.Email },
+      ctx.request,
+    ),
+  );

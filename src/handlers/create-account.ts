@@ -1,0 +1,20 @@
+import { CreateAccount } from '../contract/operations/create-account.js';
+import { checkNewAccountFields, createAccount } from '../domain/accounts/create-account.js';
+import { outcomeOutput, type Handler } from './handler.js';
+
+/** The obsolete call: a regular account in the caller's own entity, with the default quota. */
+export const handleCreateAccount: Handler<typeof CreateAccount> = async (args, ctx) => {
+  const fields = checkNewAccountFields(
+    ctx.deps.accounts,
+    { firstName: args.firstName, username: args.userName, password: args.password, email: args.email, licenseKey: args.licenseKey, localeCode: args.localeCode },
+    { firstName: 'firstName', username: 'userName', password: 'password', email: 'email', licenseKey: 'licenseKey', localeCode: 'localeCode' },
+  );
+  if ('code' in fields) return outcomeOutput(CreateAccount, fields);
+  const outcome = await createAccount(
+    ctx.deps.accounts,
+    ctx.caller,
+    { ...fields, entityId: 0, quotaMb: ctx.deps.accounts.defaultQuotaMb, isUltraSafe: false, disableEmailNotifications: false },
+    ctx.request,
+  );
+  return outcomeOutput(CreateAccount, outcome);
+};

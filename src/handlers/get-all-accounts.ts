@@ -1,0 +1,20 @@
+import { GetAllAccounts } from '../contract/operations/get-all-accounts.js';
+import { allAccounts } from '../domain/accounts/reports.js';
+import { failureOutput, type Handler } from './handler.js';
+
+export const handleGetAllAccounts: Handler<typeof GetAllAccounts> = async (args, ctx) => {
+  const outcome = await allAccounts(ctx.deps.accounts, ctx.caller, args.CustomerTypeCode, 'CustomerTypeCode');
+  if (!outcome.value) return failureOutput(GetAllAccounts, outcome.code, outcome.message);
+  return {
+    Result: 'Success',
+    Accounts: outcome.value.map((a) => ({
+      UserName: a.username,
+      CustomerName: a.fullName,
+      Email: a.email,
+      EntityId: a.entityId,
+      CustomerTypeCode: a.customerTypeCode,
+      PaymentPlanId: a.paymentPlanId,
+      SignupDate: a.signupAt,
+    })),
+  };
+};

@@ -1,0 +1,17 @@
+import { ValidateAuthenticationToken } from '../contract/operations/validate-authentication-token.js';
+import { resultInfo } from '../contract/common-types.js';
+import { validateAuthenticationToken } from '../domain/tokens/account-tokens.js';
+import { failureOutput, type Handler } from './handler.js';
+
+export const handleValidateAuthenticationToken: Handler<typeof ValidateAuthenticationToken> = async (args, ctx) => {
+  const outcome = await validateAuthenticationToken(ctx.deps.accounts, ctx.caller, { token: args.Token }, 'Token');
+  if (!outcome.value) return failureOutput(ValidateAuthenticationToken, outcome.code, outcome.message);
+  const facts = outcome.value;
+  return {
+    Result: resultInfo('Success'),
+    Username: facts.username,
+    AccountStatus: facts.status,
+    BackupServerName: facts.backupServer,
+    ExpiresUtc: facts.expiresAt,
+  };
+};
