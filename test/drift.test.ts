@@ -50,7 +50,8 @@ describe('drift between the contract and its derivations', () => {
           assert.ok(fs.existsSync(path.join(WIRE, folder, `request.${version}.xml`)), `${folder} has request.${version}.xml`);
           const response = path.join(WIRE, folder, `response.${version}.xml`);
           if (!fs.existsSync(response)) continue;
-          for (const m of fs.readFileSync(response, 'utf8').matchAll(/<Code>(\w+)<\/Code>/g)) covered.add(m[1] ?? '');
+          // ResultInfo carries <Code>Name</Code>; GetAllAccounts' plain enum is <Result>Name</Result>.
+          for (const m of fs.readFileSync(response, 'utf8').matchAll(/<(?:Code|Result)>([A-Za-z]+)<\/(?:Code|Result)>/g)) covered.add(m[1] ?? '');
         }
       }
       for (const code of op.resultCodes) {

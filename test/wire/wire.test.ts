@@ -15,20 +15,38 @@ import { fileURLToPath } from 'node:url';
 import { FIXED_NOW, fixedClock, seededTemplate, startTestApp, type TestApp } from '../support/harness.js';
 import { canonicalXml } from '../support/canonical.js';
 import { argon2Hasher } from '../../src/security/argon2-hasher.js';
+import { digestToken } from '../../src/security/tokens.js';
 
 interface WireCase {
   readonly description: string;
   readonly status: number;
   /** HTTP headers per version; default: what a generated client sends for the folder's operation. */
   readonly headers?: Partial<Record<'soap11' | 'soap12', { contentType?: string; soapAction?: string | null }>>;
-  readonly given?: { readonly locked?: readonly string[] };
+  readonly given?: Given;
+  /** Elements whose text is random (tokens): compared as "any non-empty text". */
+  readonly anyText?: readonly string[];
   readonly then?: {
     readonly passwords?: Readonly<Record<string, string>>;
     readonly outbox?: number;
     readonly audit?: number;
     readonly accountExists?: readonly string[];
     readonly accountAbsent?: readonly string[];
+    /** Column values of accounts after the call, e.g. {"alice": {"status": "Cancelled"}}. */
+    readonly accountColumns?: Readonly<Record<string, Readonly<Record<string, string | number | null>>>>;
+    readonly tokensUsed?: readonly string[];
+    readonly tokensUnused?: readonly string[];
   };
+}
+
+interface Given {
+  readonly locked?: readonly string[];
+  readonly inactiveEntities?: readonly number[];
+  readonly authenticationTokens?: readonly { token: string; account: string; expiresInMs?: number; revoked?: boolean }[];
+  readonly authorizationTokens?: readonly { token: string; account?: string; partnerUser?: string; used?: boolean }[];
+  readonly creatingAccountTokens?: readonly { token: string; entityId: number; quotaMb: number; ultraSafe?: boolean; expiresInMs?: number; used?: boolean }[];
+  readonly licenseKeys?: readonly { key: string; entityId: number }[];
+  readonly usage?: readonly { account: string; system: string; device: string; kb: number }[];
+  readonly payments?: readonly { account: string; date: string; amount: string; currency: string; description: string }[];
 }
 
 const WIRE_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -56,6 +74,95 @@ function headersFor(operation: string, version: (typeof VERSIONS)[number], spec:
   return { contentType: o.contentType ?? defaults.contentType, soapAction: soapAction ?? undefined };
 }
 
+async function arrange(t: TestApp, given: Given): Promise<void> {
+  const db = t.app.store.db;
+  const now = FIXED_NOW.getTime();
+  const accountId = async (username: string) =>
+    (await db.selectFrom('accounts').select('id').where('username', '=', username).executeTakeFirstOrThrow()).id;
+  for (const user of given.locked ?? []) {
+    await db
+      .updateTable('accounts')
+      .set({ failed_sign_ins: 10, failed_window_started_at: now - 60_000, locked_until: now + 900_000 })
+      .where('username', '=', user)
+      .execute();
+  }
+  for (const id of given.inactiveEntities ?? []) await db.updateTable('entities').set({ active: 0 }).where('id', '=', id).execute();
+  for (const g of given.authenticationTokens ?? []) {
+    await db
+      .insertInto('account_tokens')
+      .values({
+        token_hash: digestToken(g.token),
+        account_id: await accountId(g.account),
+        kind: 'authentication',
+        expires_at: now + (g.expiresInMs ?? 900_000),
+        revoked_at: g.revoked ? now - 1000 : null,
+        created_at: now - 1000,
+      })
+      .execute();
+  }
+  for (const g of given.authorizationTokens ?? []) {
+    const account = g.account ? await db.selectFrom('accounts').select(['id', 'entity_id']).where('username', '=', g.account).executeTakeFirstOrThrow() : undefined;
+    const user = g.partnerUser
+      ? await db.selectFrom('partner_users').select(['id', 'entity_id']).where('username', '=', g.partnerUser).executeTakeFirstOrThrow()
+      : undefined;
+    await db
+      .insertInto('authorization_tokens')
+      .values({
+        token_hash: digestToken(g.token),
+        account_id: account?.id ?? null,
+        partner_user_id: user?.id ?? null,
+        entity_id: account?.entity_id ?? user?.entity_id ?? 1,
+        issued_by_user_id: 1,
+        expires_at: now + 300_000,
+        used_at: g.used ? now - 1000 : null,
+        created_at: now - 1000,
+      })
+      .execute();
+  }
+  for (const g of given.creatingAccountTokens ?? []) {
+    await db
+      .insertInto('creating_account_tokens')
+      .values({
+        token_hash: digestToken(g.token),
+        entity_id: g.entityId,
+        quota_mb: g.quotaMb,
+        is_ultrasafe: g.ultraSafe ? 1 : 0,
+        issued_by_user_id: 1,
+        expires_at: now + (g.expiresInMs ?? 3_600_000),
+        used_at: g.used ? now - 1000 : null,
+        created_at: now - 1000,
+      })
+      .execute();
+  }
+  for (const g of given.licenseKeys ?? []) {
+    await db.insertInto('partner_license_keys').values({ key_hash: digestToken(g.key), entity_id: g.entityId, created_at: now }).execute();
+  }
+  for (const g of given.usage ?? []) {
+    const id = await accountId(g.account);
+    await db.insertInto('account_usage').values({ account_id: id, system_name: g.system, device_type: g.device, used_kb: g.kb, updated_at: now }).execute();
+    const total = await db.selectFrom('account_usage').select((eb) => eb.fn.sum<number>('used_kb').as('kb')).where('account_id', '=', id).executeTakeFirstOrThrow();
+    await db.updateTable('accounts').set({ used_space_kb: Number(total.kb) }).where('id', '=', id).execute();
+  }
+  for (const g of given.payments ?? []) {
+    await db
+      .insertInto('account_payments')
+      .values({
+        account_id: await accountId(g.account),
+        paid_at: Date.parse(g.date),
+        amount: g.amount,
+        currency: g.currency,
+        description: g.description,
+        created_at: now,
+      })
+      .execute();
+  }
+}
+
+/** Replaces the text of the named elements by a marker, so random values compare equal. */
+function maskRandom(xml: string, names: readonly string[] = []): string {
+  return names.reduce((out, name) => out.replace(new RegExp(`<${name}>[^<]+</${name}>`, 'g'), `<${name}>{{any}}</${name}>`), xml);
+}
+
 async function count(t: TestApp, table: 'outbox' | 'audit_log'): Promise<number> {
   const row = await t.app.store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
@@ -72,6 +179,20 @@ async function checkThen(t: TestApp, then: NonNullable<WireCase['then']>): Promi
   for (const user of then.accountExists ?? []) {
     assert.ok(await db.selectFrom('accounts').select('id').where('username', '=', user).executeTakeFirst(), `${user} exists`);
   }
+  for (const [user, columns] of Object.entries(then.accountColumns ?? {})) {
+    const row = (await db.selectFrom('accounts').selectAll().where('username', '=', user).executeTakeFirstOrThrow()) as unknown as Record<string, unknown>;
+    for (const [column, value] of Object.entries(columns)) assert.equal(row[column], value, `${user}.${column}`);
+  }
+  const usedAt = async (token: string) => {
+    const digest = digestToken(token);
+    const a = await db.selectFrom('authorization_tokens').select('used_at').where('token_hash', '=', digest).executeTakeFirst();
+    const c = await db.selectFrom('creating_account_tokens').select('used_at').where('token_hash', '=', digest).executeTakeFirst();
+    const row = a ?? c;
+    assert.ok(row, `token ${token} exists`);
+    return row.used_at;
+  };
+  for (const token of then.tokensUsed ?? []) assert.notEqual(await usedAt(token), null, `${token} used`);
+  for (const token of then.tokensUnused ?? []) assert.equal(await usedAt(token), null, `${token} unused`);
   for (const user of then.accountAbsent ?? []) {
     assert.equal(await db.selectFrom('accounts').select('id').where('username', '=', user).executeTakeFirst(), undefined, `${user} absent`);
   }
@@ -85,13 +206,7 @@ describe('wire fixtures', () => {
       it(`${c.name} (${version}): ${c.spec.description}`, async () => {
         const t = await startTestApp({ clock: fixedClock(), template: await seededTemplate() });
         try {
-          for (const user of c.spec.given?.locked ?? []) {
-            await t.app.store.db
-              .updateTable('accounts')
-              .set({ failed_sign_ins: 10, failed_window_started_at: FIXED_NOW.getTime() - 60_000, locked_until: FIXED_NOW.getTime() + 900_000 })
-              .where('username', '=', user)
-              .execute();
-          }
+          if (c.spec.given) await arrange(t, c.spec.given);
           const response = await t.app.soap(
             { ...headersFor(c.operation, version, c.spec), body: fs.readFileSync(requestFile) },
             { requestId: 'wire', sourceAddress: '192.0.2.10', isLocal: false },
@@ -99,9 +214,10 @@ describe('wire fixtures', () => {
           assert.equal(response.status, c.spec.status, response.body);
           const responseFile = path.join(c.dir, `response.${version}.xml`);
           if (UPDATE) {
-            if (response.body) fs.writeFileSync(responseFile, `${response.body}\n`);
+            if (response.body) fs.writeFileSync(responseFile, `${maskRandom(response.body, c.spec.anyText)}\n`);
           } else if (fs.existsSync(responseFile)) {
-            assert.equal(canonicalXml(response.body), canonicalXml(fs.readFileSync(responseFile, 'utf8')));
+            const actual = maskRandom(response.body, c.spec.anyText);
+            assert.equal(canonicalXml(actual), canonicalXml(fs.readFileSync(responseFile, 'utf8')));
           } else {
             assert.equal(response.body, '', 'no response file: the body must be empty');
           }

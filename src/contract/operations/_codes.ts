@@ -22,3 +22,9 @@ export const CREATE_ACCOUNT_CODES: readonly ResultCodeName[] = [
   'AlreadyExists',
   'ObjectEntityMismatch',
 ];
+
+/**
+ * The obsolete creating calls place the account in the caller's own entity, which is active
+ * whenever the caller could authenticate: ObjectEntityMismatch cannot happen there.
+ */
+export const CREATE_OWN_ACCOUNT_CODES: readonly ResultCodeName[] = CREATE_ACCOUNT_CODES.filter((c) => c !== 'ObjectEntityMismatch');

@@ -1,7 +1,7 @@
 import { field, string } from '../kinds.js';
 import { ResultInfo } from '../common-types.js';
 import { defineOperation } from '../operation.js';
-import { CREATE_ACCOUNT_CODES } from './_codes.js';
+import { CREATE_OWN_ACCOUNT_CODES } from './_codes.js';
 
 /** The obsolete creation call: a regular account in the caller's own entity with the default quota. */
 export const CreateAccount = defineOperation({
@@ -19,5 +19,5 @@ export const CreateAccount = defineOperation({
     field('localeCode', string),
   ],
   response: [field('CreateAccountResult', ResultInfo)],
-  resultCodes: CREATE_ACCOUNT_CODES,
+  resultCodes: CREATE_OWN_ACCOUNT_CODES,
 });

@@ -1,7 +1,7 @@
 import { field, string } from '../kinds.js';
 import { ResultInfo } from '../common-types.js';
 import { defineOperation } from '../operation.js';
-import { CREATE_ACCOUNT_CODES } from './_codes.js';
+import { CREATE_OWN_ACCOUNT_CODES } from './_codes.js';
 
 export const CreateUltraSafeAccount = defineOperation({
   name: 'CreateUltraSafeAccount',
@@ -20,5 +20,5 @@ export const CreateUltraSafeAccount = defineOperation({
     field('answer', string),
   ],
   response: [field('CreateUltraSafeAccountResult', ResultInfo)],
-  resultCodes: CREATE_ACCOUNT_CODES,
+  resultCodes: CREATE_OWN_ACCOUNT_CODES,
 });
