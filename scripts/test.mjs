@@ -14,7 +14,7 @@ function find(dir) {
 
 const tools = spawnSync('bash', ['scripts/ensure-test-tools.sh'], { stdio: 'inherit' });
 if (tools.status !== 0) {
-  console.error('could not install the test peers (python3-zeep, php-soap, chromium); see scripts/ensure-test-tools.sh');
+  console.error('could not install the test peers (python3-zeep, php-soap, chromium, gsoap, jaxws, a JDK); see scripts/ensure-test-tools.sh');
   process.exit(tools.status ?? 1);
 }
 
