@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, SETTINGS } from '../config/config.js';
 import { createApp } from '../app/compose.js';
 import { AdminError, createEntity, createPartnerUser } from '../app/admin.js';
-import { migrate, openStore, parseDatabaseUrl } from '../store/create-db.js';
+import { migrate, openConfiguredStore, type Store } from '../store/create-db.js';
 import { argon2Hasher } from '../security/argon2-hasher.js';
 import { OPERATIONS } from '../contract/index.js';
 import { compileWsdl } from '../describe/index.js';
@@ -18,6 +18,9 @@ import { importUsage } from '../feeds/usage-import.js';
 import { importPayments } from '../feeds/payments-import.js';
 import { formatAccountDetails, loadAccountDetails } from '../feeds/account-details.js';
 import { createPartnerLicenseKey } from '../feeds/license-keys.js';
+import { outboxQueue } from '../store/repositories/outbox-queue.js';
+import { describeRetry, formatOutboxList, parseOutboxState } from '../mail/outbox-report.js';
+import { checkOptionalEmail } from '../domain/validation.js';
 
 interface Command {
   readonly name: string;
@@ -80,9 +83,9 @@ function requiredInt(value: string | boolean | undefined, name: string): number 
 }
 
 /** Opens and migrates the configured database for a one-off command. */
-async function withStore<T>(work: (store: ReturnType<typeof openStore>) => Promise<T>): Promise<T> {
+async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const store = openStore(parseDatabaseUrl(config.databaseUrl));
+  const store = openConfiguredStore(config);
   try {
     const result = await migrate(store);
     if (result.error !== undefined) throw new Error(`migration failed: ${String(result.error)}`);
@@ -120,7 +123,7 @@ const COMMANDS: readonly Command[] = [
     usage: 'ams migrate',
     async run() {
       const config = loadConfig();
-      const store = openStore(parseDatabaseUrl(config.databaseUrl));
+      const store = openConfiguredStore(config);
       try {
         const { error, results } = await migrate(store);
         for (const r of results ?? []) console.log(`${r.status}\t${r.migrationName}`);
@@ -218,6 +221,53 @@ const COMMANDS: readonly Command[] = [
       console.log(`partner licence key created for entity ${result.entityId} (${result.entityName})`);
       console.log(`key: ${result.key}`);
       console.log('Keep it now: it is stored only as a SHA-256 digest and cannot be shown again.');
+      return 0;
+    },
+  },
+  {
+    name: 'outbox list',
+    summary: 'List notification e-mails, newest first: recipient, state, attempts, next attempt, last error (never their content).',
+    usage: 'ams outbox list [--state pending|sent|dead] [--limit N]',
+    async run(args) {
+      const o = options(args, { state: { type: 'string' }, limit: { type: 'string' } });
+      const state = o.state === undefined ? undefined : parseOutboxState(String(o.state));
+      if (state === null) throw new UsageError('--state must be pending, sent or dead');
+      const limit = o.limit === undefined ? 50 : requiredInt(o.limit, 'limit');
+      const listing = await withStore((s) => outboxQueue(s.db, s.traits).list({ ...(state ? { state } : {}), limit }));
+      process.stdout.write(formatOutboxList(listing, Date.now()));
+      return 0;
+    },
+  },
+  {
+    name: 'outbox retry',
+    summary: 'Send a dead (or waiting) e-mail again now with its attempts reset, optionally to a corrected address; or every dead one.',
+    usage: 'ams outbox retry ID [--to ADDRESS] | ams outbox retry --all-dead',
+    async run(args) {
+      let parsed;
+      try {
+        parsed = parseArgs({ args, options: { to: { type: 'string' }, 'all-dead': { type: 'boolean' } }, allowPositionals: true, strict: true });
+      } catch (err) {
+        throw new UsageError(err instanceof Error ? err.message : String(err));
+      }
+      const { values, positionals } = parsed;
+      if (values['all-dead']) {
+        if (positionals.length > 0 || values.to !== undefined) throw new UsageError('--all-dead takes no ID and no --to');
+        const n = await withStore((s) => outboxQueue(s.db, s.traits).retryAllDead(Date.now()));
+        console.log(`${n} dead message${n === 1 ? '' : 's'} queued again, due now`);
+        return 0;
+      }
+      if (positionals.length !== 1) throw new UsageError('expected one message ID (see ams outbox list) or --all-dead');
+      if (!/^\d+$/.test(positionals[0] ?? '')) throw new UsageError('the message ID must be a whole number');
+      const id = Number(positionals[0]);
+      const to = values.to;
+      if (to !== undefined) {
+        const checked = checkOptionalEmail('--to', to);
+        if (!checked.ok || to === '') throw new UsageError('--to is not a valid e-mail address');
+      }
+      const outcome = await withStore((s) => outboxQueue(s.db, s.traits).retry(id, Date.now(), to));
+      const report = describeRetry(id, outcome);
+      if (!report.ok) throw new CommandError(report.text);
+      console.log(report.text);
       return 0;
     },
   },

@@ -1,11 +1,14 @@
 /** A fully rendered e-mail, ready for any transport. */
 export interface MailMessage {
+  /** `<uuid@ams.invalid>`, fixed when the message is queued: a resend is the same message. */
   readonly messageId: string;
   readonly from: string;
   readonly to: string;
   readonly subject: string;
   readonly text: string;
   readonly html: string;
+  /** Content-Language, e.g. `de`. */
+  readonly language?: string;
 }
 
 export interface MailTransport {
@@ -24,4 +27,20 @@ export class MailDeliveryError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * The message as nodemailer composes it, the same for SMTP and the pickup folder.
+ * `Auto-Submitted` (RFC 3834) keeps vacation responders from answering a notification.
+ */
+export function nodemailerFields(m: MailMessage) {
+  return {
+    messageId: m.messageId,
+    from: m.from,
+    to: m.to,
+    subject: m.subject,
+    text: m.text,
+    html: m.html,
+    headers: { 'Auto-Submitted': 'auto-generated', ...(m.language ? { 'Content-Language': m.language } : {}) },
+  };
 }

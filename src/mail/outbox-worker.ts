@@ -1,10 +1,49 @@
 /**
  * Delivers queued notifications. Rendering happens here, from the stored template data, so a
- * retried message is byte-for-byte the same message with the same Message-ID.
+ * retried message is the same message with the same Message-ID.
+ *
+ * Each round claims at most `concurrency` due messages under a lease and sends them in
+ * parallel. A send has `sendTimeoutMs` (shorter than the lease) to finish, so a worker that is
+ * alive never loses its lease mid-send; a worker that died does, and its messages are claimed
+ * again once the lease runs out. Between rounds the worker sleeps until the next message falls
+ * due or lease runs out, or `pollIntervalMs` at most (other processes, such as
+ * `ams outbox retry`, may have queued something).
  */
 import type { ClaimedMessage, OutboxQueue } from './queue.js';
-import { MailDeliveryError, type MailTransport } from './message.js';
-import { isNotificationEvent, renderNotification, type Branding, type TemplateData } from './templates.js';
+import { MailDeliveryError, type MailMessage, type MailTransport } from './message.js';
+import { isNotificationEvent, parseTemplateData, renderNotification, type Branding } from './templates.js';
+
+export interface RetryPolicy {
+  /** Attempts before a message is dead-lettered. */
+  readonly maxAttempts: number;
+  /** The wait after the first failed attempt; it doubles after each further failure … */
+  readonly baseDelayMs: number;
+  /** … up to this. */
+  readonly maxDelayMs: number;
+}
+
+/** Each wait is its nominal value times a random factor in [1 − JITTER, 1 + JITTER]. */
+export const RETRY_JITTER = 0.2;
+
+/** Nominal wait after the `attempt`-th failed attempt (1-based), before jitter. */
+export function nominalRetryDelayMs(policy: RetryPolicy, attempt: number): number {
+  return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+}
+
+/**
+ * The wait after the `attempt`-th failure: exponential, capped, with ±20 % jitter so that the
+ * messages queued during one outage do not all hit the recovering server in the same second.
+ */
+export function retryDelayMs(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+  return Math.round(nominalRetryDelayMs(policy, attempt) * (1 - RETRY_JITTER + 2 * RETRY_JITTER * random()));
+}
+
+/** When each attempt starts, relative to the first, if every attempt fails (nominal, no jitter). */
+export function retrySchedule(policy: RetryPolicy): number[] {
+  const at = [0];
+  for (let attempt = 1; attempt < policy.maxAttempts; attempt++) at.push((at[attempt - 1] ?? 0) + nominalRetryDelayMs(policy, attempt));
+  return at;
+}
 
 export interface OutboxWorkerOptions {
   readonly queue: OutboxQueue;
@@ -14,18 +53,26 @@ export interface OutboxWorkerOptions {
   readonly now: () => number;
   readonly pollIntervalMs: number;
   readonly leaseMs: number;
+  /** Abandon (and retry later) a send that has not finished by then; below `leaseMs`. */
+  readonly sendTimeoutMs: number;
   readonly concurrency: number;
-  readonly maxAttempts: number;
-  readonly baseRetryMs: number;
-  readonly maxRetryMs: number;
+  readonly retry: RetryPolicy;
+  readonly random?: () => number;
   readonly onError: (error: unknown, message?: ClaimedMessage) => void;
+  readonly onDelivered?: (message: ClaimedMessage) => void;
 }
 
+export type DeliveryResult = 'sent' | 'retried' | 'dead';
+
 export interface DeliveryRun {
+  readonly claimed: number;
   readonly sent: number;
   readonly retried: number;
   readonly dead: number;
 }
+
+/** The wait when something is due but could not be claimed (another worker got it first). */
+const MIN_WAKE_MS = 20;
 
 export class OutboxWorker {
   private timer: NodeJS.Timeout | undefined;
@@ -33,9 +80,12 @@ export class OutboxWorker {
   private again = false;
   private stopped = true;
 
-  constructor(private readonly options: OutboxWorkerOptions) {}
+  constructor(private readonly options: OutboxWorkerOptions) {
+    if (options.sendTimeoutMs >= options.leaseMs) throw new Error('the send timeout must be shorter than the lease');
+  }
 
   start(): void {
+    if (!this.stopped) return;
     this.stopped = false;
     this.schedule(0);
   }
@@ -57,60 +107,107 @@ export class OutboxWorker {
   private schedule(delayMs: number): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
-      this.running = this.loop().finally(() => {
-        this.running = undefined;
-        if (!this.stopped) this.schedule(this.again ? 0 : this.options.pollIntervalMs);
-        this.again = false;
-      });
+      this.timer = undefined;
+      let next = this.options.pollIntervalMs;
+      this.running = this.loop()
+        .then((wait) => {
+          next = wait;
+        })
+        .finally(() => {
+          this.running = undefined;
+          if (!this.stopped) this.schedule(this.again ? 0 : next);
+          this.again = false;
+        });
     }, delayMs);
     this.timer.unref();
   }
 
-  private async loop(): Promise<void> {
+  /** Rounds until the queue has nothing due; returns how long to sleep. */
+  private async loop(): Promise<number> {
+    const o = this.options;
     try {
-      // Keep going while full batches come back; a partial batch means the queue is drained.
       for (;;) {
-        const batch = await this.deliverDue();
-        if (this.stopped || batch.sent + batch.retried + batch.dead < this.options.concurrency) return;
+        const round = await this.deliverDue();
+        if (this.stopped) return o.pollIntervalMs;
+        if (round.claimed < o.concurrency) break;
       }
+      const wake = await o.queue.nextWakeAt();
+      if (wake === null) return o.pollIntervalMs;
+      return Math.min(o.pollIntervalMs, Math.max(MIN_WAKE_MS, wake - o.now()));
     } catch (err) {
-      this.options.onError(err);
+      o.onError(err);
+      return o.pollIntervalMs;
     }
   }
 
-  /** One batch: claim, send in parallel (bounded by `concurrency`), record each result. */
+  /** One round: claim, send in parallel (at most `concurrency`), record each result. */
   async deliverDue(): Promise<DeliveryRun> {
     const o = this.options;
     const claimed = await o.queue.claimDue(o.now(), o.leaseMs, o.concurrency);
     const results = await Promise.all(claimed.map((m) => this.deliver(m)));
-    return {
-      sent: results.filter((r) => r === 'sent').length,
-      retried: results.filter((r) => r === 'retried').length,
-      dead: results.filter((r) => r === 'dead').length,
-    };
+    const count = (r: DeliveryResult): number => results.filter((x) => x === r).length;
+    return { claimed: claimed.length, sent: count('sent'), retried: count('retried'), dead: count('dead') };
   }
 
-  private async deliver(m: ClaimedMessage): Promise<'sent' | 'retried' | 'dead'> {
+  private async deliver(m: ClaimedMessage): Promise<DeliveryResult> {
     const o = this.options;
     try {
-      if (!isNotificationEvent(m.event)) throw new MailDeliveryError(`unknown event ${m.event}`, true);
-      const data = JSON.parse(m.payload) as TemplateData;
-      const rendered = renderNotification(m.event, data, o.branding);
-      await o.transport.send({ messageId: m.messageId, from: o.from, to: m.recipient, ...rendered });
+      // More claims than attempts allowed: the last ones never reported back (the process died
+      // mid-send each time). Stop here rather than crash-loop on this message forever.
+      if (m.attempts > o.retry.maxAttempts) {
+        throw new MailDeliveryError(`gave up after ${m.attempts - 1} attempts, the last of them interrupted`, true);
+      }
+      await this.withDeadline(o.transport.send(this.render(m)));
       await o.queue.markSent(m.id, o.now());
+      o.onDelivered?.(m);
       return 'sent';
     } catch (err) {
       const permanent = err instanceof MailDeliveryError && err.permanent;
       const reason = err instanceof Error ? err.message : String(err);
       o.onError(err, m);
-      if (permanent || m.attempts >= o.maxAttempts) {
+      if (permanent || m.attempts >= o.retry.maxAttempts) {
         await o.queue.markFailed(m.id, reason, null);
         return 'dead';
       }
-      // Exponential back-off with full jitter, so that a recovering server is not stampeded.
-      const ceiling = Math.min(o.maxRetryMs, o.baseRetryMs * 2 ** (m.attempts - 1));
-      await o.queue.markFailed(m.id, reason, o.now() + Math.round(ceiling / 2 + (Math.random() * ceiling) / 2));
+      await o.queue.markFailed(m.id, reason, o.now() + retryDelayMs(o.retry, m.attempts, o.random));
       return 'retried';
+    }
+  }
+
+  private render(m: ClaimedMessage): MailMessage {
+    if (!isNotificationEvent(m.event)) throw new MailDeliveryError(`unknown event ${m.event}`, true);
+    let data;
+    try {
+      data = parseTemplateData(m.payload);
+    } catch {
+      throw new MailDeliveryError('the stored template data is not valid JSON', true);
+    }
+    const rendered = renderNotification(m.event, data, this.options.branding);
+    return {
+      messageId: m.messageId,
+      from: this.options.from,
+      to: m.recipient,
+      subject: rendered.subject,
+      text: rendered.text,
+      html: rendered.html,
+      language: rendered.language,
+    };
+  }
+
+  private async withDeadline(send: Promise<void>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new MailDeliveryError(`no answer within ${Math.round(this.options.sendTimeoutMs / 1000)} s`, false)),
+        this.options.sendTimeoutMs,
+      );
+    });
+    try {
+      await Promise.race([send, deadline]);
+    } finally {
+      clearTimeout(timer);
+      // A send abandoned at the deadline may still fail later: nobody is listening then.
+      send.catch(() => undefined);
     }
   }
 }

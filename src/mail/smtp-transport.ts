@@ -1,22 +1,90 @@
+/**
+ * Delivery through an SMTP server (nodemailer). `smtps://` is TLS from the first byte (port
+ * 465); `smtp://` upgrades with STARTTLS when the server offers it, and insists on it when the
+ * URL carries credentials, so a password never crosses the network in clear and a man in the
+ * middle cannot strip STARTTLS. Server certificates are verified against Node's CAs plus an
+ * optional CA file (a private CA, or the server's self-signed certificate).
+ */
+import tls from 'node:tls';
 import nodemailer from 'nodemailer';
-import { MailDeliveryError, type MailMessage, type MailTransport } from './message.js';
+import { MailDeliveryError, nodemailerFields, type MailMessage, type MailTransport } from './message.js';
 
-interface SmtpError {
-  responseCode?: number;
-  message?: string;
+export interface SmtpOptions {
+  readonly url: string;
+  /** STARTTLS mandatory on `smtp://`; null: mandatory exactly when the URL has a user name. */
+  readonly requireTls: boolean | null;
+  /** PEM text of extra CA certificates to trust. */
+  readonly ca: string | null;
+  /** false accepts any certificate: encrypted, but the server is not authenticated. */
+  readonly rejectUnauthorized: boolean;
+  /** Bound on each wait: connecting, the greeting, and any silence during the session. */
+  readonly timeoutMs: number;
 }
 
-export function smtpTransport(url: string): MailTransport {
-  const transporter = nodemailer.createTransport(url);
+interface NodemailerError {
+  readonly code?: string;
+  readonly responseCode?: number;
+  readonly command?: string;
+  readonly message?: string;
+}
+
+/** The stages at which a 5xx answer is about this message (sender, recipient, content), not about the server or our login. */
+const MESSAGE_COMMANDS = new Set(['MAIL FROM', 'RCPT TO', 'DATA']);
+
+/**
+ * Permanent: retrying the same message would get the same answer. A 5xx on AUTH or at the
+ * greeting is our configuration or the server's state, so it is retried (and dead-lettered
+ * after the last attempt like any other failure).
+ */
+export function isPermanentSmtpFailure(e: NodemailerError): boolean {
+  if (typeof e.responseCode === 'number') {
+    const fiveHundred = e.responseCode >= 500 && e.responseCode < 600 && e.responseCode !== 503;
+    return fiveHundred && (MESSAGE_COMMANDS.has(e.command ?? '') || e.code === 'EENVELOPE' || e.code === 'EMESSAGE');
+  }
+  // No answer from a server: nodemailer refused the envelope or message itself, which it will do again.
+  return e.code === 'EENVELOPE' || e.code === 'EMESSAGE';
+}
+
+const CERTIFICATE_ERRORS = /certificate|self[- ]signed|CERT_|UNABLE_TO_VERIFY|ALTNAME/i;
+
+/** The failure in one line, with the setting that changes it where it is ours to change. */
+function explain(e: NodemailerError, fallback: string, requireTls: boolean): string {
+  const text = (typeof e.message === 'string' ? e.message : fallback).replace(/\s+/g, ' ').slice(0, 500);
+  if (CERTIFICATE_ERRORS.test(`${e.code ?? ''} ${text}`)) return `${text} (the server certificate is not trusted: see AMS_SMTP_CA_FILE)`;
+  if (requireTls && /STARTTLS/i.test(text)) return `${text} (TLS is required before credentials are sent: see AMS_SMTP_REQUIRE_TLS)`;
+  return text;
+}
+
+export function redactSmtpUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+}
+
+export function smtpTransport(options: SmtpOptions): MailTransport {
+  const parsed = new URL(options.url);
+  const secure = parsed.protocol === 'smtps:';
+  const requireTls = !secure && (options.requireTls ?? parsed.username !== '');
+  const transporter = nodemailer.createTransport({
+    url: options.url,
+    requireTLS: requireTls,
+    connectionTimeout: options.timeoutMs,
+    greetingTimeout: options.timeoutMs,
+    socketTimeout: options.timeoutMs,
+    dnsTimeout: options.timeoutMs,
+    tls: {
+      minVersion: 'TLSv1.2',
+      rejectUnauthorized: options.rejectUnauthorized,
+      ...(options.ca ? { ca: [...tls.rootCertificates, options.ca] } : {}),
+    },
+  });
+  const mode = secure ? 'TLS' : requireTls ? 'STARTTLS required' : 'STARTTLS when offered';
   return {
-    description: `smtp ${url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@')}`,
+    description: `smtp ${redactSmtpUrl(options.url)} (${mode}${options.rejectUnauthorized ? '' : ', certificate NOT verified'})`,
     async send(m: MailMessage) {
       try {
-        await transporter.sendMail({ messageId: m.messageId, from: m.from, to: m.to, subject: m.subject, text: m.text, html: m.html });
+        await transporter.sendMail(nodemailerFields(m));
       } catch (err) {
-        const e = err as SmtpError;
-        const code = typeof e.responseCode === 'number' ? e.responseCode : 0;
-        throw new MailDeliveryError(String(e.message ?? err).slice(0, 500), code >= 500 && code < 600);
+        const e = (err !== null && typeof err === 'object' ? err : {}) as NodemailerError;
+        throw new MailDeliveryError(explain(e, String(err), requireTls), isPermanentSmtpFailure(e));
       }
     },
     close: () => transporter.close(),
