@@ -1,22 +1,31 @@
 /**
  * Opens the database named by AMS_DATABASE_URL: a SQLite file (the embedded default) or
  * PostgreSQL (`postgres://…`). SQLite runs in WAL mode with `synchronous=FULL`: a commit that
- * returned is on disk, so an answered Success survives a crash or power loss.
+ * returned is on disk, so an answered Success survives a crash or power loss. PostgreSQL gets a
+ * bounded pool whose every statement has a timeout, so a sick database turns into quick errors
+ * rather than piled-up requests, and whose connections come back by themselves after an outage.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationResultSet } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationResultSet } from 'kysely';
+import type { ConnectionOptions } from 'node:tls';
 import type { Database } from './schema.js';
 import { ENGINE_TRAITS, type Engine, type EngineTraits } from './dialect.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { withStatementCache } from './statement-cache.js';
 
 export interface Store {
   readonly db: Kysely<Database>;
   readonly traits: EngineTraits;
   /** A short description without credentials, for logs. */
   readonly description: string;
+  /**
+   * Runs `work` on a connection of its own without a statement timeout, for schema changes
+   * (an index build on millions of rows may take minutes); closed afterwards.
+   */
+  withMaintenanceConnection<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -37,22 +46,103 @@ export function redactUrl(url: string): string {
   return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
 }
 
+/** libpq's names: `require` encrypts; `verify-ca` also checks the chain; `verify-full` also the host name. */
+export const SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'] as const;
+export type SslMode = (typeof SSL_MODES)[number];
+
 export interface OpenOptions {
   readonly postgresPoolSize?: number;
+  /** Per statement, enforced by the server; 0 = none. Also bounds waiting for a connection. */
   readonly postgresStatementTimeoutMs?: number;
+  /** null/undefined: whatever the URL says (`sslmode`, `sslrootcert`), else no TLS. */
+  readonly postgresSslMode?: SslMode | null;
+  /** PEM file of the certificate authority that signed the server's certificate. */
+  readonly postgresSslCaFile?: string | null;
+  /** A pooled connection failed while idle (e.g. the server restarted); the pool replaces it. */
+  readonly onConnectionError?: (err: Error) => void;
+}
+
+/** The database settings of the service's Config (structurally; store/ does not import config/). */
+export interface DatabaseSettings {
+  readonly databaseUrl: string;
+  readonly databasePoolSize: number;
+  readonly databaseStatementTimeoutMs: number;
+  readonly databaseSslMode: SslMode | null;
+  readonly databaseSslCaFile: string | null;
+}
+
+/** Opens the database the settings name, with their pool, timeout and TLS settings. */
+export function openConfiguredStore(settings: DatabaseSettings, onConnectionError?: (err: Error) => void): Store {
+  return openStore(parseDatabaseUrl(settings.databaseUrl), {
+    postgresPoolSize: settings.databasePoolSize,
+    postgresStatementTimeoutMs: settings.databaseStatementTimeoutMs,
+    postgresSslMode: settings.databaseSslMode,
+    postgresSslCaFile: settings.databaseSslCaFile,
+    ...(onConnectionError ? { onConnectionError } : {}),
+  });
+}
+
+const URL_TLS_PARAMETERS = ['ssl', 'sslmode', 'sslrootcert', 'sslcert', 'sslkey'];
+
+/** The `ssl` option of node-postgres for a libpq-style mode; undefined leaves it to the URL. */
+export function postgresTls(connectionString: string, mode: SslMode | null, caFile: string | null): ConnectionOptions | boolean | undefined {
+  if (mode === null && caFile === null) return undefined;
+  const params = URL.canParse(connectionString) ? new URL(connectionString).searchParams : new URLSearchParams();
+  const inUrl = URL_TLS_PARAMETERS.filter((p) => params.has(p));
+  // node-postgres lets the URL's parameters win over explicit options: refuse rather than guess.
+  if (inUrl.length > 0) throw new Error(`TLS is set both in the database URL (${inUrl.join(', ')}) and in AMS_DATABASE_SSL_*: use one`);
+  const effective = mode ?? 'verify-full';
+  if (effective === 'disable') return false;
+  const ca = caFile === null ? undefined : fs.readFileSync(caFile, 'utf8');
+  if (effective === 'verify-ca' && ca === undefined) throw new Error('AMS_DATABASE_SSL_MODE=verify-ca needs AMS_DATABASE_SSL_CA_FILE');
+  const skipHostname = { checkServerIdentity: () => undefined };
+  if (effective === 'require') return ca === undefined ? { rejectUnauthorized: false } : { ca, rejectUnauthorized: true, ...skipHostname };
+  if (effective === 'verify-ca') return { ca, rejectUnauthorized: true, ...skipHostname };
+  return { ...(ca === undefined ? {} : { ca }), rejectUnauthorized: true };
+}
+
+// int8 (bigint) columns hold epoch milliseconds, KB counts and 64-bit ids, all far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
+
+function postgresPool(location: DatabaseLocation, options: OpenOptions, overrides: pg.PoolConfig = {}): pg.Pool {
+  const timeoutMs = options.postgresStatementTimeoutMs ?? 5000;
+  const ssl = postgresTls(location.target, options.postgresSslMode ?? null, options.postgresSslCaFile ?? null);
+  const pool = new pg.Pool({
+    connectionString: location.target,
+    max: options.postgresPoolSize ?? 10,
+    ...(timeoutMs > 0 ? { statement_timeout: timeoutMs, idle_in_transaction_session_timeout: Math.max(timeoutMs, 10_000) } : {}),
+    // Connecting (and waiting for a free pooled connection) must fail too, not hang a request.
+    connectionTimeoutMillis: timeoutMs > 0 ? timeoutMs : 10_000,
+    keepAlive: true,
+    ...(ssl === undefined ? {} : { ssl }),
+    ...overrides,
+  });
+  const onError = (err: Error): void => options.onConnectionError?.(err);
+  // Without these listeners a connection the server closes (restart, failover, idle kill)
+  // would be an unhandled 'error' event and take the whole process down.
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
+  return pool;
 }
 
 export function openStore(location: DatabaseLocation, options: OpenOptions = {}): Store {
   if (location.engine === 'postgres') {
-    // int8 (bigint) columns hold epoch milliseconds and KB counts, all far below 2^53.
-    pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
-    const pool = new pg.Pool({
-      connectionString: location.target,
-      max: options.postgresPoolSize ?? 10,
-      statement_timeout: options.postgresStatementTimeoutMs ?? 5000,
-    });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, traits: ENGINE_TRAITS.postgres, description: redactUrl(location.target), close: () => db.destroy() };
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: postgresPool(location, options) }) });
+    return {
+      db,
+      traits: ENGINE_TRAITS.postgres,
+      description: redactUrl(location.target),
+      async withMaintenanceConnection(work) {
+        const pool = postgresPool(location, { ...options, postgresStatementTimeoutMs: 0 }, { max: 1, connectionTimeoutMillis: 30_000 });
+        const maintenance = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+        try {
+          return await work(maintenance);
+        } finally {
+          await maintenance.destroy();
+        }
+      },
+      close: () => db.destroy(),
+    };
   }
   if (location.target !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(location.target)), { recursive: true });
   const sqlite = new BetterSqlite3(location.target);
@@ -60,26 +150,56 @@ export function openStore(location: DatabaseLocation, options: OpenOptions = {})
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, traits: ENGINE_TRAITS.sqlite, description: `sqlite:${location.target}`, close: () => db.destroy() };
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  return {
+    db,
+    traits: ENGINE_TRAITS.sqlite,
+    description: `sqlite:${location.target}`,
+    withMaintenanceConnection: (work) => work(db),
+    close: () => db.destroy(),
+  };
 }
 
-/** Applies pending migrations; returns Kysely's result set instead of throwing halfway. */
-export async function migrate(store: Store): Promise<{ error?: unknown; results: MigrationResultSet['results'] }> {
-  const migrator = new Migrator({
-    db: store.db,
-    provider: {
-      getMigrations: () =>
-        Promise.resolve(
-          Object.fromEntries(
-            Object.entries(MIGRATIONS).map(([name, m]) => [
-              name,
-              { up: (db) => m.up(db, store.traits), ...(m.down ? { down: (db) => m.down!(db, store.traits) } : {}) },
-            ]),
-          ),
-        ),
-    },
+/**
+ * Runs `work` in one transaction that no other connection, process or instance runs at the same
+ * time for the same key; a second caller waits, then sees what the first committed.
+ */
+export function exclusively<T>(store: Pick<Store, 'db' | 'traits'>, key: string, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+  return store.db.transaction().execute(async (trx) => {
+    await store.traits.exclusiveLock(key).execute(trx);
+    return work(trx);
   });
-  const { error, results } = await migrator.migrateToLatest();
-  return { ...(error === undefined ? {} : { error }), results };
+}
+
+/**
+ * Applies pending migrations; returns Kysely's result set instead of throwing halfway. Safe to
+ * run from several instances at once: on PostgreSQL the migrator holds an advisory lock while
+ * it works, and the others then find nothing left to do.
+ */
+export async function migrate(store: Store): Promise<{ error?: unknown; results: MigrationResultSet['results'] }> {
+  return store.withMaintenanceConnection(async (db) => {
+    let migrationTableSchema: string | undefined;
+    if (store.traits.schemaScopedMigrations) {
+      const row = (await sql<{ schema: string | null }>`SELECT current_schema() AS schema`.execute(db)).rows[0];
+      if (!row?.schema) return { error: new Error('the search_path of the database connection names no existing schema'), results: undefined };
+      migrationTableSchema = row.schema;
+    }
+    const migrator = new Migrator({
+      db,
+      ...(migrationTableSchema === undefined ? {} : { migrationTableSchema }),
+      provider: {
+        getMigrations: () =>
+          Promise.resolve(
+            Object.fromEntries(
+              Object.entries(MIGRATIONS).map(([name, m]) => [
+                name,
+                { up: (db) => m.up(db, store.traits), ...(m.down ? { down: (db) => m.down!(db, store.traits) } : {}) },
+              ]),
+            ),
+          ),
+      },
+    });
+    const { error, results } = await migrator.migrateToLatest();
+    return { ...(error === undefined ? {} : { error }), results };
+  });
 }

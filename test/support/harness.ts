@@ -20,6 +20,7 @@ import type { Clock } from '../../src/domain/ports.js';
 import { argon2Hasher } from '../../src/security/argon2-hasher.js';
 import { createLogger } from '../../src/observability/logger.js';
 import type { RunningServer } from '../../src/http/server.js';
+import { HARNESS_ENGINE, createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const PROVIDER_SECRET = 'provider-secret-0001';
 export const RESELLER_A_SECRET = 'reseller-a-secret-01';
@@ -44,7 +45,7 @@ export interface TestAppOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Skip the standard entities, partner users and accounts. */
   readonly empty?: boolean;
-  /** Start from a copy of this SQLite file (see `seededTemplate`) instead of seeding anew. */
+  /** Start from a copy of this template (see `seededTemplate`) instead of seeding anew. */
   readonly template?: string;
 }
 
@@ -63,9 +64,11 @@ export function fixedClock(at: Date = FIXED_NOW): Clock & { set(d: Date): void; 
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ams-test-'));
-  if (options.template) fs.copyFileSync(options.template, path.join(dir, 'ams.sqlite'));
+  // AMS_TEST_HARNESS_ENGINE=postgres: a database of its own on AMS_TEST_DATABASE_URL's server.
+  const database: TestDatabase | undefined = HARNESS_ENGINE === 'postgres' ? await createTestDatabase(options.template) : undefined;
+  if (options.template && !database) fs.copyFileSync(options.template, path.join(dir, 'ams.sqlite'));
   const config = loadConfig({
-    AMS_DATABASE_URL: path.join(dir, 'ams.sqlite'),
+    AMS_DATABASE_URL: database?.url ?? path.join(dir, 'ams.sqlite'),
     AMS_MAIL_PICKUP_DIR: path.join(dir, 'pickup'),
     AMS_BOOTSTRAP_USERNAME: 'provider',
     AMS_BOOTSTRAP_PASSWORD: PROVIDER_SECRET,
@@ -90,6 +93,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     logLines,
     async close() {
       await app.close();
+      await database?.drop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -151,6 +155,14 @@ let template: Promise<string> | undefined;
  */
 export function seededTemplate(): Promise<string> {
   template ??= (async () => {
+    if (HARNESS_ENGINE === 'postgres') {
+      // The template is a database no one is connected to; each test's database is a copy of it.
+      const database = await createTestDatabase();
+      const t = await startTestApp({ clock: fixedClock(), env: { AMS_DATABASE_URL: database.url } });
+      await t.close();
+      process.once('beforeExit', () => void database.drop());
+      return database.name;
+    }
     const t = await startTestApp({ clock: fixedClock() });
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ams-template-')), 'ams.sqlite');
     await t.app.close(); // closing checkpoints the WAL into the main file

@@ -67,7 +67,7 @@ export async function up(db: AnyDb, t: EngineTraits): Promise<void> {
 
   await db.schema
     .createTable('account_tokens')
-    .addColumn('id', t.serialType, id)
+    .addColumn('id', t.bigSerialType, id)
     .addColumn('token_hash', 'text', (c) => c.notNull().unique())
     .addColumn('account_id', 'integer', (c) => c.notNull().references('accounts.id'))
     .addColumn('kind', 'text', (c) => c.notNull())
@@ -80,7 +80,7 @@ export async function up(db: AnyDb, t: EngineTraits): Promise<void> {
 
   await db.schema
     .createTable('audit_log')
-    .addColumn('id', t.serialType, id)
+    .addColumn('id', t.bigSerialType, id)
     .addColumn('at', t.bigIntType, (c) => c.notNull())
     .addColumn('request_id', 'text', (c) => c.notNull())
     .addColumn('actor_user_id', 'integer')
@@ -97,7 +97,7 @@ export async function up(db: AnyDb, t: EngineTraits): Promise<void> {
 
   await db.schema
     .createTable('outbox')
-    .addColumn('id', t.serialType, id)
+    .addColumn('id', t.bigSerialType, id)
     .addColumn('message_id', 'text', (c) => c.notNull().unique())
     .addColumn('event', 'text', (c) => c.notNull())
     .addColumn('recipient', 'text', (c) => c.notNull())

@@ -16,7 +16,7 @@ export async function up(db: AnyDb, t: EngineTraits): Promise<void> {
 
   await db.schema
     .createTable('authorization_tokens')
-    .addColumn('id', t.serialType, id)
+    .addColumn('id', t.bigSerialType, id)
     .addColumn('token_hash', 'text', (c) => c.notNull().unique())
     .addColumn('account_id', 'integer', (c) => c.references('accounts.id'))
     .addColumn('partner_user_id', 'integer', (c) => c.references('partner_users.id'))

@@ -29,6 +29,9 @@ export function accountFromRow(row: Selectable<AccountsTable>): Account {
   };
 }
 
+/** LastSignInUtc is recorded to this resolution. */
+const SIGN_IN_TIME_RESOLUTION_MS = 60_000;
+
 export const usernameKey = (username: string): string => username.toLowerCase();
 
 export function accountRepository(db: Kysely<Database>): AccountRepository {
@@ -36,6 +39,27 @@ export function accountRepository(db: Kysely<Database>): AccountRepository {
     async findByUsername(username) {
       const row = await db.selectFrom('accounts').selectAll().where('username_key', '=', usernameKey(username)).executeTakeFirst();
       return row ? accountFromRow(row) : undefined;
+    },
+
+    async findInTree(username, ancestorEntityId) {
+      // Climb from the account's entity towards the root, stopping at the caller's entity; the
+      // depth bound stops a cycle an operator might create by hand.
+      const result = await sql<Selectable<AccountsTable> & { entity_active: number; in_tree: number | boolean }>`
+        WITH RECURSIVE target AS (SELECT * FROM accounts WHERE username_key = ${usernameKey(username)}),
+        up(id, parent_id, depth) AS (
+          SELECT e.id, e.parent_id, 0 FROM entities e JOIN target t ON e.id = t.entity_id
+          UNION ALL
+          SELECT e.id, e.parent_id, up.depth + 1 FROM entities e JOIN up ON e.id = up.parent_id
+          WHERE up.depth < 64 AND up.id <> ${ancestorEntityId}
+        )
+        SELECT target.*,
+          (SELECT active FROM entities WHERE id = target.entity_id) AS entity_active,
+          EXISTS (SELECT 1 FROM up WHERE id = ${ancestorEntityId}) AS in_tree
+        FROM target`.execute(db);
+      const row = result.rows[0];
+      if (!row) return undefined;
+      const { entity_active, in_tree, ...account } = row;
+      return { account: accountFromRow(account), inTree: in_tree === true || Number(in_tree) === 1, entityActive: Number(entity_active) === 1 };
     },
 
     async insert(a: NewAccount) {
@@ -110,10 +134,15 @@ export function accountRepository(db: Kysely<Database>): AccountRepository {
     },
 
     async recordSuccessfulSignIn(accountId, at) {
+      // Backup clients sign in on every start: writing (and fsyncing) each time would make the
+      // busiest call a write. The time is kept to the minute; a pending failure count is always cleared.
       await db
         .updateTable('accounts')
         .set({ last_sign_in_at: at.getTime(), failed_sign_ins: 0, failed_window_started_at: null })
         .where('id', '=', accountId)
+        .where((eb) =>
+          eb.or([eb('failed_sign_ins', '>', 0), eb('last_sign_in_at', 'is', null), eb('last_sign_in_at', '<', at.getTime() - SIGN_IN_TIME_RESOLUTION_MS)]),
+        )
         .execute();
     },
 

@@ -1,25 +1,55 @@
 /**
  * The delivery side of the outbox: claim due messages under a lease, then mark them sent or
- * failed. A message whose lease ran out (its worker died mid-send) is due again.
+ * failed. A message whose lease ran out (its worker died mid-send) is due again. Also the
+ * operator's view: list, retry, counts.
  */
-import type { Kysely } from 'kysely';
-import type { Database } from '../schema.js';
-import type { OutboxQueue } from '../../mail/queue.js';
+import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
+import type { Database, OutboxTable } from '../schema.js';
+import type { EngineTraits } from '../dialect.js';
+import type { OutboxAdmin, OutboxCounts, OutboxEntry, OutboxQueue } from '../../mail/queue.js';
 
-export function outboxQueue(db: Kysely<Database>): OutboxQueue {
+/** Pending, due, and nobody holds it (or its holder's lease ran out). */
+function claimable(eb: ExpressionBuilder<Database, 'outbox'>, now: number) {
+  return eb.and([
+    eb('state', '=', 'pending'),
+    eb('next_attempt_at', '<=', now),
+    eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]),
+  ]);
+}
+
+function entry(r: Selectable<OutboxTable>): OutboxEntry {
+  return {
+    id: r.id,
+    messageId: r.message_id,
+    event: r.event,
+    recipient: r.recipient,
+    state: r.state,
+    attempts: r.attempts,
+    nextAttemptAt: r.state === 'pending' ? r.next_attempt_at : null,
+    leaseUntil: r.lease_until,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    sentAt: r.sent_at,
+  };
+}
+
+export function outboxQueue(db: Kysely<Database>, traits: Pick<EngineTraits, 'skipLocked'> = { skipLocked: false }): OutboxQueue & OutboxAdmin {
   return {
     async claimDue(now, leaseMs, limit) {
       return db.transaction().execute(async (trx) => {
         const due = await trx
           .selectFrom('outbox')
           .select('id')
-          .where('state', '=', 'pending')
-          .where('next_attempt_at', '<=', now)
-          .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+          .where((eb) => claimable(eb, now))
           .orderBy('next_attempt_at')
+          .orderBy('id')
           .limit(limit)
+          // Where the engine can, lock the rows taken and pass over those another worker holds.
+          .$if(traits.skipLocked, (qb) => qb.forUpdate().skipLocked())
           .execute();
         if (due.length === 0) return [];
+        // The UPDATE repeats the condition: on PostgreSQL two workers may select the same rows,
+        // but only one UPDATE still finds them claimable (it re-reads a row another committed).
         const rows = await trx
           .updateTable('outbox')
           .set((eb) => ({ lease_until: now + leaseMs, attempts: eb('attempts', '+', 1) }))
@@ -28,21 +58,19 @@ export function outboxQueue(db: Kysely<Database>): OutboxQueue {
             'in',
             due.map((d) => d.id),
           )
+          .where((eb) => claimable(eb, now))
           .returning(['id', 'message_id', 'event', 'recipient', 'payload', 'attempts'])
           .execute();
-        return rows.map((r) => ({
-          id: r.id,
-          messageId: r.message_id,
-          event: r.event,
-          recipient: r.recipient,
-          payload: r.payload,
-          attempts: r.attempts,
-        }));
+        return rows
+          .map((r) => ({ id: r.id, messageId: r.message_id, event: r.event, recipient: r.recipient, payload: r.payload, attempts: r.attempts }))
+          .sort((a, b) => a.id - b.id);
       });
     },
+
     async markSent(id, now) {
       await db.updateTable('outbox').set({ state: 'sent', sent_at: now, lease_until: null, last_error: null }).where('id', '=', id).execute();
     },
+
     async markFailed(id, error, retryAt) {
       await db
         .updateTable('outbox')
@@ -54,9 +82,66 @@ export function outboxQueue(db: Kysely<Database>): OutboxQueue {
         .where('id', '=', id)
         .execute();
     },
-    async counts() {
+
+    async nextWakeAt() {
+      const rows = await db
+        .selectFrom('outbox')
+        .select(['next_attempt_at', 'lease_until'])
+        .where('state', '=', 'pending')
+        .orderBy('next_attempt_at')
+        .limit(64)
+        .execute();
+      // A leased message falls due again only when its lease runs out.
+      const times = rows.map((r) => Math.max(r.next_attempt_at, r.lease_until === null ? 0 : r.lease_until + 1));
+      return times.length === 0 ? null : Math.min(...times);
+    },
+
+    async counts(): Promise<OutboxCounts> {
       const rows = await db.selectFrom('outbox').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('state').execute();
-      return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+      const oldest = await db
+        .selectFrom('outbox')
+        .select((eb) => eb.fn.min('created_at').as('at'))
+        .where('state', '=', 'pending')
+        .executeTakeFirst();
+      const n = (state: string): number => Number(rows.find((r) => r.state === state)?.n ?? 0);
+      const at = oldest?.at;
+      return { pending: n('pending'), sent: n('sent'), dead: n('dead'), oldestPendingSince: at === null || at === undefined ? null : Number(at) };
+    },
+
+    async list({ state, limit }) {
+      let query = db.selectFrom('outbox');
+      if (state !== undefined) query = query.where('state', '=', state);
+      const rows = await query.selectAll().orderBy('id', 'desc').limit(limit).execute();
+      const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return { entries: rows.map(entry), total: Number(total.n) };
+    },
+
+    async retry(id, now, to) {
+      return db.transaction().execute(async (trx) => {
+        const row = await trx.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+        if (!row) return { ok: false, reason: 'not-found' } as const;
+        if (row.state === 'sent') return { ok: false, reason: 'already-sent' } as const;
+        if (row.state === 'pending' && row.lease_until !== null && row.lease_until >= now) return { ok: false, reason: 'in-flight' } as const;
+        const updated = await trx
+          .updateTable('outbox')
+          .set({ state: 'pending', attempts: 0, next_attempt_at: now, lease_until: null, ...(to === undefined ? {} : { recipient: to }) })
+          .where('id', '=', id)
+          .where('state', '=', row.state)
+          .returningAll()
+          .executeTakeFirst();
+        // Changed under us (the worker finished it meanwhile): report what it is now.
+        if (!updated) return { ok: false, reason: 'in-flight' } as const;
+        return { ok: true, entry: entry(updated) } as const;
+      });
+    },
+
+    async retryAllDead(now) {
+      const result = await db
+        .updateTable('outbox')
+        .set({ state: 'pending', attempts: 0, next_attempt_at: now, lease_until: null })
+        .where('state', '=', 'dead')
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
     },
   };
 }

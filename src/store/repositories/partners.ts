@@ -26,22 +26,27 @@ export function entityRepository(db: Kysely<Database>): EntityRepository {
   };
 }
 
-const partnerUserFromRow = (row: Selectable<PartnerUsersTable>): PartnerUser => ({
+type PartnerUserRow = Selectable<PartnerUsersTable> & { entity_active: number };
+
+const partnerUserFromRow = (row: PartnerUserRow): PartnerUser => ({
   id: row.id,
   entityId: row.entity_id,
   username: row.username,
   secretHash: row.secret_hash,
   active: row.active === 1,
+  entityActive: row.entity_active === 1,
 });
 
 export function partnerUserRepository(db: Kysely<Database>): PartnerUserRepository {
+  const withEntity = () =>
+    db.selectFrom('partner_users as u').innerJoin('entities as e', 'e.id', 'u.entity_id').selectAll('u').select('e.active as entity_active');
   return {
     async findByUsername(username) {
-      const row = await db.selectFrom('partner_users').selectAll().where('username_key', '=', username.toLowerCase()).executeTakeFirst();
+      const row = await withEntity().where('u.username_key', '=', username.toLowerCase()).executeTakeFirst();
       return row ? partnerUserFromRow(row) : undefined;
     },
     async findById(id) {
-      const row = await db.selectFrom('partner_users').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await withEntity().where('u.id', '=', id).executeTakeFirst();
       return row ? partnerUserFromRow(row) : undefined;
     },
   };

@@ -8,6 +8,17 @@ const date = (ms: number | null): Date | null => (ms === null ? null : new Date(
 export function tokenRepository(db: Kysely<Database>): TokenRepository {
   return {
     async revokeForAccount(accountId, kind, at) {
+      if (kind === 'authorization') {
+        // One-time tokens are revoked by using them up.
+        const used = await db
+          .updateTable('authorization_tokens')
+          .set({ used_at: at.getTime() })
+          .where('account_id', '=', accountId)
+          .where('used_at', 'is', null)
+          .where('expires_at', '>', at.getTime())
+          .executeTakeFirst();
+        return Number(used.numUpdatedRows);
+      }
       const result = await db
         .updateTable('account_tokens')
         .set({ revoked_at: at.getTime() })

@@ -1,0 +1,387 @@
+/**
+ * One store suite, run against every engine of engines.ts (SQLite always, PostgreSQL when
+ * AMS_TEST_DATABASE_URL is set), each test on a fresh database: same migrations, same values,
+ * same answers under concurrency. A test that runs on one engine only says why.
+ */
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql, type Kysely } from 'kysely';
+import { exclusively, migrate, openStore, parseDatabaseUrl, postgresTls, type Store } from '../../src/store/create-db.js';
+import type { Database } from '../../src/store/schema.js';
+import { createUnitOfWork } from '../../src/store/unit-of-work.js';
+import { outboxQueue } from '../../src/store/repositories/outbox-queue.js';
+import { bootstrapFirstPartner } from '../../src/app/admin.js';
+import type { NewAccount, PasswordHasher } from '../../src/domain/ports.js';
+import { ENGINES, migratedStore, type EngineUnderTest } from './engines.js';
+
+const NOW = new Date('2026-01-15T10:30:00Z');
+const LOCKOUT = { maxFailures: 10, windowMs: 15 * 60_000, lockMs: 15 * 60_000 };
+/** Cheap and deterministic: these tests are about the store, not about Argon2. */
+const plainHasher: PasswordHasher = { hash: async (s) => `plain:${s}`, verify: async (h, s) => h === `plain:${s}` };
+
+function newAccount(username: string, entityId: number, extra: Partial<NewAccount> = {}): NewAccount {
+  return {
+    username,
+    passwordHash: 'hash-1',
+    fullName: 'Full Name',
+    firstName: 'Full',
+    email: `${username}@example.com`,
+    entityId,
+    quotaMb: 10240,
+    isUltraSafe: false,
+    backupServer: 'backup-01',
+    licenseKey: '',
+    localeCode: 'en-US',
+    secretQuestion: '',
+    secretAnswerHash: '',
+    emailNotificationsDisabled: false,
+    customerTypeCode: '',
+    signupAt: NOW,
+    ...extra,
+  };
+}
+
+async function entity(db: Kysely<Database>, name: string, parentId: number | null): Promise<number> {
+  const row = await db
+    .insertInto('entities')
+    .values({ name, parent_id: parentId, active: 1, customer_type_code: '', created_at: NOW.getTime() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+async function count(db: Kysely<Database>, table: keyof Database): Promise<number> {
+  return Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+}
+
+/** A store per engine and test: each test starts from an empty, migrated database. */
+function storeSuite(engine: EngineUnderTest) {
+  let current: Awaited<ReturnType<typeof migratedStore>> | undefined;
+  const fresh = async (): Promise<Store> => {
+    await current?.done();
+    current = await migratedStore(engine);
+    return current.store;
+  };
+  /** Another store on the test's database, as a second instance would open it. */
+  const another = (): Store => {
+    if (!current) throw new Error('no database yet');
+    return current.fresh.open();
+  };
+  after(async () => current?.done());
+  return { fresh, another };
+}
+
+for (const engine of ENGINES) {
+  describe(`store on ${engine.name}`, () => {
+    const { fresh, another } = storeSuite(engine);
+
+    it('migrates an empty database, then finds nothing left to do', async () => {
+      const store = await fresh();
+      const again = await migrate(store);
+      assert.equal(again.error, undefined);
+      assert.deepEqual(again.results, []);
+      const tables = (await store.db.introspection.getTables()).map((t) => t.name).sort();
+      assert.deepEqual(tables, [
+        'account_payments',
+        'account_tokens',
+        'account_usage',
+        'accounts',
+        'audit_log',
+        'authorization_tokens',
+        'creating_account_tokens',
+        'entities',
+        'outbox',
+        'partner_license_keys',
+        'partner_users',
+      ]);
+    });
+
+    it('stores times, sizes and 64-bit ids as plain numbers', async () => {
+      const store = await fresh();
+      const e = await entity(store.db, 'Root', null);
+      const uow = createUnitOfWork(store.db);
+      const big = Number.MAX_SAFE_INTEGER;
+      const inserted = await uow.accounts.insert(newAccount('Numbers', e, { quotaMb: big }));
+      assert.notEqual(inserted, 'duplicate');
+      await store.db.updateTable('accounts').set({ used_space_kb: big, locked_until: big }).execute();
+      const row = await store.db.selectFrom('accounts').selectAll().executeTakeFirstOrThrow();
+      for (const column of ['id', 'quota_mb', 'used_space_kb', 'signup_at', 'locked_until'] as const) assert.equal(typeof row[column], 'number', column);
+      assert.equal(row.quota_mb, big);
+      assert.equal(row.signup_at, NOW.getTime());
+      const account = await uow.accounts.findByUsername('numbers');
+      assert.equal(account?.quotaMb, big);
+      assert.equal(account?.usedSpaceKb, big);
+      await uow.audit.record({
+        at: NOW,
+        context: { requestId: 'r', sourceAddress: '192.0.2.1', operation: 'Test' },
+        caller: { userId: 1, username: 'p', entityId: e },
+        accountId: null,
+        accountUsername: '',
+        outcome: 'Success',
+        detail: { text: 'ünïcödé ✓' },
+      });
+      const audit = await store.db.selectFrom('audit_log').selectAll().executeTakeFirstOrThrow();
+      assert.equal(typeof audit.id, 'number');
+      assert.deepEqual(JSON.parse(audit.detail), { text: 'ünïcödé ✓' });
+    });
+
+    it('refuses a second account with the same user name in any case, also when the inserts race', async () => {
+      const store = await fresh();
+      const e = await entity(store.db, 'Root', null);
+      const uow = createUnitOfWork(store.db);
+      assert.notEqual(await uow.accounts.insert(newAccount('Alice', e)), 'duplicate');
+      assert.equal(await uow.accounts.insert(newAccount('ALICE', e)), 'duplicate');
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => uow.transaction((tx) => tx.accounts.insert(newAccount(i % 2 ? 'racer' : 'RACER', e)))),
+      );
+      assert.equal(results.filter((r) => r !== 'duplicate').length, 1);
+      assert.equal(await count(store.db, 'accounts'), 2);
+    });
+
+    it('counts failed sign-ins racing on one account exactly, and locks at the limit', async () => {
+      const store = await fresh();
+      const e = await entity(store.db, 'Root', null);
+      const uow = createUnitOfWork(store.db);
+      const inserted = await uow.accounts.insert(newAccount('alice', e));
+      assert.ok(inserted !== 'duplicate');
+      const at = (ms: number) => new Date(NOW.getTime() + ms);
+      const nine = await Promise.all(Array.from({ length: 9 }, (_, i) => uow.accounts.recordFailedSignIn(inserted.id, at(i), LOCKOUT)));
+      assert.ok(nine.every((r) => r.lockedUntil === null));
+      const tenth = await uow.accounts.recordFailedSignIn(inserted.id, at(100), LOCKOUT);
+      assert.equal(tenth.lockedUntil?.getTime(), NOW.getTime() + 100 + LOCKOUT.lockMs);
+      const row = await store.db.selectFrom('accounts').select(['failed_sign_ins', 'locked_until']).executeTakeFirstOrThrow();
+      assert.equal(row.failed_sign_ins, 10);
+      // A reset clears the count and the lock (and a Locked status).
+      await store.db.updateTable('accounts').set({ status: 'Locked' }).execute();
+      await uow.accounts.setPassword(inserted.id, 'hash-2', at(200));
+      const reset = await uow.accounts.findById(inserted.id);
+      assert.equal(reset?.lockedUntil, null);
+      assert.equal(reset?.status, 'Active');
+      assert.equal(reset?.passwordHash, 'hash-2');
+      // A failure after the window starts a new count.
+      await uow.accounts.recordFailedSignIn(inserted.id, at(300), LOCKOUT);
+      await uow.accounts.recordFailedSignIn(inserted.id, at(300 + LOCKOUT.windowMs + 1), LOCKOUT);
+      assert.equal((await store.db.selectFrom('accounts').select('failed_sign_ins').executeTakeFirstOrThrow()).failed_sign_ins, 1);
+    });
+
+    it('walks the entity tree and counts accounts per backup server', async () => {
+      const store = await fresh();
+      const root = await entity(store.db, 'Root', null);
+      const reseller = await entity(store.db, 'Reseller', root);
+      const customer = await entity(store.db, 'Customer', reseller);
+      const other = await entity(store.db, 'Other', root);
+      const uow = createUnitOfWork(store.db);
+      await uow.accounts.insert(newAccount('b-user', customer, { backupServer: 'backup-02' }));
+      await uow.accounts.insert(newAccount('a-user', reseller));
+      await uow.accounts.insert(newAccount('c-user', other));
+      assert.equal(await uow.entities.isWithinTree(root, customer), true);
+      assert.equal(await uow.entities.isWithinTree(reseller, customer), true);
+      assert.equal(await uow.entities.isWithinTree(other, customer), false);
+      assert.deepEqual(
+        (await uow.accounts.listInTree(reseller, null)).map((a) => a.username),
+        ['a-user', 'b-user'],
+      );
+      const counts = await uow.accounts.countByBackupServer(['backup-01', 'backup-02', 'backup-03']);
+      assert.deepEqual([...counts.entries()], [
+        ['backup-01', 2],
+        ['backup-02', 1],
+        ['backup-03', 0],
+      ]);
+    });
+
+    it('lets exactly one of several racing redemptions consume a token', async () => {
+      const store = await fresh();
+      const e = await entity(store.db, 'Root', null);
+      const uow = createUnitOfWork(store.db);
+      const inserted = await uow.accounts.insert(newAccount('alice', e));
+      assert.ok(inserted !== 'duplicate');
+      const expiresAt = new Date(NOW.getTime() + 60_000);
+      await uow.tokens.insertAuthorization({ digest: 'd-1', accountId: inserted.id, partnerUserId: null, entityId: e, issuedBy: 1, expiresAt }, NOW);
+      await uow.tokens.insertCreatingAccount({ digest: 'd-2', entityId: e, quotaMb: 100, isUltraSafe: false, issuedBy: 1, expiresAt }, NOW);
+      const auth = await Promise.all(Array.from({ length: 6 }, () => uow.tokens.consumeAuthorization('d-1', NOW)));
+      const creating = await Promise.all(Array.from({ length: 6 }, () => uow.tokens.consumeCreatingAccount('d-2', inserted.id, NOW)));
+      assert.equal(auth.filter(Boolean).length, 1);
+      assert.equal(creating.filter(Boolean).length, 1);
+      assert.equal(await uow.tokens.consumeAuthorization('d-1', NOW), false);
+    });
+
+    it('rolls back everything a failed transaction wrote', async () => {
+      const store = await fresh();
+      const e = await entity(store.db, 'Root', null);
+      const uow = createUnitOfWork(store.db);
+      await assert.rejects(
+        uow.transaction(async (tx) => {
+          await tx.accounts.insert(newAccount('alice', e));
+          await tx.outbox.enqueue({ event: 'account-created', to: 'a@example.com', username: 'alice', fullName: '', localeCode: '' }, NOW);
+          throw new Error('boom');
+        }),
+        /boom/,
+      );
+      assert.equal(await count(store.db, 'accounts'), 0);
+      assert.equal(await count(store.db, 'outbox'), 0);
+    });
+
+    it('hands each due outbox message to exactly one of several claiming workers', async () => {
+      const store = await fresh();
+      const uow = createUnitOfWork(store.db);
+      for (let i = 0; i < 40; i++) {
+        await uow.outbox.enqueue({ event: 'account-created', to: `u${i}@example.com`, username: `u${i}`, fullName: '', localeCode: '' }, NOW);
+      }
+      // Several workers, each its own store (its own pool) where the engine allows it.
+      const stores = engine.concurrentStores ? [store, another(), another(), another()] : [store];
+      try {
+        const queues = stores.map((s) => outboxQueue(s.db, s.traits));
+        const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => queues[i % queues.length]!.claimDue(NOW.getTime(), 60_000, 10)));
+        claims.push(await queues[0]!.claimDue(NOW.getTime(), 60_000, 100));
+        const ids = claims.flat().map((m) => m.id);
+        assert.equal(new Set(ids).size, ids.length, 'no message claimed twice');
+        assert.equal(ids.length, 40, 'every due message claimed');
+        assert.ok(claims.flat().every((m) => m.attempts === 1));
+      } finally {
+        for (const s of stores.slice(1)) await s.close();
+      }
+    });
+
+    it('creates exactly one first partner user when several instances bootstrap at once', async () => {
+      const store = await fresh();
+      const stores = engine.concurrentStores ? [store, another(), another()] : [store, store, store];
+      try {
+        const results = await Promise.all(
+          stores.map((s) => exclusively(s, 'bootstrap', (trx) => bootstrapFirstPartner(trx, plainHasher, { username: null, password: null }, NOW))),
+        );
+        assert.equal(results.filter((r) => r !== undefined).length, 1);
+        assert.equal(await count(store.db, 'partner_users'), 1);
+        assert.equal(await count(store.db, 'entities'), 1);
+      } finally {
+        for (const s of new Set(stores)) if (s !== store) await s.close();
+      }
+    });
+  });
+}
+
+describe('PostgreSQL TLS options', () => {
+  const url = 'postgres://ams@db.example.com:5432/ams';
+  it('leaves TLS to the URL when nothing is set, and maps the libpq modes', () => {
+    assert.equal(postgresTls(url, null, null), undefined);
+    assert.equal(postgresTls(url, 'disable', null), false);
+    assert.deepEqual(postgresTls(url, 'require', null), { rejectUnauthorized: false });
+    assert.deepEqual(postgresTls(url, 'verify-full', null), { rejectUnauthorized: true });
+    const caFile = new URL(import.meta.url).pathname; // any readable file stands in for a PEM
+    const verifyCa = postgresTls(url, 'verify-ca', caFile);
+    assert.ok(typeof verifyCa === 'object' && verifyCa.rejectUnauthorized === true && typeof verifyCa.ca === 'string');
+    assert.equal(verifyCa.checkServerIdentity?.('db.example.com', {} as never), undefined, 'verify-ca does not check the host name');
+    const full = postgresTls(url, null, caFile);
+    assert.ok(typeof full === 'object' && full.rejectUnauthorized === true && full.checkServerIdentity === undefined, 'a CA file alone means verify-full');
+  });
+  it('refuses TLS set both in the URL and in the settings', () => {
+    assert.throws(() => postgresTls(`${url}?sslmode=require`, 'verify-full', null), /both in the database URL/);
+  });
+});
+
+for (const engine of ENGINES.filter((e) => e.concurrentStores)) {
+  describe(`store on ${engine.name}: several instances, timeouts and faults`, () => {
+    it('migrates exactly once when several instances start on an empty database at once', async () => {
+      const fresh = await engine.fresh();
+      const stores = Array.from({ length: 5 }, () => fresh.open());
+      try {
+        const results = await Promise.all(stores.map((s) => migrate(s)));
+        for (const r of results) assert.equal(r.error, undefined, String(r.error));
+        const applied = results.flatMap((r) => (r.results ?? []).filter((m) => m.status === 'Success').map((m) => m.migrationName));
+        assert.deepEqual(applied.sort(), ['001-initial', '002-catalogue']);
+        const executed = await sql<{ n: number }>`SELECT count(*)::int AS n FROM kysely_migration`.execute(stores[0]!.db);
+        assert.equal(executed.rows[0]?.n, 2);
+      } finally {
+        for (const s of stores) await s.close();
+        await fresh.drop();
+      }
+    });
+
+    it('keeps the migrator\'s bookkeeping in the schema it migrates (two schemas, one database)', async () => {
+      const fresh = await engine.fresh();
+      const admin = fresh.open();
+      try {
+        await sql`CREATE SCHEMA tenant_a`.execute(admin.db);
+        await sql`CREATE SCHEMA tenant_b`.execute(admin.db);
+        for (const schema of ['tenant_a', 'tenant_b']) {
+          const u = new URL(fresh.url);
+          u.searchParams.set('options', `-c search_path=${schema}`);
+          const store = openStore(parseDatabaseUrl(u.toString()));
+          try {
+            const r = await migrate(store);
+            assert.equal(r.error, undefined, String(r.error));
+            assert.equal(r.results?.length, 2);
+          } finally {
+            await store.close();
+          }
+        }
+        const tables = await sql<{ schema: string; n: number }>`
+          SELECT table_schema AS schema, count(*)::int AS n FROM information_schema.tables
+          WHERE table_schema IN ('tenant_a', 'tenant_b') GROUP BY table_schema ORDER BY 1`.execute(admin.db);
+        assert.deepEqual(tables.rows, [
+          { schema: 'tenant_a', n: 13 },
+          { schema: 'tenant_b', n: 13 },
+        ]);
+      } finally {
+        await admin.close();
+        await fresh.drop();
+      }
+    });
+
+    it('ends a statement at the statement timeout', async () => {
+      const { store, done } = await migratedStore(engine, { postgresStatementTimeoutMs: 300 });
+      try {
+        const started = Date.now();
+        await assert.rejects(sql`SELECT pg_sleep(5)`.execute(store.db), (err: Error & { code?: string }) => err.code === '57014');
+        assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+      } finally {
+        await done();
+      }
+    });
+
+    it('rolls back a transaction whose connection is lost halfway, and keeps working', async () => {
+      const lost: Error[] = [];
+      const { store, fresh, done } = await migratedStore(engine, { onConnectionError: (e) => lost.push(e) });
+      const admin = fresh.open();
+      try {
+        const e = await entity(store.db, 'Root', null);
+        const uow = createUnitOfWork(store.db);
+        await assert.rejects(
+          uow.transaction(async (tx) => {
+            await tx.accounts.insert(newAccount('alice', e));
+            // The one connection of this database inside a transaction is this one: end it from outside.
+            const inTransaction = await sql<{ pid: number }>`
+              SELECT pid FROM pg_stat_activity WHERE state LIKE 'idle in transaction%' AND datname = current_database()`.execute(admin.db);
+            assert.equal(inTransaction.rows.length, 1);
+            await sql`SELECT pg_terminate_backend(${inTransaction.rows[0]!.pid})`.execute(admin.db);
+            await new Promise((r) => setTimeout(r, 100));
+            await tx.outbox.enqueue({ event: 'account-created', to: 'a@example.com', username: 'alice', fullName: '', localeCode: '' }, NOW);
+          }),
+        );
+        assert.equal(await count(store.db, 'accounts'), 0, 'the insert was rolled back');
+        assert.equal(await count(store.db, 'outbox'), 0);
+        assert.notEqual(await createUnitOfWork(store.db).accounts.insert(newAccount('alice', e)), 'duplicate', 'the pool works again');
+      } finally {
+        await admin.close();
+        await done();
+      }
+    });
+
+    it('passes the TLS setting to the driver (this server speaks no TLS, so `require` is refused)', async () => {
+      const fresh = await engine.fresh();
+      const plain = fresh.open();
+      const store = fresh.open({ postgresSslMode: 'require' });
+      try {
+        const ssl = (await sql<{ ssl: string }>`SHOW ssl`.execute(plain.db)).rows[0]?.ssl;
+        if (ssl === 'on') {
+          await sql`SELECT 1`.execute(store.db);
+        } else {
+          await assert.rejects(sql`SELECT 1`.execute(store.db), /does not support SSL/);
+        }
+      } finally {
+        await plain.close();
+        await store.close();
+        await fresh.drop();
+      }
+    });
+  });
+}
