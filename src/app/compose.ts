@@ -13,18 +13,18 @@ import type { SoapCall } from '../soap/pipeline.js';
 import { DEFAULT_XML_LIMITS } from '../xml/limits.js';
 import { escapeText } from '../xml/writer.js';
 import { failureOutput, handlerFor, type HandlerDeps } from '../handlers/index.js';
+import { BackupServerPicker } from '../domain/accounts/backup-server-picker.js';
 import { PartnerAuthenticator } from '../domain/partners/authenticate-partner.js';
 import { CredentialMemo } from '../domain/partners/credential-memo.js';
 import type { Clock, PasswordHasher } from '../domain/ports.js';
 import { argon2Hasher } from '../security/argon2-hasher.js';
 import { digestToken, generateToken } from '../security/tokens.js';
-import { migrate, openStore, parseDatabaseUrl, type Store } from '../store/create-db.js';
+import { exclusively, migrate, openConfiguredStore, type Store } from '../store/create-db.js';
 import { createUnitOfWork } from '../store/unit-of-work.js';
 import { outboxQueue } from '../store/repositories/outbox-queue.js';
 import { OutboxWorker } from '../mail/outbox-worker.js';
 import type { MailTransport } from '../mail/message.js';
-import { smtpTransport } from '../mail/smtp-transport.js';
-import { pickupFolderTransport } from '../mail/pickup-transport.js';
+import { configuredMailTransport } from '../mail/configured-transport.js';
 import { createHttpHandler, listen, type HttpReply, type RequestInfo, type RunningServer } from '../http/server.js';
 import { createLogger, errorFields, type Logger } from '../observability/logger.js';
 import type { Config } from '../config/config.js';
@@ -59,7 +59,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const clock = overrides.clock ?? systemClock;
   const hasher = overrides.hasher ?? argon2Hasher;
 
-  const store = openStore(parseDatabaseUrl(config.databaseUrl));
+  const store = openConfiguredStore(config, (err) => logger.warn('database connection lost; the pool will reconnect', errorFields(err)));
   const migration = await migrate(store);
   for (const r of migration.results ?? []) logger.info('migration', { migration: r.migrationName, status: r.status });
   if (migration.error !== undefined) {
@@ -67,7 +67,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     throw new Error(`database migration failed: ${migration.error instanceof Error ? migration.error.message : String(migration.error)}`);
   }
 
-  const bootstrap = await bootstrapFirstPartner(store.db, hasher, { username: config.bootstrapUsername, password: config.bootstrapPassword }, clock.now());
+  // Instances starting together on an empty database take turns: exactly one creates the first user.
+  const bootstrap = await exclusively(store, 'bootstrap', (trx) =>
+    bootstrapFirstPartner(trx, hasher, { username: config.bootstrapUsername, password: config.bootstrapPassword }, clock.now()),
+  );
   if (bootstrap?.generatedSecret) {
     // Shown once, on the operator's terminal, and never logged as a structured field.
     process.stderr.write(
@@ -78,20 +81,22 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     logger.info('first partner API user created from AMS_BOOTSTRAP_USERNAME', { username: bootstrap.username, entityId: bootstrap.entityId });
   }
 
-  const transport = overrides.transport ?? (config.smtpUrl ? smtpTransport(config.smtpUrl) : pickupFolderTransport(config.pickupDir));
+  const transport = overrides.transport ?? configuredMailTransport(config, logger);
+  const mailQueue = outboxQueue(store.db, store.traits);
   const mailWorker = new OutboxWorker({
-    queue: outboxQueue(store.db),
+    queue: mailQueue,
     transport,
-    branding: { providerName: config.providerName, supportEmail: config.supportEmail },
+    branding: { providerName: config.providerName, supportEmail: config.supportEmail, defaultLanguage: config.mailLocale },
     from: config.mailFrom,
     now: () => clock.now().getTime(),
     pollIntervalMs: overrides.mailPollIntervalMs ?? 5_000,
-    leaseMs: 60_000,
-    concurrency: 4,
-    maxAttempts: 10,
-    baseRetryMs: 30_000,
-    maxRetryMs: 6 * 3_600_000,
-    onError: (err, m) => logger.warn('mail delivery failed', { outboxId: m?.id, attempts: m?.attempts, ...errorFields(err), stack: undefined }),
+    leaseMs: config.mailLeaseSeconds * 1000,
+    sendTimeoutMs: config.mailLeaseSeconds * 800,
+    concurrency: config.mailConcurrency,
+    retry: { maxAttempts: config.mailMaxAttempts, baseDelayMs: config.mailRetryBaseSeconds * 1000, maxDelayMs: config.mailRetryMaxSeconds * 1000 },
+    onError: (err, m) =>
+      logger.warn('mail delivery failed', { outboxId: m?.id, messageId: m?.messageId, attempts: m?.attempts, ...errorFields(err), stack: undefined }),
+    onDelivered: (m) => logger.info('mail delivered', { outboxId: m.id, messageId: m.messageId, event: m.event, attempts: m.attempts }),
   });
 
   const uow = createUnitOfWork(store.db, () => mailWorker.nudge());
@@ -102,7 +107,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       clock,
       passwordPolicy: { minLength: config.passwordMinLength, maxLength: 128 },
       lockout: { maxFailures: 10, windowMs: 15 * 60_000, lockMs: 15 * 60_000 },
-      backupServers: config.backupServers,
+      backupServers: new BackupServerPicker({
+        servers: config.backupServers,
+        count: (servers) => uow.accounts.countByBackupServer(servers),
+        now: () => clock.now().getTime(),
+        refreshMs: 60_000,
+      }),
       defaultQuotaMb: config.defaultQuotaMb,
       tokens: {
         authenticationTtlMs: config.authenticationTokenTtlSeconds * 1000,
@@ -115,7 +125,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   };
   const partners = new PartnerAuthenticator({
     partnerUsers: uow.partnerUsers,
-    entities: uow.entities,
     hasher,
     clock,
     memo: new CredentialMemo({ ttlMs: config.credentialMemoTtlMs, maxEntries: 10_000 }),
@@ -181,7 +190,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     health: async () => {
       try {
         await sql`SELECT 1`.execute(store.db);
-        return { ok: true, details: { database: 'ok' } };
+        // Dead or long-pending mail does not make the instance unhealthy (another instance
+        // would not do better); it is reported for monitoring.
+        const { oldestPendingSince, ...outbox } = await mailQueue.counts();
+        const oldestPendingSeconds = oldestPendingSince === null ? null : Math.max(0, Math.round((clock.now().getTime() - oldestPendingSince) / 1000));
+        return { ok: true, details: { database: 'ok', outbox: { ...outbox, oldestPendingSeconds } } };
       } catch {
         return { ok: false, details: { database: 'unavailable' } };
       }

@@ -2,16 +2,31 @@
  * Environment -> one typed, validated Config. SETTINGS is the single table: the loader, the
  * README's settings table (checked by a test) and `ams config` all read it.
  */
+import { isLanguage, LANGUAGES, type Language } from '../mail/translations.js';
+
 export interface Config {
   readonly port: number;
   readonly host: string;
   readonly databaseUrl: string;
+  readonly databasePoolSize: number;
+  readonly databaseStatementTimeoutMs: number;
+  readonly databaseSslMode: 'disable' | 'require' | 'verify-ca' | 'verify-full' | null;
+  readonly databaseSslCaFile: string | null;
   readonly publicUrl: string | null;
   readonly smtpUrl: string | null;
   readonly mailFrom: string;
   readonly providerName: string;
   readonly supportEmail: string;
   readonly pickupDir: string;
+  readonly smtpRequireTls: boolean | null;
+  readonly smtpCaFile: string | null;
+  readonly smtpTlsRejectUnauthorized: boolean;
+  readonly mailLocale: Language;
+  readonly mailMaxAttempts: number;
+  readonly mailRetryBaseSeconds: number;
+  readonly mailRetryMaxSeconds: number;
+  readonly mailConcurrency: number;
+  readonly mailLeaseSeconds: number;
   readonly backupServers: readonly string[];
   readonly bootstrapUsername: string | null;
   readonly bootstrapPassword: string | null;
@@ -39,6 +54,28 @@ export const SETTINGS: readonly Setting[] = [
     description: 'A SQLite file path (or `sqlite:PATH`), or `postgres://user:pass@host:5432/db` for PostgreSQL.',
   },
   {
+    env: 'AMS_DATABASE_POOL_SIZE',
+    default: '10',
+    description: 'PostgreSQL: connections per instance. Keep instances × pool size below the server\'s `max_connections`.',
+  },
+  {
+    env: 'AMS_DATABASE_STATEMENT_TIMEOUT_MS',
+    default: '5000',
+    description:
+      'PostgreSQL: longest a statement may run, and longest a request waits for a connection; past it the request answers UnexpectedError (0: no limit). Migrations run without it.',
+  },
+  {
+    env: 'AMS_DATABASE_SSL_MODE',
+    default: '(from the URL, else no TLS)',
+    description:
+      'PostgreSQL TLS as in libpq: `disable`, `require` (encrypted, certificate not checked), `verify-ca` (signed by the CA file) or `verify-full` (also the host name; the default when only a CA file is set). Not together with `sslmode` in the URL.',
+  },
+  {
+    env: 'AMS_DATABASE_SSL_CA_FILE',
+    default: '(unset: system CAs)',
+    description: 'PostgreSQL TLS: PEM file of the CA that signed the server certificate (needed for `verify-ca`).',
+  },
+  {
     env: 'AMS_PUBLIC_URL',
     default: '(from the request)',
     description: 'Public base URL (e.g. `https://api.example.com`) advertised in the WSDL and disco when behind a proxy or load balancer.',
@@ -46,12 +83,48 @@ export const SETTINGS: readonly Setting[] = [
   {
     env: 'AMS_SMTP_URL',
     default: '(unset: pickup folder)',
-    description: 'SMTP server for notification e-mails, e.g. `smtp://user:pass@mail:587` or `smtps://…:465`. Unset: `.eml` files in the pickup folder.',
+    description:
+      'SMTP server for notification e-mails: `smtp://user:pass@mail:587` (STARTTLS) or `smtps://user:pass@mail:465` (TLS from the start); percent-encode special characters of the password. Unset: `.eml` files in the pickup folder.',
+  },
+  {
+    env: 'AMS_SMTP_REQUIRE_TLS',
+    default: '(true with credentials)',
+    description:
+      '`smtp://` only. `true`: send nothing unless STARTTLS succeeds. `false`: STARTTLS when offered, else in clear, credentials too (a local test sink). Default: `true` when the URL has a user name, else STARTTLS when offered.',
+  },
+  {
+    env: 'AMS_SMTP_CA_FILE',
+    default: '(unset: system CAs)',
+    description: "PEM file of the CA (or the self-signed certificate) that signed the SMTP server's certificate; trusted besides the system CAs.",
+  },
+  {
+    env: 'AMS_SMTP_TLS_REJECT_UNAUTHORIZED',
+    default: 'true',
+    description: '`false` accepts any SMTP server certificate: still encrypted, but the server is not authenticated. Prefer `AMS_SMTP_CA_FILE`.',
   },
   { env: 'AMS_MAIL_FROM', default: 'Online Backup <no-reply@localhost>', description: 'Sender of notification e-mails.' },
   { env: 'AMS_PROVIDER_NAME', default: 'Online Backup', description: 'Provider name used in e-mails.' },
   { env: 'AMS_SUPPORT_EMAIL', default: 'support@localhost', description: 'Support address named in e-mails.' },
   { env: 'AMS_MAIL_PICKUP_DIR', default: './data/mail-pickup', description: 'Where `.eml` files go when no SMTP server is set.' },
+  {
+    env: 'AMS_MAIL_LOCALE',
+    default: 'en',
+    description: `Language of e-mails (${LANGUAGES.map((l) => `\`${l}\``).join(', ')}) to accounts whose locale code (\`de-DE\`, \`fr\`…) has no translation.`,
+  },
+  { env: 'AMS_MAIL_MAX_ATTEMPTS', default: '10', description: 'Delivery attempts before a message is dead-lettered; a 5xx rejection dead-letters it at once.' },
+  {
+    env: 'AMS_MAIL_RETRY_BASE_SECONDS',
+    default: '300',
+    description: 'Wait after the first failed attempt; it doubles after each further failure (±20 % jitter) up to the maximum. Defaults: 10 attempts over about 23 hours.',
+  },
+  { env: 'AMS_MAIL_RETRY_MAX_SECONDS', default: '21600', description: 'Longest wait between two delivery attempts.' },
+  { env: 'AMS_MAIL_CONCURRENCY', default: '4', description: 'Messages one instance sends in parallel.' },
+  {
+    env: 'AMS_MAIL_LEASE_SECONDS',
+    default: '120',
+    description:
+      'How long a claimed message is reserved for the instance sending it. A send unanswered after 80 % of it is abandoned and retried; a message whose sender crashed is sent again once the lease runs out.',
+  },
   {
     env: 'AMS_BACKUP_SERVERS',
     default: 'backup-01',
@@ -94,6 +167,13 @@ function optional(env: Env, name: string): string | null {
   const v = env[name];
   return v === undefined || v.trim() === '' ? null : v.trim();
 }
+function flag(env: Env, name: string): boolean | null {
+  const raw = optional(env, name)?.toLowerCase() ?? null;
+  if (raw === null) return null;
+  if (raw === 'true' || raw === '1' || raw === 'yes') return true;
+  if (raw === 'false' || raw === '0' || raw === 'no') return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = optional(env, name);
   if (raw === null) return fallback;
@@ -126,16 +206,41 @@ export function loadConfig(env: Env = process.env): Config {
   if ((bootstrapUsername === null) !== (bootstrapPassword === null)) {
     throw new ConfigError('AMS_BOOTSTRAP_USERNAME and AMS_BOOTSTRAP_PASSWORD must be set together');
   }
+  const databaseSslMode = optional(env, 'AMS_DATABASE_SSL_MODE');
+  if (databaseSslMode !== null && databaseSslMode !== 'disable' && databaseSslMode !== 'require' && databaseSslMode !== 'verify-ca' && databaseSslMode !== 'verify-full') {
+    throw new ConfigError(`AMS_DATABASE_SSL_MODE must be disable, require, verify-ca or verify-full, got "${databaseSslMode}"`);
+  }
+  const databaseSslCaFile = optional(env, 'AMS_DATABASE_SSL_CA_FILE');
+  if (databaseSslMode === 'verify-ca' && databaseSslCaFile === null) throw new ConfigError('AMS_DATABASE_SSL_MODE=verify-ca needs AMS_DATABASE_SSL_CA_FILE');
+  if (databaseSslMode === 'disable' && databaseSslCaFile !== null) throw new ConfigError('AMS_DATABASE_SSL_CA_FILE makes no sense with AMS_DATABASE_SSL_MODE=disable');
+  const mailLocale = text(env, 'AMS_MAIL_LOCALE', 'en').toLowerCase();
+  if (!isLanguage(mailLocale)) throw new ConfigError(`AMS_MAIL_LOCALE must be one of ${LANGUAGES.join(', ')}, got "${mailLocale}"`);
+  const mailRetryBaseSeconds = integer(env, 'AMS_MAIL_RETRY_BASE_SECONDS', 300, 1, 86_400);
+  const mailRetryMaxSeconds = integer(env, 'AMS_MAIL_RETRY_MAX_SECONDS', 21_600, 1, 7 * 86_400);
+  if (mailRetryMaxSeconds < mailRetryBaseSeconds) throw new ConfigError('AMS_MAIL_RETRY_MAX_SECONDS must not be below AMS_MAIL_RETRY_BASE_SECONDS');
   return {
     port: integer(env, 'AMS_PORT', 8080, 0, 65535),
     host: text(env, 'AMS_HOST', '0.0.0.0'),
     databaseUrl: text(env, 'AMS_DATABASE_URL', './data/ams.sqlite'),
+    databasePoolSize: integer(env, 'AMS_DATABASE_POOL_SIZE', 10, 1, 1000),
+    databaseStatementTimeoutMs: integer(env, 'AMS_DATABASE_STATEMENT_TIMEOUT_MS', 5000, 0, 3_600_000),
+    databaseSslMode,
+    databaseSslCaFile,
     publicUrl: publicUrl?.replace(/\/+$/, '') ?? null,
     smtpUrl,
     mailFrom: text(env, 'AMS_MAIL_FROM', 'Online Backup <no-reply@localhost>'),
     providerName: text(env, 'AMS_PROVIDER_NAME', 'Online Backup'),
     supportEmail: text(env, 'AMS_SUPPORT_EMAIL', 'support@localhost'),
     pickupDir: text(env, 'AMS_MAIL_PICKUP_DIR', './data/mail-pickup'),
+    smtpRequireTls: flag(env, 'AMS_SMTP_REQUIRE_TLS'),
+    smtpCaFile: optional(env, 'AMS_SMTP_CA_FILE'),
+    smtpTlsRejectUnauthorized: flag(env, 'AMS_SMTP_TLS_REJECT_UNAUTHORIZED') ?? true,
+    mailLocale,
+    mailMaxAttempts: integer(env, 'AMS_MAIL_MAX_ATTEMPTS', 10, 1, 100),
+    mailRetryBaseSeconds,
+    mailRetryMaxSeconds,
+    mailConcurrency: integer(env, 'AMS_MAIL_CONCURRENCY', 4, 1, 64),
+    mailLeaseSeconds: integer(env, 'AMS_MAIL_LEASE_SECONDS', 120, 2, 3_600),
     backupServers,
     bootstrapUsername,
     bootstrapPassword,

@@ -41,6 +41,16 @@ export interface PartnerUser {
   readonly username: string;
   readonly secretHash: string;
   readonly active: boolean;
+  /** Whether the user's entity is active (read together with the user: one query per call). */
+  readonly entityActive: boolean;
+}
+
+/** An account together with where it stands relative to a caller's entity. */
+export interface AccountInTree {
+  readonly account: Account;
+  /** The account's entity is the caller's entity or below it. */
+  readonly inTree: boolean;
+  readonly entityActive: boolean;
 }
 
 export interface Account {
@@ -91,6 +101,8 @@ export interface LockoutPolicy {
 
 export interface AccountRepository {
   findByUsername(username: string): Promise<Account | undefined>;
+  /** The account and its place relative to `ancestorEntityId`, in one query (the hot path of every call). */
+  findInTree(username: string, ancestorEntityId: number): Promise<AccountInTree | undefined>;
   /** Inserts unless the user name is taken (case-insensitively): then 'duplicate'. */
   insert(account: NewAccount): Promise<{ readonly id: number } | 'duplicate'>;
   /** New password hash; also clears the failed-sign-in counter and any lock. */
@@ -152,7 +164,8 @@ export interface PartnerUserRepository {
   findById(id: number): Promise<PartnerUser | undefined>;
 }
 
-export type TokenKind = 'authentication';
+/** Tokens a password change or a cancellation must revoke. */
+export type TokenKind = 'authentication' | 'authorization';
 
 /** A token as stored: only the digest of the token's value is ever kept. */
 export interface StoredToken {

@@ -1,7 +1,12 @@
 /**
  * Argon2id with OWASP's parameters (m=19456 KiB, t=2, p=1) via @node-rs/argon2, which hashes
- * on libuv's thread pool: the event loop never waits for a hash.
+ * on libuv's thread pool: the event loop never runs a hash itself.
+ *
+ * At most `concurrency` hashes run at once (default: one per core). More would not finish
+ * sooner — each hash keeps a core busy — but they would crowd out the event loop and every
+ * other request, so a sign-in flood could starve GetAccountInfo. Excess work waits in a FIFO.
  */
+import { availableParallelism } from 'node:os';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
 import type { PasswordHasher } from '../domain/ports.js';
 
@@ -12,13 +17,53 @@ export const ARGON2_PARAMETERS = Object.freeze({
   parallelism: 1,
 });
 
-export const argon2Hasher: PasswordHasher = {
-  hash: (secret) => hash(secret, ARGON2_PARAMETERS),
-  async verify(stored, secret) {
+/** A counting semaphore: `run` starts the task when a slot is free. */
+export class WorkLimiter {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(readonly concurrency: number) {}
+
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  get active(): number {
+    return this.running;
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
     try {
-      return await verify(stored, secret);
-    } catch {
-      return false; // a malformed stored hash verifies nothing
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
     }
-  },
-};
+  }
+}
+
+export interface Argon2Hasher extends PasswordHasher {
+  readonly limiter: WorkLimiter;
+}
+
+export function createArgon2Hasher(concurrency = availableParallelism()): Argon2Hasher {
+  const limiter = new WorkLimiter(Math.max(1, concurrency));
+  return {
+    limiter,
+    hash: (secret) => limiter.run(() => hash(secret, ARGON2_PARAMETERS)),
+    verify: (stored, secret) =>
+      limiter.run(async () => {
+        try {
+          return await verify(stored, secret);
+        } catch {
+          return false; // a malformed stored hash verifies nothing
+        }
+      }),
+  };
+}
+
+/** The process-wide hasher for code without a composition root of its own (CLI, tests). */
+export const argon2Hasher: Argon2Hasher = createArgon2Hasher();

@@ -101,3 +101,31 @@ describe('creation and tokens', () => {
     assert.equal((await call(t, 'ValidateAuthenticationToken', { Token: token }, AUTH)).code, 'Success');
   });
 });
+
+describe('one-time web sign-in tokens end with the state that allowed them', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp({ template: await seededTemplate() });
+  });
+  after(async () => t.close());
+
+  const issue = async () => {
+    const r = await call(t, 'GetAuthorizationToken', { Username: 'alice', Password: 'alice-password-1' }, AUTH);
+    assert.equal(r.code, 'Success');
+    return r.text('AuthToken')!;
+  };
+  const redeem = (token: string) => call(t, 'RedeemAuthorizationToken', { Token: token }, AUTH);
+
+  it('are revoked by a partner password reset', async () => {
+    const token = await issue();
+    const reset = await call(t, 'ChangeBackupAccountPassword', { Username: 'alice', NewPassword: 'alice-password-1', SendEmailToCustomer: false }, AUTH);
+    assert.equal(reset.code, 'Success');
+    assert.equal((await redeem(token)).code, 'InvalidToken');
+  });
+
+  it('cannot be redeemed once the account is cancelled', async () => {
+    const token = await issue();
+    assert.equal((await call(t, 'CancelAccount', { userName: 'alice' }, AUTH)).code, 'Success');
+    assert.equal((await redeem(token)).code, 'InvalidToken');
+  });
+});

@@ -36,7 +36,6 @@ describe('partner authentication', () => {
     const uow = createUnitOfWork(t.app.store.db);
     return new PartnerAuthenticator({
       partnerUsers: uow.partnerUsers,
-      entities: uow.entities,
       hasher,
       clock,
       memo: new CredentialMemo({ ttlMs, maxEntries: 100 }),

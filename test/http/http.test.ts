@@ -102,7 +102,10 @@ describe('HTTP edge', () => {
   it('reports health', async () => {
     const r = await request(server.port, { path: '/healthz' });
     assert.equal(r.status, 200);
-    assert.deepEqual(JSON.parse(r.body), { status: 'ok', database: 'ok' });
+    const body = JSON.parse(r.body) as { status: string; database: string; outbox: Record<string, unknown> };
+    assert.equal(body.status, 'ok');
+    assert.equal(body.database, 'ok');
+    assert.deepEqual(Object.keys(body.outbox), ['pending', 'sent', 'dead', 'oldestPendingSeconds'], 'the mail outbox counts (see test/mail/dead-letter.test.ts)');
   });
 });
 

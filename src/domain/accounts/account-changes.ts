@@ -7,7 +7,7 @@ import type { Caller, RequestContext } from '../ports.js';
 import { checkOptionalEmail, checkOptionalText, checkPassword, checkPositiveSize, checkUsername } from '../validation.js';
 import { checkAccountPassword } from './account-password.js';
 import { refuseCancelled } from './change-backup-account-password.js';
-import { changeAccount, noticeTo, type ChangeEffects } from './change-account.js';
+import { changeAccount, noticeTo, revokeAllTokens, type ChangeEffects } from './change-account.js';
 import type { AccountDeps } from './deps.js';
 
 type Fields<K extends string> = Readonly<Record<K, string>>;
@@ -32,7 +32,7 @@ export async function changeAccountPassword(
     prepare: async (account) => (await checkAccountPassword(deps, account, oldPassword)) ?? deps.hasher.hash(newPassword.value),
     async apply(tx, account, passwordHash, now) {
       await tx.accounts.setPassword(account.id, passwordHash, now);
-      const revoked = await tx.tokens.revokeForAccount(account.id, 'authentication', now);
+      const revoked = await revokeAllTokens(tx, account.id, now);
       return { detail: { byAccountHolder: true, tokensRevoked: revoked }, notifications: noticeTo(account, 'password-changed') };
     },
   });
@@ -128,7 +128,7 @@ export async function cancelAccount(
     async apply(tx, account, _p, now): Promise<ChangeEffects> {
       if (account.status === 'Cancelled') return { detail: { alreadyCancelled: true } };
       await tx.accounts.update(account.id, { status: 'Cancelled', cancelledAt: now }, now);
-      await tx.tokens.revokeForAccount(account.id, 'authentication', now);
+      await revokeAllTokens(tx, account.id, now);
       return { detail: { fromStatus: account.status }, notifications: noticeTo(account, 'account-cancelled') };
     },
   });

@@ -66,3 +66,8 @@ export async function changeAccount<P>(
 export function noticeTo(account: Account, event: Notification['event'], to: string = account.email): Notification[] {
   return to === '' ? [] : [{ event, to, username: account.username, fullName: account.fullName, localeCode: account.localeCode }];
 }
+
+/** A password change or a cancellation ends every session the old state allowed. */
+export async function revokeAllTokens(tx: Repositories, accountId: number, now: Date): Promise<number> {
+  return (await tx.tokens.revokeForAccount(accountId, 'authentication', now)) + (await tx.tokens.revokeForAccount(accountId, 'authorization', now));
+}

@@ -8,7 +8,7 @@
 import { failure, type Failure, type Outcome } from '../outcome.js';
 import type { Account, Caller, RequestContext } from '../ports.js';
 import { checkPassword, checkUsername } from '../validation.js';
-import { changeAccount, noticeTo } from './change-account.js';
+import { changeAccount, noticeTo, revokeAllTokens } from './change-account.js';
 import type { AccountDeps } from './deps.js';
 
 export interface ChangeBackupAccountPasswordInput {
@@ -37,7 +37,7 @@ export async function changeBackupAccountPassword(
     prepare: () => deps.hasher.hash(password.value),
     async apply(tx, account, passwordHash, now) {
       await tx.accounts.setPassword(account.id, passwordHash, now);
-      const revoked = await tx.tokens.revokeForAccount(account.id, 'authentication', now);
+      const revoked = await revokeAllTokens(tx, account.id, now);
       const notify = input.sendEmailToCustomer && account.email !== '';
       return {
         detail: { sendEmailToCustomer: input.sendEmailToCustomer, notified: notify, tokensRevoked: revoked },

@@ -100,12 +100,10 @@ export async function createAccount(
 
   const passwordHash = await deps.hasher.hash(input.password);
   const secretAnswerHash = input.secretAnswer === '' ? '' : await deps.hasher.hash(input.secretAnswer.trim().toLowerCase());
-  const load = await deps.uow.accounts.countByBackupServer(deps.backupServers);
-  const backupServer = [...deps.backupServers].sort((a, b) => (load.get(a) ?? 0) - (load.get(b) ?? 0))[0];
-  if (backupServer === undefined) throw new Error('no backup server configured');
+  const backupServer = await deps.backupServers.choose();
 
   try {
-    return await deps.uow.transaction(async (tx) => {
+    const outcome = await deps.uow.transaction(async (tx) => {
       const now = deps.clock.now();
       const inserted = await tx.accounts.insert({
         username: input.username,
@@ -146,6 +144,8 @@ export async function createAccount(
       }
       return success({ accountId: inserted.id });
     });
+    if (outcome.code === 'Success') deps.backupServers.placed(backupServer);
+    return outcome;
   } catch (err) {
     if (err instanceof RollbackWith) return err.outcome;
     throw err;

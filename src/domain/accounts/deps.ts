@@ -1,5 +1,6 @@
 import type { Clock, LockoutPolicy, PasswordHasher, TokenCodec, UnitOfWork } from '../ports.js';
 import type { PasswordPolicy } from '../validation.js';
+import type { BackupServerPicker } from './backup-server-picker.js';
 
 export interface TokenPolicy {
   /** GetAuthenticationToken tokens (SERVICE.md: 15 minutes by default). */
@@ -19,8 +20,8 @@ export interface AccountDeps {
   readonly clock: Clock;
   readonly passwordPolicy: PasswordPolicy;
   readonly lockout: LockoutPolicy;
-  /** Pool a new account's backup server is chosen from, least-loaded first. */
-  readonly backupServers: readonly string[];
+  /** Chooses a new account's backup server, least-loaded first. */
+  readonly backupServers: BackupServerPicker;
   /** Quota of accounts created by calls that do not name one (CreateAccount, licence key). */
   readonly defaultQuotaMb: number;
   readonly tokens: TokenPolicy;

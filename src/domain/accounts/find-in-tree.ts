@@ -11,12 +11,10 @@ export async function findAccountInTree(
   caller: Caller,
   username: string,
 ): Promise<{ readonly account: Account } | { readonly failure: Failure }> {
-  const account = await repos.accounts.findByUsername(username);
-  if (!account) return { failure: failure('AccountNotFound') };
-  if (!(await repos.entities.isWithinTree(caller.entityId, account.entityId))) {
-    return { failure: failure('ObjectEntityMismatch', 'The account belongs to an entity outside your tree.') };
-  }
-  const entity = await repos.entities.findById(account.entityId);
-  if (!entity || !entity.active) return { failure: failure('ObjectEntityMismatch', "The account's entity is inactive.") };
+  const found = await repos.accounts.findInTree(username, caller.entityId);
+  if (!found) return { failure: failure('AccountNotFound') };
+  if (!found.inTree) return { failure: failure('ObjectEntityMismatch', 'The account belongs to an entity outside your tree.') };
+  if (!found.entityActive) return { failure: failure('ObjectEntityMismatch', "The account's entity is inactive.") };
+  const account = found.account;
   return { account };
 }

@@ -3,7 +3,7 @@
  * unknown user name costs one Argon2 verification like a known one, so neither the answer
  * nor its timing tells whether a partner user exists.
  */
-import type { Caller, Clock, EntityRepository, PartnerUserRepository, PasswordHasher } from '../ports.js';
+import type { Caller, Clock, PartnerUserRepository, PasswordHasher } from '../ports.js';
 import type { CredentialMemo } from './credential-memo.js';
 
 export interface PartnerCredentials {
@@ -13,7 +13,6 @@ export interface PartnerCredentials {
 
 export interface PartnerAuthenticatorDeps {
   readonly partnerUsers: PartnerUserRepository;
-  readonly entities: EntityRepository;
   readonly hasher: PasswordHasher;
   readonly clock: Clock;
   readonly memo: CredentialMemo;
@@ -44,9 +43,7 @@ export class PartnerAuthenticator {
       verified = await this.deps.hasher.verify(user.secretHash, password);
       if (verified) this.deps.memo.remember(user.id, user.secretHash, password, nowMs);
     }
-    if (!verified || !user.active) return undefined;
-    const entity = await this.deps.entities.findById(user.entityId);
-    if (!entity || !entity.active) return undefined;
+    if (!verified || !user.active || !user.entityActive) return undefined;
     return { userId: user.id, username: user.username, entityId: user.entityId };
   }
 }

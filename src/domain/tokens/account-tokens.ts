@@ -107,10 +107,10 @@ export async function issueAuthorizationTokenByEntity(
     if (refused) return refused;
     return storeAuthorization(deps, caller, { accountId: found.account.id, partnerUserId: null, entityId: found.account.entityId });
   }
+  // Unknown and foreign partner users get the same answer: partners cannot probe each other's users.
   const user = await deps.uow.partnerUsers.findByUsername(username.value);
-  if (!user) return failure('AccountNotFound', 'No user has that user name.');
-  if (!(await deps.uow.entities.isWithinTree(caller.entityId, user.entityId))) {
-    return failure('ObjectEntityMismatch', 'The user belongs to an entity outside your tree.');
+  if (!user || !(await deps.uow.entities.isWithinTree(caller.entityId, user.entityId))) {
+    return failure('ObjectEntityMismatch', 'No partner user of that name in your tree.');
   }
   if (!user.active) return failure('InvalidAccountState', 'The user is disabled.');
   return storeAuthorization(deps, caller, { accountId: null, partnerUserId: user.id, entityId: user.entityId });
@@ -149,7 +149,8 @@ export async function redeemAuthorizationToken(
   const subject = stored.accountId !== null ? await deps.uow.accounts.findById(stored.accountId) : undefined;
   const user = stored.partnerUserId !== null ? await deps.uow.partnerUsers.findById(stored.partnerUserId) : undefined;
   const username = subject?.username ?? user?.username;
-  if (username === undefined) return failure('InvalidToken');
+  // A cancelled account or a disabled user can no longer be signed in to.
+  if (username === undefined || subject?.status === 'Cancelled' || user?.active === false) return failure('InvalidToken');
   if (!(await deps.uow.tokens.consumeAuthorization(digest, deps.clock.now()))) return failure('InvalidToken');
   return success({ username, entityId: stored.entityId, isAppUser: stored.accountId !== null });
 }

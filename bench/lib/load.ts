@@ -1,0 +1,92 @@
+/**
+ * Load generators in their own processes, so that they are not the bottleneck being measured:
+ * wrk (C, event-driven) for saturation throughput, autocannon at a fixed rate for latency.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BENCH_DIR, run } from './processes.js';
+
+export interface SoapRequestSpec {
+  readonly url: string;
+  readonly soapAction: string;
+  readonly body: string;
+}
+
+export interface Saturation {
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly errors: number;
+}
+
+function writeBody(body: string): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ams-bench-body-')), 'body.xml');
+  fs.writeFileSync(file, body);
+  return file;
+}
+
+const toMs = (value: string, unit: string): number => Number(value) * ({ us: 0.001, ms: 1, s: 1000 }[unit] ?? NaN);
+
+/** wrk at full speed; `connections` concurrent keep-alive connections for `seconds`. */
+export async function saturate(spec: SoapRequestSpec, seconds: number, connections: number, threads = 1): Promise<Saturation> {
+  const out = await run(
+    'wrk',
+    ['-t', String(threads), '-c', String(connections), '-d', `${seconds}s`, '--latency', '-s', path.join(BENCH_DIR, 'lib', 'soap.lua'), spec.url],
+    { BENCH_BODY: writeBody(spec.body), BENCH_SOAPACTION: spec.soapAction },
+  );
+  const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
+  const p50 = /50%\s+([\d.]+)(us|ms|s)/.exec(out);
+  const p99 = /99%\s+([\d.]+)(us|ms|s)/.exec(out);
+  const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(out);
+  const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
+  if (!rps || !p50 || !p99) throw new Error(`cannot read wrk output:\n${out}`);
+  const errors = Number(non2xx?.[1] ?? 0) + (socketErrors ? socketErrors.slice(1).reduce((a, b) => a + Number(b), 0) : 0);
+  return { requestsPerSecond: Number(rps[1]), p50Ms: toMs(p50[1]!, p50[2]!), p99Ms: toMs(p99[1]!, p99[2]!), errors };
+}
+
+export interface FixedRate {
+  readonly rate: number;
+  readonly achieved: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly errors: number;
+}
+
+/** autocannon at a fixed overall request rate, latency percentiles from its JSON report. */
+export async function atRate(spec: SoapRequestSpec, rate: number, seconds: number, connections = 10): Promise<FixedRate> {
+  const bin = path.join(BENCH_DIR, '..', 'node_modules', '.bin', 'autocannon');
+  const out = await run(bin, [
+    '--json',
+    '-c',
+    String(connections),
+    '-d',
+    String(seconds),
+    '-R',
+    String(Math.max(1, Math.round(rate))),
+    '-m',
+    'POST',
+    '-H',
+    'Content-Type=text/xml; charset=utf-8',
+    '-H',
+    `SOAPAction=${spec.soapAction}`,
+    '-i',
+    writeBody(spec.body),
+    spec.url,
+  ]);
+  const report = JSON.parse(out) as {
+    requests: { average: number };
+    latency: { p50: number; p99: number };
+    non2xx: number;
+    errors: number;
+  };
+  return { rate, achieved: report.requests.average, p50Ms: report.latency.p50, p99Ms: report.latency.p99, errors: report.non2xx + report.errors };
+}
+
+/** One request, checked: a benchmark of wrong answers measures nothing. */
+export async function expectAnswer(spec: SoapRequestSpec, pattern: RegExp): Promise<string> {
+  const res = await fetch(spec.url, { method: 'POST', headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: spec.soapAction }, body: spec.body });
+  const text = await res.text();
+  if (!pattern.test(text)) throw new Error(`unexpected answer from ${spec.url}: ${res.status} ${text.slice(0, 300)}`);
+  return text;
+}

@@ -1,0 +1,41 @@
+/** The SOAP requests the scenarios send, built like a generated client would. */
+import { SERVICE_PATH } from '../../src/contract/common-types.js';
+import { escapeText } from '../../src/xml/writer.js';
+import { ACCOUNT_PASSWORD, PARTNER, accountName } from './fixture.js';
+import type { SoapRequestSpec } from './load.js';
+
+const envelope = (body: string): string =>
+  `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema">` +
+  `<soap:Header><AuthHeader xmlns="sosonlinebackup.com"><UserName>${PARTNER.user}</UserName><Password>${PARTNER.password}</Password></AuthHeader></soap:Header>` +
+  `<soap:Body>${body}</soap:Body></soap:Envelope>`;
+
+export const url = (port: number): string => `http://127.0.0.1:${port}${SERVICE_PATH}`;
+
+export function getAccountInfo(port: number, account = 1): SoapRequestSpec {
+  return {
+    url: url(port),
+    soapAction: '"sosonlinebackup.com/GetAccountInfo"',
+    body: envelope(`<GetAccountInfo xmlns="sosonlinebackup.com"><userName>${accountName(account)}</userName></GetAccountInfo>`),
+  };
+}
+
+export function authenticate(port: number, account = 1): SoapRequestSpec {
+  return {
+    url: url(port),
+    soapAction: '"sosonlinebackup.com/Authenticate"',
+    body: envelope(
+      `<Authenticate xmlns="sosonlinebackup.com"><userName>${accountName(account)}</userName><password>${escapeText(ACCOUNT_PASSWORD)}</password></Authenticate>`,
+    ),
+  };
+}
+
+export function changeBackupAccountPassword(port: number, account = 1): SoapRequestSpec {
+  return {
+    url: url(port),
+    soapAction: '"sosonlinebackup.com/ChangeBackupAccountPassword"',
+    body: envelope(
+      `<ChangeBackupAccountPassword xmlns="sosonlinebackup.com"><request><Username>${accountName(account)}</Username>` +
+        `<NewPassword>${escapeText(ACCOUNT_PASSWORD)}</NewPassword><SendEmailToCustomer>false</SendEmailToCustomer></request></ChangeBackupAccountPassword>`,
+    ),
+  };
+}

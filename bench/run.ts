@@ -1,0 +1,231 @@
+/**
+ * `npm run bench -- <scenario>`: each scenario measures AMS together with its baselines in the
+ * same run (the machines are shared and noisy, so only ratios within one run mean anything).
+ * Scenarios: protocol, password, scale, memory, cores. See bench/README.md.
+ */
+import { availableParallelism } from 'node:os';
+import { connect, type Socket } from 'node:net';
+import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
+import { ARGON2_PARAMETERS } from '../src/security/argon2-hasher.js';
+import { PARTNER, prepareDatabase } from './lib/fixture.js';
+import { atRate, expectAnswer, saturate } from './lib/load.js';
+import { startServer, type Server } from './lib/processes.js';
+import { ratio, record } from './lib/report.js';
+import { authenticate, changeBackupAccountPassword, getAccountInfo, url } from './lib/requests.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? '10');
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? '32');
+
+async function withServers<T>(servers: Promise<Server>[], work: (s: Server[]) => Promise<T>): Promise<T> {
+  const started = await Promise.all(servers);
+  try {
+    return await work(started);
+  } finally {
+    await Promise.all(started.map((s) => s.stop()));
+  }
+}
+
+/** 1. SOAP handling: AMS vs the npm soap server vs bare node:http, GetAccountInfo (no hashing). */
+async function protocol(): Promise<void> {
+  const db = await prepareDatabase(1000);
+  const amsServer = await startServer('ams', 'ams.ts', [JSON.stringify(db.env)]);
+  const sample = await expectAnswer(getAccountInfo(amsServer.port), /<Code>Success<\/Code>/);
+  await withServers([Promise.resolve(amsServer), startServer('peer', 'peer-soap.ts'), startServer('bare', 'bare-http.ts', [sample])], async ([ams, peer, bare]) => {
+    await expectAnswer(getAccountInfo(peer!.port), /Success/);
+    const results: Record<string, unknown> = {};
+    for (const server of [ams!, peer!, bare!]) {
+      const spec = getAccountInfo(server.port);
+      await saturate(spec, 3, CONNECTIONS); // warm-up: JIT, caches, the partner memo
+      const full = await saturate(spec, SECONDS, CONNECTIONS);
+      const half = await atRate(spec, full.requestsPerSecond / 2, SECONDS);
+      results[server.name] = { saturation: full, atHalfSaturation: half };
+    }
+    const rps = (name: string) => (results[name] as { saturation: { requestsPerSecond: number } }).saturation.requestsPerSecond;
+    record('protocol', {
+      request: 'GetAccountInfo (SOAP 1.1, AuthHeader, one account of 1,000)',
+      responseBytes: Buffer.byteLength(sample),
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+      results,
+      ratios: { amsToPeer: ratio(rps('ams'), rps('peer')), amsToBare: ratio(rps('ams'), rps('bare')) },
+      goals: { amsToPeer: '>= 2', amsToBare: '>= 0.5' },
+    });
+  });
+}
+
+/** Argon2id at the configured parameters, on this machine, now: the ceiling of the password path. */
+async function hashRate(seconds: number): Promise<{ msPerHash: number; limitPerSecond: number; measuredParallelPerSecond: number }> {
+  const stored = await argon2Hash('measure-me-please', ARGON2_PARAMETERS);
+  const started = performance.now();
+  let sequential = 0;
+  while (performance.now() - started < 2000) {
+    await argon2Verify(stored, 'measure-me-please');
+    sequential++;
+  }
+  const msPerHash = (performance.now() - started) / sequential;
+  const cores = availableParallelism();
+  let parallel = 0;
+  const until = performance.now() + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: cores }, async () => {
+      while (performance.now() < until) {
+        await argon2Verify(stored, 'measure-me-please');
+        parallel++;
+      }
+    }),
+  );
+  return { msPerHash, limitPerSecond: cores * (1000 / msPerHash), measuredParallelPerSecond: parallel / seconds };
+}
+
+/** 2. The password path: Authenticate and ChangeBackupAccountPassword against the machine's hash rate. */
+async function password(): Promise<void> {
+  const limit = await hashRate(5);
+  const db = await prepareDatabase(1000);
+  await withServers([startServer('ams', 'ams.ts', [JSON.stringify(db.env)])], async ([ams]) => {
+    const auth = authenticate(ams!.port);
+    await expectAnswer(auth, /<Code>Success<\/Code>/);
+    await expectAnswer(changeBackupAccountPassword(ams!.port, 2), /<Code>Success<\/Code>/);
+    await saturate(auth, 3, 8);
+    ams!.reset();
+    const signIn = await saturate(auth, SECONDS, 16);
+    const signInLoop = await ams!.stats();
+    ams!.reset();
+    const reset = await saturate(changeBackupAccountPassword(ams!.port, 2), SECONDS, 16);
+    const resetLoop = await ams!.stats();
+    // GetAccountInfo latency while a sign-in flood saturates the hash pool.
+    const [, infoDuringFlood] = await Promise.all([saturate(auth, SECONDS, 16), atRate(getAccountInfo(ams!.port, 3), 50, SECONDS, 4)]);
+    const infoQuiet = await atRate(getAccountInfo(ams!.port, 3), 50, SECONDS, 4);
+    record('password', {
+      argon2: { ...ARGON2_PARAMETERS, algorithm: 'argon2id' },
+      limit,
+      authenticate: { ...signIn, eventLoop: signInLoop, ofLimit: ratio(signIn.requestsPerSecond, limit.limitPerSecond) },
+      changeBackupAccountPassword: { ...reset, eventLoop: resetLoop, ofLimit: ratio(reset.requestsPerSecond, limit.limitPerSecond) },
+      getAccountInfoAt50PerSecond: { quiet: infoQuiet, duringSignInFlood: infoDuringFlood },
+      goals: { ofLimit: '>= 0.85' },
+    });
+  });
+}
+
+/** 3. Scale with data: the same calls with 10,000 and with 1,000,000 accounts in the store. */
+async function scale(): Promise<void> {
+  const sizes = (process.env.BENCH_SCALE_SIZES ?? '10000,1000000').split(',').map(Number);
+  const results: Record<string, unknown> = {};
+  for (const size of sizes) {
+    const seeded = performance.now();
+    const db = await prepareDatabase(size);
+    const seedSeconds = (performance.now() - seeded) / 1000;
+    await withServers([startServer('ams', 'ams.ts', [JSON.stringify(db.env)])], async ([ams]) => {
+      // Different accounts on each request would be fairer to a cache; wrk sends one body, so
+      // take one from the far end of the table, where a missing index would hurt most.
+      const info = getAccountInfo(ams!.port, size - 1);
+      await expectAnswer(info, /<Code>Success<\/Code>/);
+      await saturate(info, 3, CONNECTIONS);
+      const full = await saturate(info, SECONDS, CONNECTIONS);
+      const half = await atRate(info, full.requestsPerSecond / 2, SECONDS);
+      const creations = await createAccounts(ams!.port, 200);
+      results[String(size)] = { seedSeconds, getAccountInfo: { saturation: full, atHalfSaturation: half }, createAccountBySize: creations };
+    });
+  }
+  const at = (size: number) => results[String(size)] as { getAccountInfo: { atHalfSaturation: { p50Ms: number; p99Ms: number } }; createAccountBySize: { meanMs: number } };
+  const [small, large] = [sizes[0]!, sizes[sizes.length - 1]!];
+  record('scale', {
+    engine: process.env.AMS_DATABASE_URL?.startsWith('postgres') ? 'postgres' : 'sqlite',
+    results,
+    ratios: {
+      getAccountInfoP99LargeToSmall: ratio(Math.max(at(large).getAccountInfo.atHalfSaturation.p99Ms, 1), Math.max(at(small).getAccountInfo.atHalfSaturation.p99Ms, 1)),
+      createMeanLargeToSmall: ratio(at(large).createAccountBySize.meanMs, at(small).createAccountBySize.meanMs),
+    },
+    goals: { ratios: '<= 1.5' },
+  });
+}
+
+/** CreateAccountBySize one after another (each costs one Argon2 hash): mean and p99 latency. */
+async function createAccounts(port: number, count: number): Promise<{ count: number; meanMs: number; p99Ms: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const body =
+      `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Header>` +
+      `<AuthHeader xmlns="sosonlinebackup.com"><UserName>${PARTNER.user}</UserName><Password>${PARTNER.password}</Password></AuthHeader></soap:Header><soap:Body>` +
+      `<CreateAccountBySize xmlns="sosonlinebackup.com"><request><TargetEntityId>0</TargetEntityId><Username>new-${Date.now()}-${i}</Username>` +
+      `<Password>bench-new-password</Password><AccountSizeMB>1024</AccountSizeMB><IsUltrasafe>false</IsUltrasafe><DisableEmailsNotification>true</DisableEmailsNotification></request></CreateAccountBySize></soap:Body></soap:Envelope>`;
+    const started = performance.now();
+    const text = await expectAnswer({ url: url(port), soapAction: '"sosonlinebackup.com/CreateAccountBySize"', body }, /<Code>Success<\/Code>/);
+    void text;
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return { count, meanMs: times.reduce((a, b) => a + b, 0) / count, p99Ms: times[Math.floor(count * 0.99)] ?? NaN };
+}
+
+/** 4. Memory: RSS over many requests stays flat after warm-up; memory per idle connection. */
+async function memory(): Promise<void> {
+  const total = Number(process.env.BENCH_MEMORY_REQUESTS ?? '1000000');
+  const db = await prepareDatabase(1000);
+  await withServers([startServer('ams', 'ams.ts', [JSON.stringify(db.env)])], async ([ams]) => {
+    const info = getAccountInfo(ams!.port);
+    await saturate(info, 5, CONNECTIONS);
+    const afterWarmUp = (await ams!.stats()).rssBytes!;
+    const samples: number[] = [];
+    let sent = 0;
+    const startedAt = performance.now();
+    while (sent < total) {
+      const r = await saturate(info, 10, CONNECTIONS);
+      sent += Math.round(r.requestsPerSecond * 10);
+      samples.push((await ams!.stats()).rssBytes!);
+    }
+    const beforeConnections = (await ams!.stats()).rssBytes!;
+    const held = await openIdleConnections(ams!.port, 1000);
+    const withConnections = (await ams!.stats()).rssBytes!;
+    for (const socket of held) socket.destroy();
+    record('memory', {
+      requests: sent,
+      seconds: Math.round((performance.now() - startedAt) / 1000),
+      rssMiB: { afterWarmUp: afterWarmUp / 2 ** 20, samples: samples.map((b) => Math.round(b / 2 ** 20)), last: samples[samples.length - 1]! / 2 ** 20 },
+      growthAfterWarmUp: ratio(samples[samples.length - 1]! - afterWarmUp, afterWarmUp),
+      bytesPerIdleConnection: Math.round((withConnections - beforeConnections) / held.length),
+      goals: { growthAfterWarmUp: '< 0.10' },
+    });
+  });
+}
+
+async function openIdleConnections(port: number, count: number): Promise<Socket[]> {
+  const sockets: Socket[] = [];
+  for (let i = 0; i < count; i++) {
+    sockets.push(await new Promise<Socket>((resolve, reject) => {
+      const s = connect(port, '127.0.0.1', () => resolve(s));
+      s.once('error', reject);
+    }));
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  return sockets;
+}
+
+/** 5. Using the machine: one process, then one per core (node:cluster), same database. */
+async function cores(): Promise<void> {
+  const db = await prepareDatabase(1000);
+  const results: Record<string, unknown> = {};
+  for (const workers of [1, availableParallelism()]) {
+    await withServers([startServer('ams', 'ams.ts', [JSON.stringify(db.env)], { BENCH_WORKERS: String(workers) })], async ([ams]) => {
+      const info = getAccountInfo(ams!.port);
+      await expectAnswer(info, /<Code>Success<\/Code>/);
+      await saturate(info, 3, CONNECTIONS);
+      results[`${workers}-process`] = await saturate(info, SECONDS, CONNECTIONS * workers, workers > 1 ? 2 : 1);
+    });
+  }
+  const rps = (k: string) => (results[k] as { requestsPerSecond: number }).requestsPerSecond;
+  record('cores', {
+    note: 'the load generator shares the same cores, so the scaling figure is a lower bound',
+    results,
+    scaling: ratio(rps(`${availableParallelism()}-process`), rps('1-process')),
+  });
+}
+
+const SCENARIOS: Record<string, () => Promise<void>> = { protocol, password, scale, memory, cores };
+
+const name = process.argv[2] ?? '';
+const scenario = SCENARIOS[name];
+if (!scenario) {
+  console.error(`usage: npm run bench -- <${Object.keys(SCENARIOS).join('|')}>`);
+  process.exit(2);
+}
+await scenario();

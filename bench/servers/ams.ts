@@ -1,0 +1,62 @@
+/**
+ * AMS as benchmarked: the real composition root on a prepared database, started by the bench
+ * runner with `fork`. It reports its port and, when asked over IPC, the event-loop delay
+ * histogram and memory, so the runner can record them next to the load generator's figures.
+ *
+ * argv: <database-dir-json>   env: BENCH_WORKERS (default 1) to run one process per core via node:cluster.
+ */
+import cluster from 'node:cluster';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { loadConfig } from '../../src/config/config.js';
+import { createApp } from '../../src/app/compose.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { MemoryTransport } from '../../src/mail/memory-transport.js';
+
+const env = JSON.parse(process.argv[2] ?? '{}') as Record<string, string>;
+const workers = Number(process.env.BENCH_WORKERS ?? '1');
+
+async function serve(port: number): Promise<number> {
+  const app = await createApp(loadConfig(env), { logger: createLogger('error'), transport: new MemoryTransport() });
+  const running = await app.listen(port);
+  // A clean exit on SIGTERM, so that --cpu-prof writes its profile.
+  process.once('SIGTERM', () => {
+    void running.close().then(() => app.close()).then(() => process.exit(0));
+    setTimeout(() => process.exit(0), 2000).unref();
+  });
+  return running.port;
+}
+
+if (workers > 1 && cluster.isPrimary) {
+  // The primary only distributes connections; each worker is a full AMS on the same database.
+  const port = Number(env.AMS_PORT ?? '0');
+  let ready = 0;
+  for (let i = 0; i < workers; i++) {
+    const worker = cluster.fork();
+    worker.on('message', (m: { port?: number }) => {
+      if (m.port !== undefined && ++ready === workers) process.send?.({ port: m.port, workers });
+    });
+  }
+  process.on('message', (m: string) => {
+    if (m === 'stats') process.send?.({ stats: { rssBytes: process.memoryUsage().rss, note: 'primary only' } });
+  });
+  void port;
+} else {
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  const port = await serve(Number(env.AMS_PORT ?? '0'));
+  process.send?.({ port });
+  process.on('message', (m: string) => {
+    if (m === 'reset') histogram.reset();
+    if (m === 'stats') {
+      process.send?.({
+        stats: {
+          eventLoopDelayP50Ms: histogram.percentile(50) / 1e6,
+          eventLoopDelayP99Ms: histogram.percentile(99) / 1e6,
+          eventLoopDelayMaxMs: histogram.max / 1e6,
+          rssBytes: process.memoryUsage().rss,
+          heapUsedBytes: process.memoryUsage().heapUsed,
+        },
+      });
+    }
+  });
+}
