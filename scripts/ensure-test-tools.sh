@@ -3,7 +3,7 @@
 # (a Python SOAP client), php-soap (PHP's SoapClient), chromium (the local test form in a real
 # browser), and the code generators partners build clients with (test/interop/codegen.test.ts):
 # gSOAP (gsoap: wsdl2h, soapcpp2; libgsoap-dev: stdsoap2.h, libgsoap++; g++) and JAX-WS
-# (jaxws: wsimport and the runtime jars; a JDK for javac). Idempotent; needs root (or sudo)
+# (jaxws: wsimport and the runtime jars; a JDK for javac), and nginx (deploy/). Idempotent; needs root (or sudo)
 # only when something is missing.
 set -euo pipefail
 need=()
@@ -15,6 +15,8 @@ command -v chromium >/dev/null || need+=(chromium)
 command -v g++ >/dev/null || need+=(g++)
 command -v wsimport >/dev/null || need+=(jaxws)
 command -v javac >/dev/null || need+=(default-jdk-headless)
+# nginx runs deploy/nginx.conf in front of a real AMS (test/observability/deploy.test.ts).
+{ command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; } || need+=(nginx-light)
 [ ${#need[@]} -eq 0 ] && exit 0
 echo "installing test peers: ${need[*]}" >&2
 SUDO=""

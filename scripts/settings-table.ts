@@ -1,9 +1,11 @@
 // Prints the README's settings table from the one declaration in src/config/config.ts.
-import { SETTINGS } from '../src/config/config.js';
+import { describeType, SETTINGS } from '../src/config/config.js';
 
 export function settingsTable(): string {
-  const rows = SETTINGS.map((s) => `| \`${s.env}\` | ${s.default.startsWith('(') ? s.default : `\`${s.default}\``} | ${s.description} |`);
-  return ['| variable | default | meaning |', '| --- | --- | --- |', ...rows].join('\n');
+  const rows = SETTINGS.map(
+    (s) => `| \`${s.env}\` | ${describeType(s.type)} | ${s.default.startsWith('(') ? s.default : `\`${s.default}\``} | ${s.description} |`,
+  );
+  return ['| variable | type | default | meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) console.log(settingsTable());

@@ -3,7 +3,6 @@
  * Tests build the same app with a temporary database, a fixed clock or a test transport.
  */
 import type http from 'node:http';
-import { sql } from 'kysely';
 import { OPERATIONS, type Operation } from '../contract/index.js';
 import { compileHelpPages, compileWsdl, buildDisco } from '../describe/index.js';
 import { createSoapPipeline, type SoapPipeline } from '../soap/pipeline.js';
@@ -19,6 +18,8 @@ import { CredentialMemo } from '../domain/partners/credential-memo.js';
 import type { Clock, PasswordHasher } from '../domain/ports.js';
 import { argon2Hasher } from '../security/argon2-hasher.js';
 import { digestToken, generateToken } from '../security/tokens.js';
+import { AuthThrottle } from '../security/auth-throttle.js';
+import { RateLimiter } from '../security/rate-limiter.js';
 import { exclusively, migrate, openConfiguredStore, type Store } from '../store/create-db.js';
 import { createUnitOfWork } from '../store/unit-of-work.js';
 import { outboxQueue } from '../store/repositories/outbox-queue.js';
@@ -27,6 +28,12 @@ import type { MailTransport } from '../mail/message.js';
 import { configuredMailTransport } from '../mail/configured-transport.js';
 import { createHttpHandler, listen, type HttpReply, type RequestInfo, type RunningServer } from '../http/server.js';
 import { createLogger, errorFields, type Logger } from '../observability/logger.js';
+import { ServiceMetrics, startMetricsServer, type MetricsServer } from '../observability/metrics.js';
+import { outboxBacklogReader } from '../observability/outbox-backlog.js';
+import { readinessCheck } from '../observability/readiness.js';
+import { clip, resultCodeReader } from '../observability/request-log.js';
+import { AMS_VERSION } from '../observability/version.js';
+import { MIGRATIONS } from '../store/migrations/index.js';
 import type { Config } from '../config/config.js';
 import { bootstrapFirstPartner, generateSecret } from './admin.js';
 
@@ -46,8 +53,10 @@ export interface App {
   readonly handler: http.RequestListener;
   readonly mailWorker: OutboxWorker;
   readonly logger: Logger;
-  /** Starts the mail worker and listens on the configured port. */
+  /** Starts the mail worker and listens on the configured port (and AMS_METRICS_PORT, when set). */
   listen(port?: number): Promise<RunningServer>;
+  /** The metrics listener's port once listening; null when AMS_METRICS_PORT is unset. */
+  metricsPort(): number | null;
   /** Stops the mail worker (finishing its batch) and closes the database. */
   close(): Promise<void>;
 }
@@ -55,7 +64,8 @@ export interface App {
 const systemClock: Clock = { now: () => new Date() };
 
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
-  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const logger =
+    overrides.logger ?? createLogger(config.logLevel, undefined, { format: config.logFormat === 'auto' ? (process.stdout.isTTY ? 'pretty' : 'json') : config.logFormat });
   const clock = overrides.clock ?? systemClock;
   const hasher = overrides.hasher ?? argon2Hasher;
 
@@ -81,6 +91,20 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     logger.info('first partner API user created from AMS_BOOTSTRAP_USERNAME', { username: bootstrap.username, entityId: bootstrap.entityId });
   }
 
+  const outboxBacklog = outboxBacklogReader(store.db);
+  const poolStats = store.poolStats;
+  const metrics =
+    config.metricsPort === null
+      ? undefined
+      : new ServiceMetrics({
+          version: AMS_VERSION,
+          ...(overrides.hasher === undefined ? { argon2: argon2Hasher.limiter } : {}),
+          outboxBacklog,
+          ...(poolStats ? { pool: poolStats } : {}),
+          now: () => clock.now().getTime(),
+        });
+  const stopHashTiming = metrics && overrides.hasher === undefined ? argon2Hasher.onTimed((seconds) => metrics.observeHash(seconds)) : undefined;
+
   const transport = overrides.transport ?? configuredMailTransport(config, logger);
   const mailQueue = outboxQueue(store.db, store.traits);
   const mailWorker = new OutboxWorker({
@@ -96,7 +120,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     retry: { maxAttempts: config.mailMaxAttempts, baseDelayMs: config.mailRetryBaseSeconds * 1000, maxDelayMs: config.mailRetryMaxSeconds * 1000 },
     onError: (err, m) =>
       logger.warn('mail delivery failed', { outboxId: m?.id, messageId: m?.messageId, attempts: m?.attempts, ...errorFields(err), stack: undefined }),
-    onDelivered: (m) => logger.info('mail delivered', { outboxId: m.id, messageId: m.messageId, event: m.event, attempts: m.attempts }),
+    onDelivered: (m) => {
+      if (metrics && m.createdAt !== undefined) metrics.observeDelivery((clock.now().getTime() - m.createdAt) / 1000);
+      logger.info('mail delivered', { outboxId: m.id, messageId: m.messageId, event: m.event, attempts: m.attempts });
+    },
   });
 
   const uow = createUnitOfWork(store.db, () => mailWorker.nudge());
@@ -123,18 +150,47 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       tokenCodec: { generate: generateToken, digest: digestToken },
     },
   };
+  // Issue 6: failed AuthHeader checks throttled per user name and source; calls per partner rated.
+  const authThrottle = new AuthThrottle({
+    perUser: config.authFailuresPerUser,
+    perAddress: config.authFailuresPerAddress,
+    windowMs: config.authFailureWindowSeconds * 1000,
+    maxKeys: 50_000,
+  });
+  const partnerRate = new RateLimiter({ perMinute: config.partnerRequestsPerMinute, burst: config.partnerBurst, maxKeys: 10_000 });
   const partners = new PartnerAuthenticator({
     partnerUsers: uow.partnerUsers,
-    hasher,
+    hasher: authThrottle.timed(hasher),
+    throttle: authThrottle,
     clock,
     memo: new CredentialMemo({ ttlMs: config.credentialMemoTtlMs, maxEntries: 10_000 }),
     decoyHash: await hasher.hash(generateSecret()),
   });
 
+  const resultCode = resultCodeReader(OPERATIONS);
+  const requestLog = (info: RequestInfo): Logger => info.logger ?? logger.child({ requestId: info.requestId });
+
   /** Partner check, then the operation's handler; a failure inside becomes UnexpectedError. */
   async function invoke(call: SoapCall<Operation>, info: RequestInfo): Promise<Record<string, unknown>> {
-    const caller = await partners.authenticate(call.authHeader);
+    const output = await invokeChecked(call, info);
+    // Who called and how it ended, for the request log line and the metrics.
+    if (info.facts) info.facts.result = resultCode(call.operation, output);
+    return output;
+  }
+
+  async function invokeChecked(call: SoapCall<Operation>, info: RequestInfo): Promise<Record<string, unknown>> {
+    const caller = await partners.authenticate(call.authHeader, info.sourceAddress);
+    if (info.facts) {
+      if (caller) {
+        info.facts.partnerUser = caller.username;
+        info.facts.entityId = caller.entityId;
+      } else {
+        info.facts.claimedUser = clip(call.authHeader?.UserName);
+      }
+    }
     if (!caller) return failureOutput(call.operation, 'InvalidSoapCredentials', 'The AuthHeader credentials are missing or wrong.');
+    // GetAllAccounts' plain-enum Result has no TooManyRequests: failureOutput answers UnexpectedError there.
+    if (!partnerRate.take(caller.userId)) return failureOutput(call.operation, 'TooManyRequests', 'Too many requests from this partner user; slow down and try again shortly.');
     try {
       const handler = handlerFor(call.operation);
       return await handler(call.args as never, {
@@ -143,7 +199,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         request: { requestId: info.requestId, sourceAddress: info.sourceAddress, operation: call.operation.name },
       });
     } catch (err) {
-      logger.error('operation failed', { requestId: info.requestId, operation: call.operation.name, ...errorFields(err) });
+      requestLog(info).error('operation failed', { operation: call.operation.name, ...errorFields(err) });
       return failureOutput(call.operation, 'UnexpectedError', 'An unexpected error occurred; nothing was changed.');
     }
   }
@@ -152,7 +208,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     operations: OPERATIONS,
     limits: DEFAULT_XML_LIMITS,
     invoke,
-    onInternalError: (err) => logger.error('soap pipeline failure', errorFields(err)),
+    onInternalError: (err, info) => requestLog(info).error('soap pipeline failure', errorFields(err)),
   });
 
   async function invokeForm(name: string, form: URLSearchParams, info: RequestInfo): Promise<HttpReply> {
@@ -177,7 +233,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   }
 
   const wsdl = compileWsdl(OPERATIONS);
-  const pages = compileHelpPages(OPERATIONS);
+  const pages = compileHelpPages(OPERATIONS, { footer: `AMS ${AMS_VERSION}` });
   const handler = createHttpHandler({
     soap,
     docs: {
@@ -187,23 +243,24 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       operationPage: (name, ctx) => pages.renderOperationPage(name, ctx),
     },
     invokeForm,
-    health: async () => {
-      try {
-        await sql`SELECT 1`.execute(store.db);
-        // Dead or long-pending mail does not make the instance unhealthy (another instance
-        // would not do better); it is reported for monitoring.
-        const { oldestPendingSince, ...outbox } = await mailQueue.counts();
-        const oldestPendingSeconds = oldestPendingSince === null ? null : Math.max(0, Math.round((clock.now().getTime() - oldestPendingSince) / 1000));
-        return { ok: true, details: { database: 'ok', outbox: { ...outbox, oldestPendingSeconds } } };
-      } catch {
-        return { ok: false, details: { database: 'unavailable' } };
-      }
-    },
+    // Liveness: the process answers. No database: a balancer must not kill instances for an outage they share.
+    health: () => Promise.resolve({ ok: true, details: { version: AMS_VERSION, uptimeSeconds: Math.round(process.uptime()) } }),
+    readiness: readinessCheck({
+      db: store.db,
+      knownMigrations: Object.keys(MIGRATIONS),
+      mailWorkerRunning: () => mailWorker.isRunning,
+      outboxBacklog,
+      now: () => clock.now().getTime(),
+      timeoutMs: 2000,
+    }),
+    ...(metrics ? { metrics } : {}),
     publicUrl: config.publicUrl,
     maxBodyBytes: config.maxBodyBytes,
+    trustedProxies: config.trustedProxies,
     logger,
   });
 
+  let metricsServer: MetricsServer | undefined;
   return {
     config,
     store,
@@ -211,13 +268,20 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     handler,
     mailWorker,
     logger,
+    metricsPort: () => metricsServer?.port ?? null,
     async listen(port = config.port) {
       mailWorker.start();
-      const running = await listen(handler, port, config.host);
+      if (metrics && config.metricsPort !== null && !metricsServer) {
+        metricsServer = await startMetricsServer(metrics, config.metricsPort, config.metricsHost, (err) => logger.error('metrics collection failed', errorFields(err)));
+        logger.info('metrics listening', { port: metricsServer.port, host: config.metricsHost, path: '/metrics' });
+      }
+      const running = await listen(handler, port, config.host, config);
       logger.info('listening', { port: running.port, host: config.host, database: store.description, mail: transport.description });
       return running;
     },
     async close() {
+      stopHashTiming?.();
+      await metricsServer?.close();
       await mailWorker.stop();
       transport.close?.();
       await store.close();

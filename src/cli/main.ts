@@ -4,7 +4,9 @@
  */
 import fs from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, SETTINGS } from '../config/config.js';
+import { ConfigError, describeType, loadConfig, SETTINGS } from '../config/config.js';
+import { formatEffectiveConfig, unknownSettings } from '../config/effective.js';
+import { AMS_VERSION } from '../observability/version.js';
 import { createApp } from '../app/compose.js';
 import { AdminError, createEntity, createPartnerUser } from '../app/admin.js';
 import { migrate, openConfiguredStore, type Store } from '../store/create-db.js';
@@ -21,6 +23,7 @@ import { createPartnerLicenseKey } from '../feeds/license-keys.js';
 import { outboxQueue } from '../store/repositories/outbox-queue.js';
 import { describeRetry, formatOutboxList, parseOutboxState } from '../mail/outbox-report.js';
 import { checkOptionalEmail } from '../domain/validation.js';
+import { formatAuditList, listAudit } from '../security/audit-report.js';
 
 interface Command {
   readonly name: string;
@@ -101,20 +104,41 @@ const COMMANDS: readonly Command[] = [
     summary: 'Start the SOAP service (migrates the database first).',
     usage: 'ams serve',
     async run() {
-      const app = await createApp(loadConfig());
+      const config = loadConfig();
+      const app = await createApp(config);
+      for (const variable of unknownSettings(process.env)) app.logger.warn('unknown AMS_ variable ignored (a typo?)', { variable });
       const server = await app.listen();
-      await new Promise<void>((resolve) => {
+      return new Promise<number>((resolve) => {
+        // Drain (issue 6): no new connections; requests in flight are answered, the mail worker
+        // finishes its sends; then the database closes and the exit status is 0. Past
+        // AMS_SHUTDOWN_TIMEOUT_MS the rest is cut and the status is 1 — nothing acknowledged is
+        // lost (every change committed before its answer), and an interrupted send is retried
+        // by the next instance once its lease runs out.
         const stop = (signal: string): void => {
-          app.logger.info('shutting down', { signal });
+          const started = Date.now();
+          app.logger.info('shutting down', { signal, deadlineMs: config.shutdownTimeoutMs });
+          const hard = setTimeout(() => {
+            app.logger.warn('shutdown deadline passed; exiting with work unfinished', { deadlineMs: config.shutdownTimeoutMs });
+            process.exit(1);
+          }, config.shutdownTimeoutMs + 1000);
+          hard.unref();
+          // The mail worker runs on while requests drain (they may queue mail), then finishes its round.
           void server
-            .close()
-            .then(() => app.close())
-            .then(resolve);
+            .close(config.shutdownTimeoutMs)
+            .then(async (drained) => {
+              await app.close();
+              clearTimeout(hard);
+              app.logger.info('stopped', { drained, ms: Date.now() - started });
+              resolve(drained ? 0 : 1);
+            })
+            .catch((err: unknown) => {
+              app.logger.error('shutdown failed', { error: err instanceof Error ? err.message : String(err) });
+              resolve(1);
+            });
         };
         process.once('SIGTERM', () => stop('SIGTERM'));
         process.once('SIGINT', () => stop('SIGINT'));
       });
-      return 0;
     },
   },
   {
@@ -210,6 +234,20 @@ const COMMANDS: readonly Command[] = [
     },
   },
   {
+    name: 'audit list',
+    summary: 'Show who changed an account, what, when and from where, newest first (never a secret).',
+    usage: 'ams audit list --account NAME [--limit N]',
+    async run(args) {
+      const o = options(args, { account: { type: 'string' }, limit: { type: 'string' } });
+      if (typeof o.account !== 'string' || o.account === '') throw new UsageError('--account is required');
+      const account = o.account;
+      const limit = o.limit === undefined ? 50 : requiredInt(o.limit, 'limit');
+      const listing = await withStore((s) => listAudit(s.db, account, limit));
+      process.stdout.write(formatAuditList(account, listing));
+      return 0;
+    },
+  },
+  {
     name: 'license-key create',
     summary: 'Issue a partner licence key to an entity; the key is printed once.',
     usage: 'ams license-key create --entity ID',
@@ -282,6 +320,27 @@ const COMMANDS: readonly Command[] = [
       return 0;
     },
   },
+  {
+    name: 'config',
+    summary: 'Check the configuration and print every setting in force, with its source; secrets masked.',
+    usage: 'ams config',
+    async run(args) {
+      options(args, {});
+      loadConfig(); // a bad value stops here, as it would stop `ams serve`
+      process.stdout.write(formatEffectiveConfig(process.env));
+      for (const variable of unknownSettings(process.env)) process.stderr.write(`warning: ${variable} is not a setting of AMS and is ignored (a typo?)\n`);
+      return 0;
+    },
+  },
+  {
+    name: 'version',
+    summary: 'Print the version (also: ams --version).',
+    usage: 'ams version',
+    async run() {
+      console.log(`ams ${AMS_VERSION}`);
+      return 0;
+    },
+  },
 ];
 
 function help(): string {
@@ -291,13 +350,16 @@ function help(): string {
     '',
     ...COMMANDS.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`),
     '',
-    'Configuration comes from environment variables:',
-    ...SETTINGS.map((s) => `  ${s.env.padEnd(28)} ${s.description} (default: ${s.default})`),
+    'Configuration comes from environment variables (`ams config` shows those in force):',
+    ...SETTINGS.map((s) => `  ${s.env.padEnd(36)} ${describeType(s.type).replace(/`/g, '')}; default: ${s.default}\n  ${' '.repeat(36)} ${s.description}`),
+    '',
+    `ams ${AMS_VERSION}`,
     '',
   ].join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) argv = ['version'];
   // The longest command name that prefixes the arguments wins ("entity create" before "entity").
   const command = [...COMMANDS]
     .sort((a, b) => b.name.split(' ').length - a.name.split(' ').length)
@@ -314,7 +376,13 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${err.message}\nusage: ${command.usage}\n`);
       return 2;
     }
-    if (err instanceof ConfigError || err instanceof AdminError || err instanceof CommandError) {
+    if (err instanceof ConfigError) {
+      // One line naming the variable and what it expects; 2 like a usage error, so a
+      // supervisor (systemd: RestartPreventExitStatus=2) does not restart into the same mistake.
+      process.stderr.write(`ams: invalid configuration: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof AdminError || err instanceof CommandError) {
       process.stderr.write(`${err.message}\n`);
       return 1;
     }

@@ -2,6 +2,7 @@
  * Environment -> one typed, validated Config. SETTINGS is the single table: the loader, the
  * README's settings table (checked by a test) and `ams config` all read it.
  */
+import { isIP } from 'node:net';
 import { isLanguage, LANGUAGES, type Language } from '../mail/translations.js';
 
 export interface Config {
@@ -32,125 +33,282 @@ export interface Config {
   readonly bootstrapPassword: string | null;
   readonly passwordMinLength: number;
   readonly maxBodyBytes: number;
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly maxConnections: number;
+  readonly shutdownTimeoutMs: number;
+  readonly trustedProxies: readonly string[];
+  readonly partnerRequestsPerMinute: number;
+  readonly partnerBurst: number;
+  readonly authFailuresPerUser: number;
+  readonly authFailuresPerAddress: number;
+  readonly authFailureWindowSeconds: number;
   readonly credentialMemoTtlMs: number;
   readonly defaultQuotaMb: number;
   readonly authenticationTokenTtlSeconds: number;
   readonly authorizationTokenTtlSeconds: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** `auto`: human-readable on a terminal, JSON otherwise. */
+  readonly logFormat: 'auto' | 'json' | 'pretty';
+  /** null: no metrics endpoint. */
+  readonly metricsPort: number | null;
+  readonly metricsHost: string;
+}
+
+/** What a setting's value must be; the README table and `ams help` show it. */
+export type SettingType =
+  | { readonly kind: 'integer'; readonly min: number; readonly max: number }
+  | { readonly kind: 'boolean' }
+  | { readonly kind: 'enum'; readonly values: readonly string[] }
+  | { readonly kind: 'text' | 'host' | 'url' | 'database' | 'path' | 'list' };
+
+const T = {
+  integer: (min: number, max: number): SettingType => ({ kind: 'integer', min, max }),
+  oneOf: (...values: string[]): SettingType => ({ kind: 'enum', values }),
+  boolean: { kind: 'boolean' } as SettingType,
+  text: { kind: 'text' } as SettingType,
+  host: { kind: 'host' } as SettingType,
+  url: { kind: 'url' } as SettingType,
+  database: { kind: 'database' } as SettingType,
+  path: { kind: 'path' } as SettingType,
+  list: { kind: 'list' } as SettingType,
+};
+
+export function describeType(type: SettingType): string {
+  switch (type.kind) {
+    case 'integer':
+      return type.max === Number.MAX_SAFE_INTEGER ? `whole number ≥ ${type.min}` : `whole number ${type.min}–${type.max}`;
+    case 'boolean':
+      return '`true` or `false`';
+    case 'enum':
+      return `one of ${type.values.map((v) => `\`${v}\``).join(', ')}`;
+    case 'text':
+      return 'text';
+    case 'host':
+      return 'IP address or host name';
+    case 'url':
+      return 'URL';
+    case 'database':
+      return 'file path or URL';
+    case 'path':
+      return 'file path';
+    case 'list':
+      return 'comma-separated list';
+  }
 }
 
 export interface Setting {
   readonly env: string;
+  readonly type: SettingType;
   readonly default: string;
   readonly description: string;
+  /** `ams config` masks it: the whole value, or the password in a URL. */
+  readonly secret?: 'value' | 'url';
 }
 
 export const SETTINGS: readonly Setting[] = [
-  { env: 'AMS_PORT', default: '8080', description: 'TCP port of the SOAP endpoint.' },
-  { env: 'AMS_HOST', default: '0.0.0.0', description: 'Address to listen on.' },
+  { env: 'AMS_PORT', type: T.integer(0, 65535), default: '8080', description: 'TCP port of the SOAP endpoint.' },
+  { env: 'AMS_HOST', type: T.host, default: '0.0.0.0', description: 'Address to listen on.' },
   {
     env: 'AMS_DATABASE_URL',
+    type: T.database,
+    secret: 'url',
     default: './data/ams.sqlite',
     description: 'A SQLite file path (or `sqlite:PATH`), or `postgres://user:pass@host:5432/db` for PostgreSQL.',
   },
   {
     env: 'AMS_DATABASE_POOL_SIZE',
+    type: T.integer(1, 1000),
     default: '10',
     description: 'PostgreSQL: connections per instance. Keep instances × pool size below the server\'s `max_connections`.',
   },
   {
     env: 'AMS_DATABASE_STATEMENT_TIMEOUT_MS',
+    type: T.integer(0, 3_600_000),
     default: '5000',
     description:
       'PostgreSQL: longest a statement may run, and longest a request waits for a connection; past it the request answers UnexpectedError (0: no limit). Migrations run without it.',
   },
   {
     env: 'AMS_DATABASE_SSL_MODE',
+    type: T.oneOf('disable', 'require', 'verify-ca', 'verify-full'),
     default: '(from the URL, else no TLS)',
     description:
       'PostgreSQL TLS as in libpq: `disable`, `require` (encrypted, certificate not checked), `verify-ca` (signed by the CA file) or `verify-full` (also the host name; the default when only a CA file is set). Not together with `sslmode` in the URL.',
   },
   {
     env: 'AMS_DATABASE_SSL_CA_FILE',
+    type: T.path,
     default: '(unset: system CAs)',
     description: 'PostgreSQL TLS: PEM file of the CA that signed the server certificate (needed for `verify-ca`).',
   },
   {
     env: 'AMS_PUBLIC_URL',
+    type: T.url,
     default: '(from the request)',
     description: 'Public base URL (e.g. `https://api.example.com`) advertised in the WSDL and disco when behind a proxy or load balancer.',
   },
   {
     env: 'AMS_SMTP_URL',
+    type: T.url,
+    secret: 'url',
     default: '(unset: pickup folder)',
     description:
       'SMTP server for notification e-mails: `smtp://user:pass@mail:587` (STARTTLS) or `smtps://user:pass@mail:465` (TLS from the start); percent-encode special characters of the password. Unset: `.eml` files in the pickup folder.',
   },
   {
     env: 'AMS_SMTP_REQUIRE_TLS',
+    type: T.boolean,
     default: '(true with credentials)',
     description:
       '`smtp://` only. `true`: send nothing unless STARTTLS succeeds. `false`: STARTTLS when offered, else in clear, credentials too (a local test sink). Default: `true` when the URL has a user name, else STARTTLS when offered.',
   },
   {
     env: 'AMS_SMTP_CA_FILE',
+    type: T.path,
     default: '(unset: system CAs)',
     description: "PEM file of the CA (or the self-signed certificate) that signed the SMTP server's certificate; trusted besides the system CAs.",
   },
   {
     env: 'AMS_SMTP_TLS_REJECT_UNAUTHORIZED',
+    type: T.boolean,
     default: 'true',
     description: '`false` accepts any SMTP server certificate: still encrypted, but the server is not authenticated. Prefer `AMS_SMTP_CA_FILE`.',
   },
-  { env: 'AMS_MAIL_FROM', default: 'Online Backup <no-reply@localhost>', description: 'Sender of notification e-mails.' },
-  { env: 'AMS_PROVIDER_NAME', default: 'Online Backup', description: 'Provider name used in e-mails.' },
-  { env: 'AMS_SUPPORT_EMAIL', default: 'support@localhost', description: 'Support address named in e-mails.' },
-  { env: 'AMS_MAIL_PICKUP_DIR', default: './data/mail-pickup', description: 'Where `.eml` files go when no SMTP server is set.' },
+  { env: 'AMS_MAIL_FROM', type: T.text, default: 'Online Backup <no-reply@localhost>', description: 'Sender of notification e-mails.' },
+  { env: 'AMS_PROVIDER_NAME', type: T.text, default: 'Online Backup', description: 'Provider name used in e-mails.' },
+  { env: 'AMS_SUPPORT_EMAIL', type: T.text, default: 'support@localhost', description: 'Support address named in e-mails.' },
+  { env: 'AMS_MAIL_PICKUP_DIR', type: T.path, default: './data/mail-pickup', description: 'Where `.eml` files go when no SMTP server is set.' },
   {
     env: 'AMS_MAIL_LOCALE',
+    type: T.oneOf(...LANGUAGES),
     default: 'en',
     description: `Language of e-mails (${LANGUAGES.map((l) => `\`${l}\``).join(', ')}) to accounts whose locale code (\`de-DE\`, \`fr\`…) has no translation.`,
   },
-  { env: 'AMS_MAIL_MAX_ATTEMPTS', default: '10', description: 'Delivery attempts before a message is dead-lettered; a 5xx rejection dead-letters it at once.' },
+  { env: 'AMS_MAIL_MAX_ATTEMPTS', type: T.integer(1, 100), default: '10', description: 'Delivery attempts before a message is dead-lettered; a 5xx rejection dead-letters it at once.' },
   {
     env: 'AMS_MAIL_RETRY_BASE_SECONDS',
+    type: T.integer(1, 86_400),
     default: '300',
     description: 'Wait after the first failed attempt; it doubles after each further failure (±20 % jitter) up to the maximum. Defaults: 10 attempts over about 23 hours.',
   },
-  { env: 'AMS_MAIL_RETRY_MAX_SECONDS', default: '21600', description: 'Longest wait between two delivery attempts.' },
-  { env: 'AMS_MAIL_CONCURRENCY', default: '4', description: 'Messages one instance sends in parallel.' },
+  { env: 'AMS_MAIL_RETRY_MAX_SECONDS', type: T.integer(1, 7 * 86_400), default: '21600', description: 'Longest wait between two delivery attempts.' },
+  { env: 'AMS_MAIL_CONCURRENCY', type: T.integer(1, 64), default: '4', description: 'Messages one instance sends in parallel.' },
   {
     env: 'AMS_MAIL_LEASE_SECONDS',
+    type: T.integer(2, 3_600),
     default: '120',
     description:
       'How long a claimed message is reserved for the instance sending it. A send unanswered after 80 % of it is abandoned and retried; a message whose sender crashed is sent again once the lease runs out.',
   },
   {
     env: 'AMS_BACKUP_SERVERS',
+    type: T.list,
     default: 'backup-01',
     description: 'Comma-separated backup server names; new accounts go to the least-loaded.',
   },
   {
     env: 'AMS_BOOTSTRAP_USERNAME',
+    type: T.text,
     default: '(unset)',
     description: 'On a fresh database: user name of the first partner API user (generated and printed once when unset).',
   },
   {
     env: 'AMS_BOOTSTRAP_PASSWORD',
+    type: T.text,
+    secret: 'value',
     default: '(unset)',
     description: 'On a fresh database: secret of the first partner API user (generated and printed once when unset).',
   },
-  { env: 'AMS_PASSWORD_MIN_LENGTH', default: '8', description: 'Minimum backup-account password length (never below 6).' },
-  { env: 'AMS_MAX_BODY_BYTES', default: '4194304', description: 'Largest accepted request body (ASP.NET default 4 MiB); larger: 413.' },
+  { env: 'AMS_PASSWORD_MIN_LENGTH', type: T.integer(6, 128), default: '8', description: 'Minimum backup-account password length (never below 6).' },
+  { env: 'AMS_MAX_BODY_BYTES', type: T.integer(1024, 256 * 1024 * 1024), default: '4194304', description: 'Largest accepted request body (ASP.NET default 4 MiB); larger: 413.' },
+  {
+    env: 'AMS_HEADERS_TIMEOUT_MS',
+    type: T.integer(100, 600_000),
+    default: '20000',
+    description: 'Longest a client may take to send a request\'s headers (a slow-loris client is cut off with 408); at most `AMS_REQUEST_TIMEOUT_MS`.',
+  },
+  {
+    env: 'AMS_REQUEST_TIMEOUT_MS',
+    type: T.integer(100, 3_600_000),
+    default: '60000',
+    description: 'Longest a client may take to send a whole request, body included; also closes a connection with no traffic either way for this long (a client that stops reading its answer).',
+  },
+  { env: 'AMS_KEEP_ALIVE_TIMEOUT_MS', type: T.integer(100, 600_000), default: '5000', description: 'How long an idle kept-alive connection stays open between requests.' },
+  {
+    env: 'AMS_MAX_CONNECTIONS',
+    type: T.integer(1, 1_000_000),
+    default: '1000',
+    description: 'Open connections per instance; further ones are closed at once. Keep it below the open-file limit (`ulimit -n`).',
+  },
+  {
+    env: 'AMS_SHUTDOWN_TIMEOUT_MS',
+    type: T.integer(100, 3_600_000),
+    default: '15000',
+    description: 'On SIGTERM: how long to let in-flight requests and mail sends finish. Past it the remaining connections are cut and the process exits 1.',
+  },
+  {
+    env: 'AMS_TRUSTED_PROXIES',
+    type: T.list,
+    default: '(unset: none)',
+    description: 'Comma-separated addresses of load balancers whose `X-Forwarded-For` names the client (for the audit log and the per-address throttle).',
+  },
+  {
+    env: 'AMS_PARTNER_REQUESTS_PER_MINUTE',
+    type: T.integer(0, 100_000_000),
+    default: '3000',
+    description: 'Calls one partner API user may make per minute on one instance (a token bucket, refilled continuously); over it: `TooManyRequests`. 0: no limit.',
+  },
+  { env: 'AMS_PARTNER_BURST', type: T.integer(1, 100_000_000), default: '100', description: 'Calls a partner API user may make at once above the sustained rate (the bucket size).' },
+  {
+    env: 'AMS_AUTH_FAILURES_PER_USER',
+    type: T.integer(0, 1_000_000),
+    default: '10',
+    description:
+      'Failed AuthHeader checks for one user name in a window, after which its checks are refused without hashing, except from a source that signed in as that user in the last 24 h. 0: no limit.',
+  },
+  {
+    env: 'AMS_AUTH_FAILURES_PER_ADDRESS',
+    type: T.integer(0, 1_000_000),
+    default: '50',
+    description:
+      'Failed AuthHeader checks from one source (IPv4 address, IPv6 /64) in a window, after which its checks are refused without hashing, except for users that signed in from it in the last 24 h. 0: no limit.',
+  },
+  { env: 'AMS_AUTH_FAILURE_WINDOW_SECONDS', type: T.integer(1, 86_400), default: '300', description: 'The window of both failure counts; it opens with the first failure.' },
   {
     env: 'AMS_CREDENTIAL_MEMO_TTL_MS',
+    type: T.integer(0, 3_600_000),
     default: '60000',
     description: 'How long a verified partner credential is remembered in memory (0 disables).',
   },
-  { env: 'AMS_DEFAULT_QUOTA_MB', default: '10240', description: 'Quota of accounts created without a size (CreateAccount, CreateUltraSafeAccount, by partner licence key).' },
-  { env: 'AMS_AUTHENTICATION_TOKEN_TTL_SECONDS', default: '900', description: 'Lifetime of GetAuthenticationToken tokens.' },
-  { env: 'AMS_AUTHORIZATION_TOKEN_TTL_SECONDS', default: '300', description: 'Lifetime of one-time web sign-in tokens (GetAuthorizationToken…).' },
-  { env: 'AMS_LOG_LEVEL', default: 'info', description: '`debug`, `info`, `warn` or `error`.' },
+  { env: 'AMS_DEFAULT_QUOTA_MB', type: T.integer(1, Number.MAX_SAFE_INTEGER), default: '10240', description: 'Quota of accounts created without a size (CreateAccount, CreateUltraSafeAccount, by partner licence key).' },
+  { env: 'AMS_AUTHENTICATION_TOKEN_TTL_SECONDS', type: T.integer(10, 86_400), default: '900', description: 'Lifetime of GetAuthenticationToken tokens.' },
+  { env: 'AMS_AUTHORIZATION_TOKEN_TTL_SECONDS', type: T.integer(10, 3_600), default: '300', description: 'Lifetime of one-time web sign-in tokens (GetAuthorizationToken…).' },
+  {
+    env: 'AMS_LOG_LEVEL',
+    type: T.oneOf('debug', 'info', 'warn', 'error'),
+    default: 'info',
+    description: 'Least severe log lines written. `debug` adds the request lines of health probes (`/healthz`, `/readyz`).',
+  },
+  {
+    env: 'AMS_LOG_FORMAT',
+    type: T.oneOf('auto', 'json', 'pretty'),
+    default: 'auto',
+    description: 'Log lines on stdout: `json` (one object per line), `pretty` (for people), `auto` (pretty on a terminal, else JSON).',
+  },
+  {
+    env: 'AMS_METRICS_PORT',
+    type: T.integer(0, 65535),
+    default: '(unset: no metrics)',
+    description: 'Port of the Prometheus endpoint (`GET /metrics`), a listener of its own, never behind the partners\' proxy.',
+  },
+  {
+    env: 'AMS_METRICS_HOST',
+    type: T.host,
+    default: '127.0.0.1',
+    description: 'Address the metrics endpoint listens on; `0.0.0.0` lets a Prometheus server on another machine scrape it.',
+  },
 ];
 
 export class ConfigError extends Error {
@@ -177,13 +335,34 @@ function flag(env: Env, name: string): boolean | null {
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = optional(env, name);
   if (raw === null) return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
   const n = Number(raw);
-  if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
+  if (n < min || n > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got ${n}`);
   return n;
 }
 
+/** Timeouts and the connection cap of the HTTP server (issue 6: slow and stuck clients). */
+function connectionSettings(env: Env) {
+  const headersTimeoutMs = integer(env, 'AMS_HEADERS_TIMEOUT_MS', 20_000, 100, 600_000);
+  const requestTimeoutMs = integer(env, 'AMS_REQUEST_TIMEOUT_MS', 60_000, 100, 3_600_000);
+  if (headersTimeoutMs > requestTimeoutMs) throw new ConfigError('AMS_HEADERS_TIMEOUT_MS must not exceed AMS_REQUEST_TIMEOUT_MS');
+  return {
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: integer(env, 'AMS_KEEP_ALIVE_TIMEOUT_MS', 5_000, 100, 600_000),
+    maxConnections: integer(env, 'AMS_MAX_CONNECTIONS', 1000, 1, 1_000_000),
+    shutdownTimeoutMs: integer(env, 'AMS_SHUTDOWN_TIMEOUT_MS', 15_000, 100, 3_600_000),
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
+  const databaseUrl = text(env, 'AMS_DATABASE_URL', './data/ams.sqlite');
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(databaseUrl) && !/^(postgres(ql)?|sqlite):\/\//i.test(databaseUrl)) {
+    throw new ConfigError(`AMS_DATABASE_URL must be a SQLite file path, sqlite:PATH or postgres://user:pass@host:5432/db, got a ${databaseUrl.split(':')[0]}:// URL`);
+  }
+  const logFormat = text(env, 'AMS_LOG_FORMAT', 'auto');
+  if (logFormat !== 'auto' && logFormat !== 'json' && logFormat !== 'pretty') throw new ConfigError(`AMS_LOG_FORMAT must be auto, json or pretty, got "${logFormat}"`);
+  const metricsPort = optional(env, 'AMS_METRICS_PORT') === null ? null : integer(env, 'AMS_METRICS_PORT', 0, 0, 65535);
   const publicUrl = optional(env, 'AMS_PUBLIC_URL');
   if (publicUrl !== null && !/^https?:\/\/[^/\s]+/i.test(publicUrl)) {
     throw new ConfigError(`AMS_PUBLIC_URL must be an http(s) URL such as https://api.example.com, got "${publicUrl}"`);
@@ -221,7 +400,7 @@ export function loadConfig(env: Env = process.env): Config {
   return {
     port: integer(env, 'AMS_PORT', 8080, 0, 65535),
     host: text(env, 'AMS_HOST', '0.0.0.0'),
-    databaseUrl: text(env, 'AMS_DATABASE_URL', './data/ams.sqlite'),
+    databaseUrl,
     databasePoolSize: integer(env, 'AMS_DATABASE_POOL_SIZE', 10, 1, 1000),
     databaseStatementTimeoutMs: integer(env, 'AMS_DATABASE_STATEMENT_TIMEOUT_MS', 5000, 0, 3_600_000),
     databaseSslMode,
@@ -246,10 +425,27 @@ export function loadConfig(env: Env = process.env): Config {
     bootstrapPassword,
     passwordMinLength: integer(env, 'AMS_PASSWORD_MIN_LENGTH', 8, 6, 128),
     maxBodyBytes: integer(env, 'AMS_MAX_BODY_BYTES', 4 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+    ...connectionSettings(env),
+    trustedProxies: (optional(env, 'AMS_TRUSTED_PROXIES') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '')
+      .map((s) => {
+        if (isIP(s) === 0) throw new ConfigError(`AMS_TRUSTED_PROXIES must list IP addresses, got "${s}"`);
+        return s.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
+      }),
+    partnerRequestsPerMinute: integer(env, 'AMS_PARTNER_REQUESTS_PER_MINUTE', 3000, 0, 100_000_000),
+    partnerBurst: integer(env, 'AMS_PARTNER_BURST', 100, 1, 100_000_000),
+    authFailuresPerUser: integer(env, 'AMS_AUTH_FAILURES_PER_USER', 10, 0, 1_000_000),
+    authFailuresPerAddress: integer(env, 'AMS_AUTH_FAILURES_PER_ADDRESS', 50, 0, 1_000_000),
+    authFailureWindowSeconds: integer(env, 'AMS_AUTH_FAILURE_WINDOW_SECONDS', 300, 1, 86_400),
     credentialMemoTtlMs: integer(env, 'AMS_CREDENTIAL_MEMO_TTL_MS', 60_000, 0, 3_600_000),
     defaultQuotaMb: integer(env, 'AMS_DEFAULT_QUOTA_MB', 10240, 1, Number.MAX_SAFE_INTEGER),
     authenticationTokenTtlSeconds: integer(env, 'AMS_AUTHENTICATION_TOKEN_TTL_SECONDS', 900, 10, 86_400),
     authorizationTokenTtlSeconds: integer(env, 'AMS_AUTHORIZATION_TOKEN_TTL_SECONDS', 300, 10, 3_600),
     logLevel,
+    logFormat,
+    metricsPort,
+    metricsHost: text(env, 'AMS_METRICS_HOST', '127.0.0.1'),
   };
 }

@@ -23,6 +23,7 @@ li { margin-top: 10px; color: #000000; }
 .intro { margin-left: -15px; }
 .obsolete { color: #990000; font-weight: bold; }
 .extension { color: #336633; font-weight: bold; }
+.footer { color: #666666; margin-top: 2em; }
 .button { background-color: #dcdcdc; font-family: Verdana, sans-serif; font-size: 1em; border-top: #cccccc 1px solid; border-bottom: #666666 1px solid; border-left: #cccccc 1px solid; border-right: #666666 1px solid; }
 .frmHeader { color: #000000; background: #dcdcdc; font-weight: normal; border-bottom: 1px solid #dcdcdc; padding: 2px 4px; }
 .frmText { font-weight: normal; padding: 4px; }
@@ -36,7 +37,7 @@ table.codes td { padding: 2px 8px; border-bottom: 1px solid #eeeeee; }
  * A complete HTML document. `title` and `heading` are plain text; `body` is HTML that the
  * caller has already escaped; `discoHref` is a URL (escaped here).
  */
-export function htmlPage(title: string, heading: string, discoHref: string, body: string): string {
+export function htmlPage(title: string, heading: string, discoHref: string, body: string, footer = ''): string {
   return (
     '<!DOCTYPE html>\n' +
     '<html lang="en">\n' +
@@ -50,6 +51,7 @@ export function htmlPage(title: string, heading: string, discoHref: string, body
     '<div id="content">\n' +
     `<p class="heading1">${escapeText(heading)}</p><br>\n` +
     body +
+    (footer === '' ? '' : `<p class="footer">${escapeText(footer)}</p>\n`) +
     '</div>\n' +
     '</body>\n' +
     '</html>\n'

@@ -1,34 +1,13 @@
 import { CreateAccountByPartnerLicenseKey } from '../contract/operations/create-account-by-partner-license-key.js';
-import { checkNewAccountFields, createAccount } from '../domain/accounts/create-account.js';
+import { createAccount } from '../domain/accounts/create-account.js';
+import { checkLegacyAccountFields } from './legacy-account-fields.js';
 import { failure, invalidInput } from '../domain/outcome.js';
 import { outcomeOutput, type Handler } from './handler.js';
 
 /** The partner licence key names the entity; an unknown or revoked key is answered like an entity outside the tree. */
 export const handleCreateAccountByPartnerLicenseKey: Handler<typeof CreateAccountByPartnerLicenseKey> = async (args, ctx) => {
   const op = CreateAccountByPartnerLicenseKey;
-  const fields = checkNewAccountFields(
-    ctx.deps.accounts,
-    {
-      firstName: args.firstName,
-      username: args.userName,
-      password: args.password,
-      email: args.email,
-      licenseKey: args.licenseKey,
-      localeCode: args.localeCode,
-      secretQuestion: args.secretQuestion,
-      secretAnswer: args.answer,
-    },
-    {
-      firstName: 'firstName',
-      username: 'userName',
-      password: 'password',
-      email: 'email',
-      licenseKey: 'licenseKey',
-      localeCode: 'localeCode',
-      secretQuestion: 'secretQuestion',
-      secretAnswer: 'answer',
-    },
-  );
+  const fields = checkLegacyAccountFields(ctx, args);
   if ('code' in fields) return outcomeOutput(op, fields);
   if (!args.partnerLicenseKey) return outcomeOutput(op, invalidInput('partnerLicenseKey is required.'));
   const entityId =

@@ -1,14 +1,11 @@
 import { CreateAccount } from '../contract/operations/create-account.js';
-import { checkNewAccountFields, createAccount } from '../domain/accounts/create-account.js';
+import { createAccount } from '../domain/accounts/create-account.js';
+import { checkLegacyAccountFields } from './legacy-account-fields.js';
 import { outcomeOutput, type Handler } from './handler.js';
 
 /** The obsolete call: a regular account in the caller's own entity, with the default quota. */
 export const handleCreateAccount: Handler<typeof CreateAccount> = async (args, ctx) => {
-  const fields = checkNewAccountFields(
-    ctx.deps.accounts,
-    { firstName: args.firstName, username: args.userName, password: args.password, email: args.email, licenseKey: args.licenseKey, localeCode: args.localeCode },
-    { firstName: 'firstName', username: 'userName', password: 'password', email: 'email', licenseKey: 'licenseKey', localeCode: 'localeCode' },
-  );
+  const fields = checkLegacyAccountFields(ctx, args);
   if ('code' in fields) return outcomeOutput(CreateAccount, fields);
   const outcome = await createAccount(
     ctx.deps.accounts,

@@ -10,12 +10,19 @@ import { SERVICE_PATH } from '../contract/common-types.js';
 import type { SoapPipeline } from '../soap/pipeline.js';
 import { escapeText } from '../xml/writer.js';
 import type { Logger } from '../observability/logger.js';
+import type { RequestMetrics } from '../observability/metrics.js';
+import { newRequestFacts, type RequestFacts } from '../observability/request-log.js';
+import { clientAddress } from '../security/source-address.js';
 
 export interface RequestInfo {
   readonly requestId: string;
   readonly sourceAddress: string;
   /** From this machine, and not relayed by a proxy: only then is the test form offered. */
   readonly isLocal: boolean;
+  /** The request's logger: every line carries its request id. */
+  readonly logger?: Logger;
+  /** Filled in by the operation's invoker for the request log line and metrics. */
+  readonly facts?: RequestFacts;
 }
 
 export interface PageContext {
@@ -44,9 +51,15 @@ export interface HttpAppOptions {
   /** Local test form: POST …asmx/<Operation>. */
   readonly invokeForm: (operation: string, form: URLSearchParams, info: RequestInfo) => Promise<HttpReply>;
   readonly health: () => Promise<{ readonly ok: boolean; readonly details: Readonly<Record<string, unknown>> }>;
+  /** GET /readyz: may this instance take traffic (database, migrations, mail worker)? */
+  readonly readiness?: () => Promise<{ readonly ok: boolean; readonly details: Readonly<Record<string, unknown>> }>;
+  /** One counter increment and one histogram observation per SOAP request. */
+  readonly metrics?: RequestMetrics;
   readonly publicUrl: string | null;
   readonly maxBodyBytes: number;
   readonly logger: Logger;
+  /** Peers whose X-Forwarded-For names the client (AMS_TRUSTED_PROXIES). */
+  readonly trustedProxies?: readonly string[];
 }
 
 const SERVICE_PATH_LOWER = SERVICE_PATH.toLowerCase();
@@ -55,6 +68,14 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const HOST = /^[A-Za-z0-9.:[\]-]{1,255}$/;
 
 class BodyTooLarge extends Error {}
+
+/** The `result` of a SOAP request refused before any operation was known. */
+function refusal(status: number): string {
+  if (status === 400) return 'BadRequest';
+  if (status === 413) return 'PayloadTooLarge';
+  if (status === 415) return 'UnsupportedMediaType';
+  return `HTTP${status}`;
+}
 
 function isLoopback(address: string | undefined): boolean {
   return address !== undefined && (address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.'));
@@ -77,6 +98,10 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
     });
     req.on('end', () => resolve(Buffer.concat(chunks, size)));
     req.on('error', reject);
+    // A client cut off mid-body (request timeout, reset): settle, so nothing waits for ever.
+    req.on('close', () => {
+      if (!req.complete) reject(new Error('the client went away before the body was complete'));
+    });
   });
 }
 
@@ -86,6 +111,7 @@ function htmlError(title: string): string {
 
 export function createHttpHandler(options: HttpAppOptions): http.RequestListener {
   const { docs, logger } = options;
+  const trustedProxies = new Set(options.trustedProxies ?? []);
 
   async function route(req: http.IncomingMessage, info: RequestInfo): Promise<HttpReply> {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -95,6 +121,10 @@ export function createHttpHandler(options: HttpAppOptions): http.RequestListener
     if (pathLower === '/healthz') {
       const health = await options.health();
       return { status: health.ok ? 200 : 503, contentType: 'application/json', body: JSON.stringify({ status: health.ok ? 'ok' : 'unavailable', ...health.details }) };
+    }
+    if (pathLower === '/readyz' && options.readiness) {
+      const ready = await options.readiness();
+      return { status: ready.ok ? 200 : 503, contentType: 'application/json', body: JSON.stringify({ status: ready.ok ? 'ready' : 'unavailable', ...ready.details }) };
     }
 
     if (pathLower === SERVICE_PATH_LOWER) {
@@ -144,13 +174,20 @@ export function createHttpHandler(options: HttpAppOptions): http.RequestListener
     const incomingId = req.headers['x-request-id'];
     const requestId = typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
     const remote = req.socket.remoteAddress;
+    const facts = newRequestFacts();
+    let requestLogger: Logger | undefined;
     const info: RequestInfo = {
       requestId,
-      sourceAddress: remote ?? '',
+      sourceAddress: clientAddress(remote, req.headers['x-forwarded-for'], trustedProxies),
       isLocal: isLoopback(remote) && !PROXY_HEADERS.some((h) => req.headers[h] !== undefined),
+      facts,
+      // Made on first use: most requests log nothing but their one request line.
+      get logger() {
+        return (requestLogger ??= logger.child({ requestId }));
+      },
     };
     const started = process.hrtime.bigint();
-    const write = (reply: HttpReply & { operation?: string }, closeConnection = false): void => {
+    const write = (reply: HttpReply & { operation?: string; soapVersion?: string; fault?: string }, closeConnection = false): void => {
       const body = Buffer.from(reply.body, 'utf8');
       const headers: http.OutgoingHttpHeaders = {
         'Content-Length': body.length,
@@ -161,14 +198,26 @@ export function createHttpHandler(options: HttpAppOptions): http.RequestListener
       if (closeConnection) headers['Connection'] = 'close';
       res.writeHead(reply.status, headers);
       res.end(req.method === 'HEAD' ? undefined : body);
-      logger.info('request', {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const path = req.url?.split('?')[0];
+      const soapCall = req.method === 'POST' && path?.toLowerCase() === SERVICE_PATH_LOWER;
+      const result = reply.fault ?? facts.result ?? (soapCall && reply.status !== 200 ? refusal(reply.status) : undefined);
+      if (soapCall) options.metrics?.observeSoapRequest(reply.operation ?? 'unknown', reply.soapVersion ?? 'unknown', result ?? 'unknown', seconds);
+      // Balancers probe every few seconds: their lines only at debug level.
+      logger[path === '/healthz' || path === '/readyz' ? 'debug' : 'info']('request', {
         requestId,
         method: req.method,
-        path: req.url?.split('?')[0],
+        path,
         status: reply.status,
+        soapVersion: reply.soapVersion,
         operation: reply.operation,
+        partnerUser: facts.partnerUser,
+        entityId: facts.entityId,
+        claimedUser: facts.claimedUser,
+        result,
         remote,
-        ms: Number(process.hrtime.bigint() - started) / 1e6,
+        client: info.sourceAddress === remote ? undefined : info.sourceAddress,
+        durationMs: Math.round(seconds * 1e6) / 1e3,
       });
     };
     route(req, info).then(
@@ -189,11 +238,45 @@ export function createHttpHandler(options: HttpAppOptions): http.RequestListener
 export interface RunningServer {
   readonly server: http.Server;
   readonly port: number;
-  close(): Promise<void>;
+  /**
+   * Stops accepting connections and drains: requests in flight are answered with
+   * `Connection: close`, idle connections are closed. Resolves true once every connection has
+   * ended by itself, false when `deadlineMs` passed first and the rest were cut.
+   */
+  close(deadlineMs?: number): Promise<boolean>;
 }
 
-export function listen(handler: http.RequestListener, port: number, host: string): Promise<RunningServer> {
-  const server = http.createServer({ headersTimeout: 20_000, requestTimeout: 60_000, keepAliveTimeout: 5_000 }, handler);
+/** Slow and stuck clients (issue 6); the defaults are those of AMS_HEADERS_TIMEOUT_MS etc. */
+export interface ConnectionLimits {
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly maxConnections: number;
+}
+
+const DEFAULT_LIMITS: ConnectionLimits = { headersTimeoutMs: 20_000, requestTimeoutMs: 60_000, keepAliveTimeoutMs: 5_000, maxConnections: 1000 };
+
+export function listen(handler: http.RequestListener, port: number, host: string, limits: ConnectionLimits = DEFAULT_LIMITS): Promise<RunningServer> {
+  let draining = false;
+  const inFlight = new Set<http.ServerResponse>();
+  const server = http.createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // Node checks the header and request timeouts on this period (default 30 s).
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
+    },
+    (req, res) => {
+      if (draining) res.setHeader('Connection', 'close');
+      inFlight.add(res);
+      res.once('close', () => inFlight.delete(res));
+      handler(req, res);
+    },
+  );
+  server.maxConnections = limits.maxConnections;
+  // No traffic either way for this long (a client that stops reading its answer): cut.
+  server.setTimeout(limits.requestTimeoutMs);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -202,9 +285,24 @@ export function listen(handler: http.RequestListener, port: number, host: string
       resolve({
         server,
         port: actual,
-        close: () =>
-          new Promise<void>((done) => {
-            server.close(() => done());
+        close: (deadlineMs = Number.POSITIVE_INFINITY) =>
+          new Promise<boolean>((done) => {
+            draining = true;
+            for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
+            // Node 20 keeps a kept-alive connection open after close(); sweep idle ones until all are gone.
+            const sweep = setInterval(() => server.closeIdleConnections(), 50);
+            const cut = Number.isFinite(deadlineMs)
+              ? setTimeout(() => {
+                  clearInterval(sweep);
+                  server.closeAllConnections();
+                  done(false);
+                }, deadlineMs)
+              : undefined;
+            server.close(() => {
+              clearInterval(sweep);
+              if (cut) clearTimeout(cut);
+              done(true);
+            });
             server.closeIdleConnections();
           }),
       });

@@ -84,6 +84,11 @@ export class OutboxWorker {
     if (options.sendTimeoutMs >= options.leaseMs) throw new Error('the send timeout must be shorter than the lease');
   }
 
+  /** Started and not stopped (for the readiness check). */
+  get isRunning(): boolean {
+    return !this.stopped;
+  }
+
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;

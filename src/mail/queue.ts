@@ -11,6 +11,8 @@ export interface ClaimedMessage {
   readonly payload: string;
   /** Attempts including this one. */
   readonly attempts: number;
+  /** When it was queued (epoch ms), for the delivery-latency metric. */
+  readonly createdAt?: number;
 }
 
 export interface OutboxQueue {

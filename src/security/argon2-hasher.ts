@@ -47,21 +47,43 @@ export class WorkLimiter {
 
 export interface Argon2Hasher extends PasswordHasher {
   readonly limiter: WorkLimiter;
+  /**
+   * `listener` hears how many seconds each hash or verification took once it had a slot (the
+   * wait excluded), for the metrics; returns the function that stops it.
+   */
+  onTimed(listener: (seconds: number) => void): () => void;
 }
 
 export function createArgon2Hasher(concurrency = availableParallelism()): Argon2Hasher {
   const limiter = new WorkLimiter(Math.max(1, concurrency));
+  const listeners = new Set<(seconds: number) => void>();
+  const timed = async <T>(work: () => Promise<T>): Promise<T> => {
+    if (listeners.size === 0) return work();
+    const started = process.hrtime.bigint();
+    try {
+      return await work();
+    } finally {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      for (const listener of listeners) listener(seconds);
+    }
+  };
   return {
     limiter,
-    hash: (secret) => limiter.run(() => hash(secret, ARGON2_PARAMETERS)),
+    onTimed(listener) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    hash: (secret) => limiter.run(() => timed(() => hash(secret, ARGON2_PARAMETERS))),
     verify: (stored, secret) =>
-      limiter.run(async () => {
-        try {
-          return await verify(stored, secret);
-        } catch {
-          return false; // a malformed stored hash verifies nothing
-        }
-      }),
+      limiter.run(() =>
+        timed(async () => {
+          try {
+            return await verify(stored, secret);
+          } catch {
+            return false; // a malformed stored hash verifies nothing
+          }
+        }),
+      ),
   };
 }
 

@@ -2,8 +2,8 @@
  * Contract-driven request decoding with XmlSerializer's semantics (asmx-wire-behaviour A7):
  * elements are matched by namespace + local name in any order and the first occurrence wins;
  * unknown elements and attributes are ignored; an absent value type gets its default and an
- * absent reference type is null; `xsi:nil="true"` is null; a lexically invalid value is a
- * `soap:Client` fault naming the position and the .NET message.
+ * absent reference type is null; `xsi:nil="true"` is null; a lexically invalid value throws
+ * FieldValueError, which the pipeline answers as a `soap:Client` fault naming the position.
  */
 import type { ComplexKind, Field, Kind } from '../contract/kinds.js';
 import { SERVICE_NAMESPACE } from '../contract/common-types.js';
@@ -11,7 +11,6 @@ import { WRAPPED_PARAMETER, type OperationDefinition } from '../contract/operati
 import type { XmlElement } from '../xml/reader.js';
 import { LexicalError, defaultValue, parseScalar } from './lexical.js';
 import { XSI_NAMESPACE } from './versions.js';
-import { readRequestFault } from './fault.js';
 
 export type DecodedFields = Record<string, unknown>;
 
@@ -21,8 +20,15 @@ function isNil(element: XmlElement): boolean {
   );
 }
 
-function position(element: XmlElement): string {
-  return `There is an error in XML document (${element.line}, ${element.column}).`;
+/** A value that does not parse; the pipeline adds its position (found by a second, positioned parse). */
+export class FieldValueError extends Error {
+  override readonly name = 'FieldValueError';
+  constructor(
+    readonly element: XmlElement,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 function decodeValue(kind: Kind, element: XmlElement): unknown {
@@ -38,7 +44,7 @@ function decodeValue(kind: Kind, element: XmlElement): unknown {
       try {
         return parseScalar(kind, element.text);
       } catch (err) {
-        if (err instanceof LexicalError) throw readRequestFault(position(element), err.message);
+        if (err instanceof LexicalError) throw new FieldValueError(element, err.message);
         throw err;
       }
   }
@@ -67,4 +73,4 @@ export function decodeArguments(op: OperationDefinition, bodyElement: XmlElement
   return request && !isNil(request) ? decodeFields(op.request, request) : decodeFields(op.request, EMPTY_ELEMENT);
 }
 
-const EMPTY_ELEMENT: XmlElement = { uri: '', local: '', attributes: [], children: [], text: '', line: 0, column: 0 };
+const EMPTY_ELEMENT: XmlElement = { uri: '', local: '', attributes: [], children: [], text: '', ordinal: -1 };

@@ -8,10 +8,10 @@
  */
 import { AuthHeader, type AuthHeaderValue, SERVICE_NAMESPACE } from '../contract/common-types.js';
 import { requestElementOf, type OperationDefinition } from '../contract/operation.js';
-import { XmlLimitError, XmlSyntaxError, parseXml, type XmlElement } from '../xml/reader.js';
+import { XmlLimitError, XmlSyntaxError, locateElement, parseXml, type XmlElement } from '../xml/reader.js';
 import type { XmlLimits } from '../xml/limits.js';
 import { actionParameter, parseContentType, soapActionValue } from './content-type.js';
-import { decodeArguments, decodeComplex, type DecodedFields } from './decode.js';
+import { FieldValueError, decodeArguments, decodeComplex, type DecodedFields } from './decode.js';
 import { OperationRouter } from './dispatch.js';
 import { encodeResponseBody } from './encode.js';
 import { SoapFault, faultEnvelope, processRequestFault, readRequestFault } from './fault.js';
@@ -32,6 +32,8 @@ export interface SoapResponse {
   /** Set once a SOAP version and operation are known, for logs and metrics. */
   readonly operation?: string;
   readonly soapVersion?: SoapVersion['id'];
+  /** Set on a fault answer, for logs and metrics. */
+  readonly fault?: SoapFault['kind'];
 }
 
 export interface SoapCall<O extends OperationDefinition> {
@@ -48,7 +50,7 @@ export interface SoapPipelineOptions<O extends OperationDefinition, C> {
   /** Carries out the call; `context` is whatever the transport passed in (request id, address). */
   readonly invoke: (call: SoapCall<O>, context: C) => Promise<Record<string, unknown>>;
   /** Told about every failure that became a `soap:Server` fault; the client sees none of it. */
-  readonly onInternalError: (error: unknown) => void;
+  readonly onInternalError: (error: unknown, context: C) => void;
 }
 
 export type SoapPipeline<C> = (request: SoapRequest, context: C) => Promise<SoapResponse>;
@@ -65,6 +67,21 @@ function envelopeChild(envelope: XmlElement, version: SoapVersion, local: string
   return envelope.children.find((c) => c.uri === version.envelopeNamespace && c.local === local);
 }
 
+/** XmlSerializer's "There is an error in XML document (line, col)." for one element. */
+function documentError(source: Uint8Array, element: XmlElement): string {
+  const { line, column } = locateElement(source, element.ordinal);
+  return `There is an error in XML document (${line}, ${column}).`;
+}
+
+function decodeOrFault<T>(source: Uint8Array, decode: () => T): T {
+  try {
+    return decode();
+  } catch (err) {
+    if (err instanceof FieldValueError) throw readRequestFault(documentError(source, err.element), err.message);
+    throw err;
+  }
+}
+
 export function createSoapPipeline<O extends OperationDefinition, C>(options: SoapPipelineOptions<O, C>): SoapPipeline<C> {
   const router = new OperationRouter(options.operations);
 
@@ -74,15 +91,16 @@ export function createSoapPipeline<O extends OperationDefinition, C>(options: So
       contentType: version.responseContentType,
       body: faultEnvelope(version, fault),
       soapVersion: version.id,
+      fault: fault.kind,
       ...(operation ? { operation } : {}),
     };
   }
 
-  function readAuthHeader(header: XmlElement | undefined, version: SoapVersion): AuthHeaderValue | null {
+  function readAuthHeader(header: XmlElement | undefined, version: SoapVersion, source: Uint8Array): AuthHeaderValue | null {
     let auth: AuthHeaderValue | null = null;
     for (const entry of header?.children ?? []) {
       if (entry.uri === SERVICE_NAMESPACE && entry.local === AuthHeader.name) {
-        if (auth === null) auth = decodeComplex(AuthHeader, entry) as AuthHeaderValue;
+        if (auth === null) auth = decodeOrFault(source, () => decodeComplex(AuthHeader, entry)) as AuthHeaderValue;
         continue;
       }
       const mustUnderstand = entry.attributes.find(
@@ -132,12 +150,12 @@ export function createSoapPipeline<O extends OperationDefinition, C>(options: So
         bodyElement,
       });
       operationName = operation.name;
-      const authHeader = readAuthHeader(envelopeChild(envelope, version, 'Header'), version);
+      const authHeader = readAuthHeader(envelopeChild(envelope, version, 'Header'), version, request.body);
       if (!bodyElement || bodyElement.uri !== SERVICE_NAMESPACE || bodyElement.local !== requestElementOf(operation)) {
         const found = bodyElement ? `<${bodyElement.local} xmlns='${bodyElement.uri}'> was not expected.` : 'The request element is missing.';
-        throw readRequestFault(`There is an error in XML document (${body.line}, ${body.column}).`, found);
+        throw readRequestFault(documentError(request.body, body), found);
       }
-      const args = decodeArguments(operation, bodyElement);
+      const args = decodeOrFault(request.body, () => decodeArguments(operation, bodyElement));
       const output = await options.invoke({ operation, soapVersion: version.id, authHeader, args }, context);
       return {
         status: 200,
@@ -148,7 +166,7 @@ export function createSoapPipeline<O extends OperationDefinition, C>(options: So
       };
     } catch (err) {
       if (err instanceof SoapFault) return faultResponse(version, err, operationName);
-      options.onInternalError(err);
+      options.onInternalError(err, context);
       return faultResponse(version, processRequestFault(), operationName);
     }
   };

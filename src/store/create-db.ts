@@ -26,6 +26,8 @@ export interface Store {
    * (an index build on millions of rows may take minutes); closed afterwards.
    */
   withMaintenanceConnection<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T>;
+  /** PostgreSQL: the pool's connections (open, idle), queries waiting for one, and its size; for metrics. */
+  readonly poolStats?: () => { readonly total: number; readonly idle: number; readonly waiting: number; readonly max: number };
   close(): Promise<void>;
 }
 
@@ -127,11 +129,13 @@ function postgresPool(location: DatabaseLocation, options: OpenOptions, override
 
 export function openStore(location: DatabaseLocation, options: OpenOptions = {}): Store {
   if (location.engine === 'postgres') {
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: postgresPool(location, options) }) });
+    const pool = postgresPool(location, options);
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,
       traits: ENGINE_TRAITS.postgres,
       description: redactUrl(location.target),
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 10 }),
       async withMaintenanceConnection(work) {
         const pool = postgresPool(location, { ...options, postgresStatementTimeoutMs: 0 }, { max: 1, connectionTimeoutMillis: 30_000 });
         const maintenance = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

@@ -22,9 +22,8 @@ export interface XmlElement {
   readonly children: XmlElement[];
   /** The element's own character data (text and CDATA), concatenated. */
   text: string;
-  /** 1-based position of the start tag, for XmlSerializer-style error messages. */
-  readonly line: number;
-  readonly column: number;
+  /** Index of the element in document order: `locateElement` turns it into a line and column. */
+  readonly ordinal: number;
 }
 
 /** The document is not well-formed XML, or it uses a feature we refuse (DTD, PI). */
@@ -59,9 +58,23 @@ export function decodeXmlBytes(bytes: Uint8Array): string {
   }
 }
 
+/**
+ * Parses without tracking positions, which halves saxes' work: positions are needed only for
+ * the rare error message that names one, and `locateElement` finds them then.
+ */
 export function parseXml(source: string | Uint8Array, limits: XmlLimits = DEFAULT_XML_LIMITS): XmlElement {
-  const text = typeof source === 'string' ? source : decodeXmlBytes(source);
-  const parser = new SaxesParser({ xmlns: true, position: true });
+  return parse(typeof source === 'string' ? source : decodeXmlBytes(source), limits, undefined);
+}
+
+/** Line and column (as XmlSerializer reports them: just after the start tag) of the element with that ordinal. */
+export function locateElement(source: string | Uint8Array, ordinal: number, limits: XmlLimits = DEFAULT_XML_LIMITS): { line: number; column: number } {
+  const found = { line: 0, column: 0 };
+  parse(typeof source === 'string' ? source : decodeXmlBytes(source), limits, { ordinal, found });
+  return found;
+}
+
+function parse(text: string, limits: XmlLimits, locate: { ordinal: number; found: { line: number; column: number } } | undefined): XmlElement {
+  const parser = new SaxesParser({ xmlns: true, position: locate !== undefined });
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
   let elements = 0;
@@ -98,15 +111,11 @@ export function parseXml(source: string | Uint8Array, limits: XmlLimits = DEFAUL
       if (a.uri === XMLNS_URI || (a.prefix === '' && a.local === 'xmlns')) continue;
       attrs.push({ uri: a.uri, local: a.local, value: a.value });
     }
-    const element: XmlElement = {
-      uri: tag.uri,
-      local: tag.local,
-      attributes: attrs,
-      children: [],
-      text: '',
-      line: parser.line,
-      column: parser.column,
-    };
+    const element: XmlElement = { uri: tag.uri, local: tag.local, attributes: attrs, children: [], text: '', ordinal: elements - 1 };
+    if (locate && element.ordinal === locate.ordinal) {
+      locate.found.line = parser.line;
+      locate.found.column = parser.column;
+    }
     const parent = stack[stack.length - 1];
     if (parent) parent.children.push(element);
     else root = element;

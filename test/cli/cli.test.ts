@@ -69,9 +69,13 @@ describe('ams CLI', () => {
     assert.equal(ams({}, 'frobnicate').status, 2);
   });
 
-  it('refuses a bad setting with a clear message', () => {
+  it('refuses a bad setting with one clear message and exit status 2, before touching anything', () => {
     const r = ams({ AMS_PORT: 'eighty' }, 'migrate');
-    assert.equal(r.status, 1);
-    assert.match(r.stderr, /AMS_PORT must be a whole number/);
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr, 'ams: invalid configuration: AMS_PORT must be a whole number from 0 to 65535, got "eighty"\n');
+    const serve = ams({ AMS_LOG_LEVEL: 'loud' }, 'serve');
+    assert.equal(serve.status, 2, 'ams serve stops at once');
+    assert.equal(serve.stderr, 'ams: invalid configuration: AMS_LOG_LEVEL must be debug, info, warn or error, got "loud"\n');
+    assert.equal(serve.stdout, '', 'nothing was started');
   });
 });

@@ -99,13 +99,24 @@ describe('HTTP edge', () => {
     assert.doesNotMatch(proxied.body, /Success/);
   });
 
-  it('reports health', async () => {
+  it('reports liveness on /healthz (no database) and readiness on /readyz', async () => {
     const r = await request(server.port, { path: '/healthz' });
     assert.equal(r.status, 200);
-    const body = JSON.parse(r.body) as { status: string; database: string; outbox: Record<string, unknown> };
+    assert.equal(r.headers['content-type'], 'application/json');
+    const body = JSON.parse(r.body) as Record<string, unknown>;
     assert.equal(body.status, 'ok');
-    assert.equal(body.database, 'ok');
-    assert.deepEqual(Object.keys(body.outbox), ['pending', 'sent', 'dead', 'oldestPendingSeconds'], 'the mail outbox counts (see test/mail/dead-letter.test.ts)');
+    assert.match(String(body.version), /^\d+\.\d+\.\d+/);
+    assert.equal(body.database, undefined, 'liveness does not ask the database');
+    const ready = await request(server.port, { path: '/readyz' });
+    assert.equal(ready.status, 200);
+    assert.deepEqual(JSON.parse(ready.body), {
+      status: 'ready',
+      database: 'ok',
+      migrations: 'current',
+      mailWorker: 'running',
+      // pending and dead only (see test/mail/dead-letter.test.ts); sent rows are never counted
+      outbox: { pending: 0, dead: 0, oldestPendingSeconds: null },
+    });
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * A 550 rejection dead-letters the message with the server's reason; the operator sees it in
- * `ams outbox list` and the health output, corrects the address with `ams outbox retry ID --to`
+ * `ams outbox list` and the readiness output, corrects the address with `ams outbox retry ID --to`
  * (a real CLI process on the same database) and the running service delivers it, with the
  * Message-ID it always had. `--all-dead` does the same for every dead message.
  */
@@ -48,9 +48,9 @@ describe('dead letters and the operator', () => {
   });
 
   const rows = () => t.app.store.db.selectFrom('outbox').selectAll().orderBy('id').execute();
-  const health = async () => (await (await fetch(`http://127.0.0.1:${server.port}/healthz`)).json()) as Record<string, unknown>;
+  const health = async () => (await (await fetch(`http://127.0.0.1:${server.port}/readyz`)).json()) as Record<string, unknown>;
 
-  it('a 550 rejection dead-letters the message at once, with the reason; health counts it', async () => {
+  it('a 550 rejection dead-letters the message at once, with the reason; /readyz counts it', async () => {
     const r = await call(t, 'ChangeBackupAccountPassword', { Username: 'alice', NewPassword: 'dead-letter-pass-1', SendEmailToCustomer: true }, RESELLER_A);
     assert.equal(r.code, 'Success');
     const ok = await call(t, 'ChangeAccountPassword', { userName: 'bob', password: BOB_PASSWORD, newPassword: 'bob-dead-letter-1' }, RESELLER_B);
@@ -63,8 +63,8 @@ describe('dead letters and the operator', () => {
     assert.match(dead?.last_error ?? '', /User unknown/);
     assert.equal(sent?.state, 'sent');
     const h = await health();
-    assert.equal(h.status, 'ok', 'a dead letter does not make the instance unhealthy');
-    assert.deepEqual(h.outbox, { pending: 0, sent: 1, dead: 1, oldestPendingSeconds: null });
+    assert.equal(h.status, 'ready', 'a dead letter does not make the instance unready');
+    assert.deepEqual(h.outbox, { pending: 0, dead: 1, oldestPendingSeconds: null });
   });
 
   it('ams outbox list shows it (with --state), never the content', async () => {
@@ -126,7 +126,7 @@ describe('dead letters and the operator', () => {
     assert.equal(row?.recipient, 'alice.fixed@example.com');
     assert.equal(row?.attempts, 1, 'attempts were reset by the retry');
     assert.equal(row?.last_error, null);
-    assert.deepEqual((await health()).outbox, { pending: 0, sent: 2, dead: 0, oldestPendingSeconds: null });
+    assert.deepEqual((await health()).outbox, { pending: 0, dead: 0, oldestPendingSeconds: null });
   });
 
   it('ams outbox retry --all-dead requeues every dead message once the server accepts them again', async () => {

@@ -46,6 +46,9 @@ function startInstance(index: number, env: Record<string, string>, dir: string):
       AMS_BOOTSTRAP_PASSWORD: PROVIDER.password,
       AMS_MAIL_PICKUP_DIR: pickupDir,
       AMS_LOG_LEVEL: 'info',
+      // One partner drives every load here: the per-partner rate limit (issue 6) is not under test.
+      AMS_PARTNER_REQUESTS_PER_MINUTE: '1000000',
+      AMS_PARTNER_BURST: '10000',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -87,8 +87,11 @@ describe('PostgreSQL stopped and started under load', { skip }, () => {
       pgCluster('stop');
       await new Promise((r) => setTimeout(r, 3000));
       for (const instance of instances) {
-        const health = await fetch(`${instance.base}/healthz`, { signal: AbortSignal.timeout(STATEMENT_TIMEOUT_MS + 3000) });
-        assert.equal(health.status, 503, 'the load balancer is told to keep away');
+        const ready = await fetch(`${instance.base}/readyz`, { signal: AbortSignal.timeout(STATEMENT_TIMEOUT_MS + 3000) });
+        assert.equal(ready.status, 503, 'the load balancer is told to keep away');
+        assert.equal(((await ready.json()) as { database: string }).database !== 'ok', true);
+        const alive = await fetch(`${instance.base}/healthz`, { signal: AbortSignal.timeout(3000) });
+        assert.equal(alive.status, 200, 'alive all the same: nothing to restart');
       }
       pgCluster('start');
       startedAt = Date.now();
@@ -121,7 +124,7 @@ describe('PostgreSQL stopped and started under load', { skip }, () => {
     assert.ok(during.every((a) => a.result.code !== 'Success'));
     for (const instance of instances) {
       assert.ok(instance.alive(), `instance ${instance.index} is running`);
-      assert.equal((await fetch(`${instance.base}/healthz`)).status, 200);
+      assert.equal((await fetch(`${instance.base}/readyz`)).status, 200, 'ready again by itself');
     }
     const slow = [...answers].sort((x, y) => y.result.ms - x.result.ms).slice(0, 3);
     t.diagnostic(`slowest: ${slow.map((a) => `${a.result.ms} ms (${a.result.code ?? a.result.faultCode}, sent ${a.at - stoppedAt} ms after the stop began)`).join('; ')}`);

@@ -47,6 +47,29 @@ interface Given {
   readonly licenseKeys?: readonly { key: string; entityId: number }[];
   readonly usage?: readonly { account: string; system: string; device: string; kb: number }[];
   readonly payments?: readonly { account: string; date: string; amount: string; currency: string; description: string }[];
+  /**
+   * The partner of the request has just used up its rate: the app allows 1 call per minute
+   * with a burst of 1, and one read-only call with the request's own AuthHeader goes first.
+   */
+  readonly rateLimited?: boolean;
+}
+
+const RATE_LIMITED_ENV = { AMS_PARTNER_REQUESTS_PER_MINUTE: '1', AMS_PARTNER_BURST: '1' };
+
+/** One GetAccountInfo call with the AuthHeader of `request`, spending the partner's only token. */
+async function spendRate(t: TestApp, request: string): Promise<void> {
+  const user = /<UserName>([^<]*)<\/UserName>/.exec(request)?.[1] ?? '';
+  const password = /<Password>([^<]*)<\/Password>/.exec(request)?.[1] ?? '';
+  const body =
+    '<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Header>' +
+    `<AuthHeader xmlns="sosonlinebackup.com"><UserName>${user}</UserName><Password>${password}</Password></AuthHeader></soap:Header>` +
+    '<soap:Body><GetAccountInfo xmlns="sosonlinebackup.com"><userName>nobody-at-all</userName></GetAccountInfo></soap:Body></soap:Envelope>';
+  const first = await t.app.soap(
+    { contentType: 'text/xml; charset=utf-8', soapAction: '"sosonlinebackup.com/GetAccountInfo"', body: Buffer.from(body, 'utf8') },
+    { requestId: 'wire-spend', sourceAddress: '192.0.2.10', isLocal: false },
+  );
+  assert.equal(first.status, 200, first.body);
+  assert.match(first.body, /<Code>AccountNotFound<\/Code>/, 'the first call is within the rate');
 }
 
 const WIRE_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -204,9 +227,14 @@ describe('wire fixtures', () => {
       const requestFile = path.join(c.dir, `request.${version}.xml`);
       if (!fs.existsSync(requestFile)) continue;
       it(`${c.name} (${version}): ${c.spec.description}`, async () => {
-        const t = await startTestApp({ clock: fixedClock(), template: await seededTemplate() });
+        const t = await startTestApp({
+          clock: fixedClock(),
+          template: await seededTemplate(),
+          ...(c.spec.given?.rateLimited ? { env: RATE_LIMITED_ENV } : {}),
+        });
         try {
           if (c.spec.given) await arrange(t, c.spec.given);
+          if (c.spec.given?.rateLimited) await spendRate(t, fs.readFileSync(requestFile, 'utf8'));
           const response = await t.app.soap(
             { ...headersFor(c.operation, version, c.spec), body: fs.readFileSync(requestFile) },
             { requestId: 'wire', sourceAddress: '192.0.2.10', isLocal: false },

@@ -8,6 +8,7 @@ export const ACCOUNT_LOOKUP_CODES: readonly ResultCodeName[] = [
   'InvalidSoapCredentials',
   'ObjectEntityMismatch',
   'AccountNotFound',
+  'TooManyRequests',
 ];
 
 /** ...and those that check the account's own password. */
@@ -21,6 +22,7 @@ export const CREATE_ACCOUNT_CODES: readonly ResultCodeName[] = [
   'InvalidSoapCredentials',
   'AlreadyExists',
   'ObjectEntityMismatch',
+  'TooManyRequests',
 ];
 
 /**

@@ -20,5 +20,6 @@ export const Authenticate = defineOperation({
     'AccountNotFound',
     'InvalidAccountCredentials',
     'AccountLocked',
+    'TooManyRequests',
   ],
 });

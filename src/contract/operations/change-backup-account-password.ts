@@ -19,5 +19,6 @@ export const ChangeBackupAccountPassword = defineOperation({
     'AccountNotFound',
     'UltraSafeNotSupported',
     'InvalidAccountState',
+    'TooManyRequests',
   ],
 });

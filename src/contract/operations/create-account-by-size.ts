@@ -27,5 +27,6 @@ export const CreateAccountBySize = defineOperation({
     'InvalidSoapCredentials',
     'AlreadyExists',
     'ObjectEntityMismatch',
+    'TooManyRequests',
   ],
 });

@@ -11,5 +11,5 @@ export const GenerateCreatingAccountToken = defineOperation({
   extension: false,
   request: [field('TargetEntityId', int), field('AccountSizeMB', long), field('IsUltrasafe', boolean), field('ValidForHours', int)],
   response: [field('Result', ResultInfo), field('Token', string), nillableField('ExpiresUtc', dateTime)],
-  resultCodes: ['Success', 'UnexpectedError', 'InvalidInputParameters', 'InvalidSoapCredentials', 'ObjectEntityMismatch'],
+  resultCodes: ['Success', 'UnexpectedError', 'InvalidInputParameters', 'InvalidSoapCredentials', 'ObjectEntityMismatch', 'TooManyRequests'],
 });

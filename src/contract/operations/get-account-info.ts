@@ -35,5 +35,6 @@ export const GetAccountInfo = defineOperation({
     'InvalidSoapCredentials',
     'ObjectEntityMismatch',
     'AccountNotFound',
+    'TooManyRequests',
   ],
 });

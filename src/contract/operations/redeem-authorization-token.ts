@@ -10,5 +10,5 @@ export const RedeemAuthorizationToken = defineOperation({
   extension: true,
   request: [field('Token', string)],
   response: [field('Result', ResultInfo), field('Username', string), field('EntityId', int), field('IsAppUser', boolean)],
-  resultCodes: ['Success', 'UnexpectedError', 'InvalidInputParameters', 'InvalidSoapCredentials', 'InvalidToken'],
+  resultCodes: ['Success', 'UnexpectedError', 'InvalidInputParameters', 'InvalidSoapCredentials', 'InvalidToken', 'TooManyRequests'],
 });

@@ -16,5 +16,5 @@ export const ValidateAuthenticationToken = defineOperation({
     field('BackupServerName', string),
     nillableField('ExpiresUtc', dateTime),
   ],
-  resultCodes: ['Success', 'UnexpectedError', 'InvalidInputParameters', 'InvalidSoapCredentials', 'InvalidToken'],
+  resultCodes: ['Success', 'UnexpectedError', 'InvalidInputParameters', 'InvalidSoapCredentials', 'InvalidToken', 'TooManyRequests'],
 });

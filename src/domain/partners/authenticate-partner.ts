@@ -11,6 +11,19 @@ export interface PartnerCredentials {
   readonly Password: string | null;
 }
 
+/**
+ * Throttles failed checks per user name and per source (issue 6); implemented in
+ * security/auth-throttle.ts. A refused check is answered like any failure, without a hash.
+ */
+export interface PartnerAuthThrottle {
+  allows(username: string, sourceAddress: string): boolean;
+  failed(username: string, sourceAddress: string): void;
+  /** A success, verified or remembered: the source is known to this user from now on. */
+  succeeded(username: string, sourceAddress: string): void;
+  /** Waits about as long as a verification takes, so that a refusal is not faster. */
+  idle(): Promise<void>;
+}
+
 export interface PartnerAuthenticatorDeps {
   readonly partnerUsers: PartnerUserRepository;
   readonly hasher: PasswordHasher;
@@ -18,6 +31,7 @@ export interface PartnerAuthenticatorDeps {
   readonly memo: CredentialMemo;
   /** A hash of a random secret, verified when the user does not exist, to keep timing uniform. */
   readonly decoyHash: string;
+  readonly throttle?: PartnerAuthThrottle;
 }
 
 /** Longer values cannot be valid and are not worth hashing. */
@@ -26,15 +40,21 @@ const MAX_CREDENTIAL_LENGTH = 256;
 export class PartnerAuthenticator {
   constructor(private readonly deps: PartnerAuthenticatorDeps) {}
 
-  async authenticate(header: PartnerCredentials | null): Promise<Caller | undefined> {
+  async authenticate(header: PartnerCredentials | null, sourceAddress = ''): Promise<Caller | undefined> {
     const username = header?.UserName ?? '';
     const password = header?.Password ?? '';
     if (username === '' || password === '' || username.length > MAX_CREDENTIAL_LENGTH || password.length > MAX_CREDENTIAL_LENGTH) {
       return undefined;
     }
+    const throttle = this.deps.throttle;
+    if (throttle && !throttle.allows(username, sourceAddress)) {
+      await throttle.idle();
+      return undefined;
+    }
     const user = await this.deps.partnerUsers.findByUsername(username);
     if (!user) {
       await this.deps.hasher.verify(this.deps.decoyHash, password);
+      throttle?.failed(username, sourceAddress);
       return undefined;
     }
     const nowMs = this.deps.clock.now().getTime();
@@ -43,7 +63,11 @@ export class PartnerAuthenticator {
       verified = await this.deps.hasher.verify(user.secretHash, password);
       if (verified) this.deps.memo.remember(user.id, user.secretHash, password, nowMs);
     }
-    if (!verified || !user.active || !user.entityActive) return undefined;
+    if (!verified || !user.active || !user.entityActive) {
+      throttle?.failed(username, sourceAddress);
+      return undefined;
+    }
+    throttle?.succeeded(username, sourceAddress);
     return { userId: user.id, username: user.username, entityId: user.entityId };
   }
 }

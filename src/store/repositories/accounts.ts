@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Account, AccountRepository, AccountUpdate, LockoutPolicy, NewAccount } from '../../domain/ports.js';
 import { isAccountStatus } from '../../domain/accounts/account.js';
 import type { AccountsTable, Database } from '../schema.js';
+import { prepareQuery } from '../prepared-query.js';
 
 const toDate = (ms: number | null): Date | null => (ms === null ? null : new Date(Number(ms)));
 
@@ -35,6 +36,25 @@ const SIGN_IN_TIME_RESOLUTION_MS = 60_000;
 export const usernameKey = (username: string): string => username.toLowerCase();
 
 export function accountRepository(db: Kysely<Database>): AccountRepository {
+  // Every call on an account starts here: one query, compiled once (see prepared-query.ts).
+  // It climbs from the account's entity towards the root, stopping at the caller's entity; the
+  // depth bound stops a cycle an operator might create by hand.
+  const accountInTree = prepareQuery<Selectable<AccountsTable> & { entity_active: number; in_tree: number | boolean }, [string, number], Database>(
+    db,
+    2,
+    (key, ancestor) => sql`
+      WITH RECURSIVE target AS (SELECT * FROM accounts WHERE username_key = ${key}),
+      up(id, parent_id, depth) AS (
+        SELECT e.id, e.parent_id, 0 FROM entities e JOIN target t ON e.id = t.entity_id
+        UNION ALL
+        SELECT e.id, e.parent_id, up.depth + 1 FROM entities e JOIN up ON e.id = up.parent_id
+        WHERE up.depth < 64 AND up.id <> ${ancestor}
+      )
+      SELECT target.*,
+        (SELECT active FROM entities WHERE id = target.entity_id) AS entity_active,
+        EXISTS (SELECT 1 FROM up WHERE id = ${ancestor}) AS in_tree
+      FROM target`,
+  );
   return {
     async findByUsername(username) {
       const row = await db.selectFrom('accounts').selectAll().where('username_key', '=', usernameKey(username)).executeTakeFirst();
@@ -42,21 +62,7 @@ export function accountRepository(db: Kysely<Database>): AccountRepository {
     },
 
     async findInTree(username, ancestorEntityId) {
-      // Climb from the account's entity towards the root, stopping at the caller's entity; the
-      // depth bound stops a cycle an operator might create by hand.
-      const result = await sql<Selectable<AccountsTable> & { entity_active: number; in_tree: number | boolean }>`
-        WITH RECURSIVE target AS (SELECT * FROM accounts WHERE username_key = ${usernameKey(username)}),
-        up(id, parent_id, depth) AS (
-          SELECT e.id, e.parent_id, 0 FROM entities e JOIN target t ON e.id = t.entity_id
-          UNION ALL
-          SELECT e.id, e.parent_id, up.depth + 1 FROM entities e JOIN up ON e.id = up.parent_id
-          WHERE up.depth < 64 AND up.id <> ${ancestorEntityId}
-        )
-        SELECT target.*,
-          (SELECT active FROM entities WHERE id = target.entity_id) AS entity_active,
-          EXISTS (SELECT 1 FROM up WHERE id = ${ancestorEntityId}) AS in_tree
-        FROM target`.execute(db);
-      const row = result.rows[0];
+      const [row] = await accountInTree(usernameKey(username), ancestorEntityId);
       if (!row) return undefined;
       const { entity_active, in_tree, ...account } = row;
       return { account: accountFromRow(account), inTree: in_tree === true || Number(in_tree) === 1, entityActive: Number(entity_active) === 1 };

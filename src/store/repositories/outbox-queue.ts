@@ -59,10 +59,10 @@ export function outboxQueue(db: Kysely<Database>, traits: Pick<EngineTraits, 'sk
             due.map((d) => d.id),
           )
           .where((eb) => claimable(eb, now))
-          .returning(['id', 'message_id', 'event', 'recipient', 'payload', 'attempts'])
+          .returning(['id', 'message_id', 'event', 'recipient', 'payload', 'attempts', 'created_at'])
           .execute();
         return rows
-          .map((r) => ({ id: r.id, messageId: r.message_id, event: r.event, recipient: r.recipient, payload: r.payload, attempts: r.attempts }))
+          .map((r) => ({ id: r.id, messageId: r.message_id, event: r.event, recipient: r.recipient, payload: r.payload, attempts: r.attempts, createdAt: r.created_at }))
           .sort((a, b) => a.id - b.id);
       });
     },

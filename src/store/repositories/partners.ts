@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { EntityRepository, LicenseKeyRepository, PartnerUser, PartnerUserRepository } from '../../domain/ports.js';
 import type { Database, PartnerUsersTable } from '../schema.js';
+import { prepareQuery } from '../prepared-query.js';
 
 export function entityRepository(db: Kysely<Database>): EntityRepository {
   return {
@@ -40,9 +41,11 @@ const partnerUserFromRow = (row: PartnerUserRow): PartnerUser => ({
 export function partnerUserRepository(db: Kysely<Database>): PartnerUserRepository {
   const withEntity = () =>
     db.selectFrom('partner_users as u').innerJoin('entities as e', 'e.id', 'u.entity_id').selectAll('u').select('e.active as entity_active');
+  // Every SOAP call starts here: compiled once (see prepared-query.ts).
+  const byUsernameKey = prepareQuery<PartnerUserRow, [string], Database>(db, 1, (key) => withEntity().where('u.username_key', '=', key));
   return {
     async findByUsername(username) {
-      const row = await withEntity().where('u.username_key', '=', username.toLowerCase()).executeTakeFirst();
+      const [row] = await byUsernameKey(username.toLowerCase());
       return row ? partnerUserFromRow(row) : undefined;
     },
     async findById(id) {

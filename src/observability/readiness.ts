@@ -1,0 +1,96 @@
+/**
+ * GET /readyz: may this instance take traffic? Yes when the database answers (`SELECT 1`
+ * within a short deadline), every migration this build knows is applied, and the mail worker
+ * runs. The outbox backlog (pending and dead only) is reported alongside for monitoring; dead
+ * or waiting mail does not make an instance unready, since another instance would do no better.
+ *
+ * GET /healthz is the cheap liveness answer (the process runs and its event loop turns) and
+ * touches no database.
+ */
+import { DEFAULT_MIGRATION_TABLE, sql, type Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import type { OutboxBacklog } from './metrics.js';
+
+export interface HealthReport {
+  readonly ok: boolean;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+export interface ReadinessSources {
+  readonly db: Kysely<Database>;
+  /** The migration names this build ships. */
+  readonly knownMigrations: readonly string[];
+  readonly mailWorkerRunning: () => boolean;
+  readonly outboxBacklog: () => Promise<OutboxBacklog>;
+  readonly now: () => number;
+  /** The whole check's deadline; a database slower than that is as good as down to a balancer. */
+  readonly timeoutMs: number;
+}
+
+class Timeout extends Error {}
+
+function within<T>(work: Promise<T>, deadline: number): Promise<T> {
+  const ms = deadline - Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Timeout()), Math.max(0, ms));
+  });
+  // A query still running at the deadline finishes (or fails) later, unobserved.
+  work.catch(() => undefined);
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+export function readinessCheck(sources: ReadinessSources): () => Promise<HealthReport> {
+  // Once every known migration is applied it stays so (a newer build may add more: not ours).
+  let migrationsCurrent = false;
+
+  return async () => {
+    const deadline = Date.now() + sources.timeoutMs;
+    const mailWorker = sources.mailWorkerRunning() ? 'running' : 'stopped';
+    let database: 'ok' | 'unavailable' | 'timeout' = 'ok';
+    try {
+      await within(sql`SELECT 1`.execute(sources.db), deadline);
+    } catch (err) {
+      database = err instanceof Timeout ? 'timeout' : 'unavailable';
+    }
+    if (database !== 'ok') return { ok: false, details: { database, migrations: 'unknown', mailWorker } };
+
+    let migrations: 'current' | 'behind' | 'unknown' = 'current';
+    let pendingMigrations: string[] | undefined;
+    if (!migrationsCurrent) {
+      try {
+        const applied = await within(sql<{ name: string }>`SELECT name FROM ${sql.table(DEFAULT_MIGRATION_TABLE)}`.execute(sources.db), deadline);
+        const names = new Set(applied.rows.map((r) => r.name));
+        pendingMigrations = sources.knownMigrations.filter((m) => !names.has(m));
+        migrationsCurrent = pendingMigrations.length === 0;
+        migrations = migrationsCurrent ? 'current' : 'behind';
+      } catch {
+        migrations = 'unknown';
+      }
+    }
+
+    let outbox: Record<string, number | null> | undefined;
+    try {
+      const b = await within(sources.outboxBacklog(), deadline);
+      outbox = {
+        pending: b.pending,
+        dead: b.dead,
+        oldestPendingSeconds: b.oldestPendingSince === null ? null : Math.max(0, Math.round((sources.now() - b.oldestPendingSince) / 1000)),
+      };
+    } catch {
+      outbox = undefined; // informational only
+    }
+
+    const ok = migrations === 'current' && mailWorker === 'running';
+    return {
+      ok,
+      details: {
+        database,
+        migrations,
+        ...(pendingMigrations && pendingMigrations.length > 0 ? { pendingMigrations } : {}),
+        mailWorker,
+        ...(outbox ? { outbox } : {}),
+      },
+    };
+  };
+}

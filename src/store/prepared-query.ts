@@ -1,0 +1,27 @@
+/**
+ * A query compiled once and run many times with new parameter values. Building and compiling
+ * a Kysely query costs more than running a small indexed SQLite query, so the two queries
+ * every SOAP call makes (the partner user, the account in the caller's tree) are compiled
+ * once per database: placeholders are built with sentinel values whose positions in the
+ * compiled parameter list are then filled per call. The SQL text stays the dialect's own.
+ */
+import { CompiledQuery, type Compilable, type Kysely, type RawBuilder } from 'kysely';
+
+const sentinel = (i: number): string => `\u0000ams-parameter-${i}\u0000`;
+
+export function prepareQuery<Row, Args extends readonly unknown[], DB = unknown>(
+  db: Kysely<DB>,
+  arity: Args['length'],
+  build: (...placeholders: string[]) => Compilable<Row> | RawBuilder<Row>,
+): (...args: Args) => Promise<Row[]> {
+  const placeholders = Array.from({ length: arity }, (_, i) => sentinel(i));
+  const query = build(...placeholders);
+  const compiled = 'isRawBuilder' in query ? query.compile(db) : query.compile();
+  const slots = compiled.parameters.map((p) => placeholders.indexOf(p as string));
+  if (placeholders.some((_, i) => !slots.includes(i))) throw new Error('prepareQuery: a placeholder was not used as a parameter');
+  return async (...args) => {
+    const parameters = compiled.parameters.map((p, index) => (slots[index]! >= 0 ? args[slots[index]!] : p));
+    const result = await db.executeQuery<Row>(CompiledQuery.raw(compiled.sql, parameters as unknown[]));
+    return result.rows;
+  };
+}

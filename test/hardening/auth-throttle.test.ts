@@ -1,0 +1,210 @@
+/**
+ * Brute force on the AuthHeader (issue 6): failed checks are counted per presented user name
+ * and per source; past the limit checks are refused without Argon2 and without a database
+ * read, answered exactly like any failure and after about as long. A success never resets a
+ * count; a partner keeps working from a source it signed in from, whoever blocked its name or
+ * that source. Unit tests with a steered clock, then the real app.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { AuthThrottle, FailureWindows, KNOWN_SOURCE_MS } from '../../src/security/auth-throttle.js';
+import { clientAddress, throttleKeyOf } from '../../src/security/source-address.js';
+import { argon2Hasher } from '../../src/security/argon2-hasher.js';
+import { PROVIDER_SECRET, RESELLER_A_SECRET, RESELLER_B_SECRET, seededTemplate, startTestApp, type TestApp } from '../support/harness.js';
+import { envelope, operationBody, soapHeaders, type Credentials } from '../support/envelope.js';
+
+describe('failure windows', () => {
+  it('block after the limit within the window, and open again when it ends', () => {
+    const w = new FailureWindows(3, 1000, 100);
+    for (let i = 0; i < 3; i++) {
+      assert.equal(w.blocked('k', i), false);
+      w.record('k', i);
+    }
+    assert.equal(w.blocked('k', 10), true);
+    assert.equal(w.blocked('k', 999), true);
+    assert.equal(w.blocked('k', 1000), false, 'the window opened with the first failure at 0');
+    w.record('k', 1000);
+    assert.equal(w.blocked('k', 1001), false, 'a new window counts from one');
+  });
+
+  it('keep at most maxKeys keys', () => {
+    const w = new FailureWindows(1, 1000, 50);
+    for (let i = 0; i < 5000; i++) w.record(`k${i}`, 0);
+    assert.equal(w.size, 50);
+    assert.equal(w.blocked('k4999', 1), true);
+  });
+});
+
+describe('the throttle', () => {
+  const make = (now: { t: number }, perUser = 3, perAddress = 5) => new AuthThrottle({ perUser, perAddress, windowMs: 60_000, maxKeys: 1000, now: () => now.t });
+
+  it('blocks a source after its failures, whatever user names it tries, and a success does not reset it', () => {
+    const now = { t: 0 };
+    const th = make(now, 100, 5);
+    for (let i = 0; i < 4; i++) th.failed(`user-${i}`, '203.0.113.9');
+    th.succeeded('reseller-a', '203.0.113.9');
+    assert.equal(th.allows('reseller-b', '203.0.113.9'), true);
+    th.failed('user-x', '203.0.113.9');
+    assert.equal(th.allows('reseller-b', '203.0.113.9'), false, 'the fifth failure blocks: the success reset nothing');
+    assert.equal(th.allows('user-0', '203.0.113.9'), false);
+    assert.equal(th.allows('reseller-a', '203.0.113.9'), true, 'except for the user that signed in from there');
+    assert.equal(th.allows('reseller-b', '203.0.113.10'), true, 'another source is not blocked');
+    now.t = 60_000;
+    assert.equal(th.allows('reseller-b', '203.0.113.9'), true, 'until the window ends');
+  });
+
+  it('blocks a user name failed from many sources, except from a source it succeeded from', () => {
+    const now = { t: 0 };
+    const th = make(now, 3, 100);
+    th.succeeded('Reseller-A', '192.0.2.50');
+    for (let i = 0; i < 3; i++) th.failed('reseller-a', `198.51.100.${i}`);
+    assert.equal(th.allows('reseller-a', '198.51.100.77'), false, 'a stranger is refused');
+    assert.equal(th.allows('RESELLER-A', '198.51.100.77'), false, 'in any case');
+    assert.equal(th.allows('reseller-a', '192.0.2.50'), true, "the partner's own source still gets its secret checked");
+    assert.equal(th.allows('reseller-b', '198.51.100.77'), true, 'other names are not blocked');
+    now.t = KNOWN_SOURCE_MS + 1;
+    for (let i = 0; i < 3; i++) th.failed('reseller-a', `198.51.100.${i}`);
+    assert.equal(th.allows('reseller-a', '192.0.2.50'), false, 'a known source is forgotten after 24 hours');
+  });
+
+  it('counts an IPv6 /64 as one source, and an IPv4-mapped address as the IPv4 one', () => {
+    assert.equal(throttleKeyOf('2001:db8:1:2:aaaa::1'), throttleKeyOf('2001:db8:1:2:ffff:ffff:ffff:ffff'));
+    assert.notEqual(throttleKeyOf('2001:db8:1:2::1'), throttleKeyOf('2001:db8:1:3::1'));
+    assert.equal(throttleKeyOf('::ffff:203.0.113.5'), '203.0.113.5');
+    assert.equal(throttleKeyOf('::1'), '0:0:0:0::/64');
+    const now = { t: 0 };
+    const th = make(now, 100, 2);
+    th.failed('x', '2001:db8:1:2::1');
+    th.failed('y', '2001:db8:1:2::2');
+    assert.equal(th.allows('z', '2001:db8:1:2:dead:beef:0:1'), false, 'rotating within the /64 does not help');
+  });
+
+  it('is off at 0', () => {
+    const th = make({ t: 0 }, 0, 0);
+    for (let i = 0; i < 100; i++) th.failed('u', '203.0.113.1');
+    th.succeeded('u', '203.0.113.1');
+    assert.equal(th.allows('u', '203.0.113.1'), true);
+    assert.deepEqual(th.sizes, { users: 0, addresses: 0, knownSources: 0 });
+  });
+});
+
+describe('the client address behind a trusted proxy', () => {
+  const trusted = new Set(['10.0.0.2', '10.0.0.3']);
+  it('is the peer unless the peer is trusted', () => {
+    assert.equal(clientAddress('203.0.113.5', '198.51.100.1', trusted), '203.0.113.5', 'an untrusted peer cannot claim another address');
+    assert.equal(clientAddress('::ffff:10.0.0.2', '198.51.100.1', trusted), '198.51.100.1');
+    assert.equal(clientAddress('10.0.0.2', undefined, trusted), '10.0.0.2');
+  });
+  it('is the right-most untrusted hop, so that a forged left part is ignored', () => {
+    assert.equal(clientAddress('10.0.0.2', '1.2.3.4, 198.51.100.1', trusted), '198.51.100.1');
+    assert.equal(clientAddress('10.0.0.2', '1.2.3.4, 198.51.100.1, 10.0.0.3', trusted), '198.51.100.1');
+    assert.equal(clientAddress('10.0.0.2', 'garbage, 198.51.100.1', trusted), '198.51.100.1');
+    assert.equal(clientAddress('10.0.0.2', '198.51.100.1, not-an-ip', trusted), '10.0.0.2', 'a malformed hop: the peer');
+  });
+});
+
+describe('AuthHeader throttling in the app', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp({
+      template: await seededTemplate(),
+      env: { AMS_AUTH_FAILURES_PER_USER: '4', AMS_AUTH_FAILURES_PER_ADDRESS: '8', AMS_AUTH_FAILURE_WINDOW_SECONDS: '600' },
+    });
+  });
+  after(async () => t.close());
+
+  let n = 0;
+  async function attempt(auth: Credentials, from: string, op = 'GetAccountInfo') {
+    const body = envelope('1.1', operationBody(op, { userName: 'alice' }, false), auth);
+    const started = performance.now();
+    const r = await t.app.soap({ ...soapHeaders('1.1', op), body: Buffer.from(body) }, { requestId: `th-${++n}`, sourceAddress: from, isLocal: false });
+    return { ...r, ms: performance.now() - started, code: /<Code>(\w+)<\/Code>/.exec(r.body)?.[1] };
+  }
+
+  /** Runs `work` while watching the Argon2 pool: the most hashes in flight or queued at once. */
+  async function peakHashing<T>(work: () => Promise<T>): Promise<{ result: T; peak: number }> {
+    let peak = 0;
+    const watch = setInterval(() => (peak = Math.max(peak, argon2Hasher.limiter.active + argon2Hasher.limiter.queued)), 1);
+    try {
+      const result = await work();
+      return { result, peak: Math.max(peak, argon2Hasher.limiter.active + argon2Hasher.limiter.queued) };
+    } finally {
+      clearInterval(watch);
+    }
+  }
+
+  it('refuses a blocked user name without hashing, identically for a known and an unknown name', async () => {
+    const wrong = (user: string) => ({ user, password: 'not-the-secret-01' });
+    const normal = await attempt(wrong('no-such-partner'), '203.0.113.1');
+    for (let i = 0; i < 4; i++) {
+      await attempt(wrong('reseller-b'), `203.0.113.${10 + i}`);
+      await attempt(wrong('no-such-partner'), `203.0.113.${20 + i}`);
+    }
+    const { result, peak } = await peakHashing(() =>
+      Promise.all([
+        ...Array.from({ length: 20 }, () => attempt(wrong('reseller-b'), '203.0.113.30')),
+        ...Array.from({ length: 20 }, () => attempt(wrong('no-such-partner'), '203.0.113.31')),
+        attempt({ user: 'reseller-b', password: RESELLER_B_SECRET }, '203.0.113.32'),
+      ]),
+    );
+    assert.equal(peak, 0, 'no Argon2 work for refused checks');
+    for (const r of result) {
+      assert.equal(r.status, 200);
+      assert.equal(r.body, normal.body, 'byte for byte the answer of any failed check');
+    }
+    assert.equal(result[40]?.code, 'InvalidSoapCredentials', 'the right secret is refused too while the name is blocked');
+  });
+
+  it('refuses a blocked source for every user but those that signed in there, and a success does not reset the count', async () => {
+    const from = '198.51.100.44';
+    const good = { user: 'reseller-a', password: RESELLER_A_SECRET };
+    const other = { user: 'provider', password: PROVIDER_SECRET };
+    for (let i = 0; i < 7; i++) await attempt({ user: `guess-${i}`, password: 'not-the-secret-01' }, from);
+    assert.equal((await attempt(good, from)).code, 'Success');
+    await attempt({ user: 'guess-x', password: 'not-the-secret-01' }, from);
+    const { result, peak } = await peakHashing(() => attempt(other, from));
+    assert.equal(result.code, 'InvalidSoapCredentials', 'eighth failure: the source is blocked, a valid secret included');
+    assert.equal(peak, 0);
+    assert.equal((await attempt(good, from)).code, 'Success', 'the partner that signed in from there still works');
+    assert.equal((await attempt(other, '198.51.100.45')).code, 'Success', 'other sources are not blocked');
+  });
+
+  it("keeps the partner's own source working when strangers block its name", async () => {
+    const good = { user: 'reseller-a', password: RESELLER_A_SECRET };
+    // A remembered success (the memo spares the hash) makes the source known just as well.
+    assert.equal((await attempt(good, '192.0.2.77')).code, 'Success');
+    for (let i = 0; i < 4; i++) await attempt({ user: 'reseller-a', password: `stranger-guess-${i}` }, `203.0.113.${100 + i}`);
+    assert.equal((await attempt(good, '203.0.113.200')).code, 'InvalidSoapCredentials', 'a new source is refused');
+    assert.equal((await attempt(good, '192.0.2.77')).code, 'Success', 'the known one is not');
+  });
+
+  it('takes about as long to refuse as to check, so a client cannot tell it is throttled', async () => {
+    const wrong = { user: 'timing-probe', password: 'not-the-secret-01' };
+    const checked: number[] = [];
+    for (let i = 0; i < 4; i++) checked.push((await attempt(wrong, `192.0.2.${150 + i}`)).ms);
+    const refused: number[] = [];
+    for (let i = 0; i < 6; i++) refused.push((await attempt(wrong, `192.0.2.${160 + i}`)).ms);
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+    const ratio = median(refused) / median(checked);
+    assert.ok(ratio > 0.4 && ratio < 2.5, `refused ${median(refused).toFixed(1)} ms vs checked ${median(checked).toFixed(1)} ms`);
+  });
+
+  it('answers an unknown user and a wrong secret alike, in about the same time', async () => {
+    const known: number[] = [];
+    const unknown: number[] = [];
+    let knownBody = '';
+    let unknownBody = '';
+    for (let i = 0; i < 3; i++) {
+      const k = await attempt({ user: 'provider', password: `wrong-${i}-secret` }, `192.0.2.${200 + i}`);
+      const u = await attempt({ user: `ghost-${i}`, password: `wrong-${i}-secret` }, `192.0.2.${210 + i}`);
+      known.push(k.ms);
+      unknown.push(u.ms);
+      knownBody = k.body;
+      unknownBody = u.body;
+    }
+    assert.equal(knownBody, unknownBody);
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1] ?? 0;
+    const ratio = median(unknown) / median(known);
+    assert.ok(ratio > 0.5 && ratio < 2, `unknown ${median(unknown).toFixed(1)} ms vs known ${median(known).toFixed(1)} ms`);
+  });
+});
