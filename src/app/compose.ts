@@ -156,6 +156,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     perAddress: config.authFailuresPerAddress,
     windowMs: config.authFailureWindowSeconds * 1000,
     maxKeys: 50_000,
+    onBlock: (what, key) =>
+      logger.warn('failed AuthHeader checks over the limit: refusing without checking', { blocked: what, key, windowSeconds: config.authFailureWindowSeconds }),
   });
   const partnerRate = new RateLimiter({ perMinute: config.partnerRequestsPerMinute, burst: config.partnerBurst, maxKeys: 10_000 });
   const partners = new PartnerAuthenticator({

@@ -29,6 +29,8 @@ export interface AuthThrottleOptions {
   readonly windowMs: number;
   readonly maxKeys: number;
   readonly now?: () => number;
+  /** Told once per window when a source or a user name becomes blocked (for the log). */
+  readonly onBlock?: (what: 'source' | 'user name', key: string) => void;
 }
 
 /** How long a successful (user, source) pair lets that source past a user-name block. */
@@ -59,8 +61,9 @@ export class FailureWindows {
     return w !== undefined && w.count >= this.limit && now - w.start < this.windowMs;
   }
 
-  record(key: string, now: number): void {
-    if (this.limit <= 0) return;
+  /** Counts a failure; true when this one reached the limit (the key is blocked from now on). */
+  record(key: string, now: number): boolean {
+    if (this.limit <= 0) return false;
     let w = this.windows.get(key);
     if (w !== undefined) this.windows.delete(key);
     else if (this.windows.size >= this.maxKeys) {
@@ -70,6 +73,7 @@ export class FailureWindows {
     if (w === undefined || now - w.start >= this.windowMs) w = { count: 0, start: now };
     w.count += 1;
     this.windows.set(key, w);
+    return w.count === this.limit;
   }
 
   get size(): number {
@@ -105,8 +109,10 @@ export class AuthThrottle implements PartnerAuthThrottle {
 
   failed(username: string, sourceAddress: string): void {
     const now = this.now();
-    this.byAddress.record(this.keyOf(sourceAddress), now);
-    this.byUser.record(username.toLowerCase(), now);
+    const source = this.keyOf(sourceAddress);
+    if (this.byAddress.record(source, now)) this.options.onBlock?.('source', source);
+    const user = username.toLowerCase();
+    if (this.byUser.record(user, now)) this.options.onBlock?.('user name', user);
   }
 
   succeeded(username: string, sourceAddress: string): void {

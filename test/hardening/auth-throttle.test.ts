@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { AuthThrottle, FailureWindows, KNOWN_SOURCE_MS } from '../../src/security/auth-throttle.js';
 import { clientAddress, throttleKeyOf } from '../../src/security/source-address.js';
 import { argon2Hasher } from '../../src/security/argon2-hasher.js';
-import { PROVIDER_SECRET, RESELLER_A_SECRET, RESELLER_B_SECRET, seededTemplate, startTestApp, type TestApp } from '../support/harness.js';
+import { PROVIDER_SECRET, RESELLER_A_SECRET, RESELLER_B_SECRET, listenTestApp, seededTemplate, startTestApp, type TestApp } from '../support/harness.js';
 import { envelope, operationBody, soapHeaders, type Credentials } from '../support/envelope.js';
 
 describe('failure windows', () => {
@@ -77,6 +77,13 @@ describe('the throttle', () => {
     th.failed('x', '2001:db8:1:2::1');
     th.failed('y', '2001:db8:1:2::2');
     assert.equal(th.allows('z', '2001:db8:1:2:dead:beef:0:1'), false, 'rotating within the /64 does not help');
+  });
+
+  it('tells once per window when it starts blocking, for the log', () => {
+    const told: string[] = [];
+    const th = new AuthThrottle({ perUser: 2, perAddress: 3, windowMs: 1000, maxKeys: 100, now: () => 0, onBlock: (what, key) => told.push(`${what} ${key}`) });
+    for (let i = 0; i < 6; i++) th.failed('Mallory', '203.0.113.66');
+    assert.deepEqual(told, ['user name mallory', 'source 203.0.113.66']);
   });
 
   it('is off at 0', () => {
@@ -206,5 +213,40 @@ describe('AuthHeader throttling in the app', () => {
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1] ?? 0;
     const ratio = median(unknown) / median(known);
     assert.ok(ratio > 0.5 && ratio < 2, `unknown ${median(unknown).toFixed(1)} ms vs known ${median(known).toFixed(1)} ms`);
+  });
+});
+
+describe('behind a trusted proxy', () => {
+  let t: TestApp;
+  let server: Awaited<ReturnType<typeof listenTestApp>>;
+  before(async () => {
+    t = await startTestApp({ template: await seededTemplate(), env: { AMS_TRUSTED_PROXIES: '127.0.0.1', AMS_AUTH_FAILURES_PER_ADDRESS: '3', AMS_AUTH_FAILURES_PER_USER: '0' } });
+    server = await listenTestApp(t);
+  });
+  after(async () => {
+    await server.close(1000);
+    await t.close();
+  });
+
+  async function post(auth: Credentials, forwardedFor: string, op = 'GetAccountInfo', fields: Record<string, string | boolean> = { userName: 'alice' }) {
+    const headers = soapHeaders('1.1', op);
+    const r = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'Content-Type': headers.contentType, SOAPAction: headers.soapAction ?? '', 'X-Forwarded-For': forwardedFor },
+      body: envelope('1.1', operationBody(op, fields, op.startsWith('ChangeBackup')), auth),
+    });
+    return /<Code>(\w+)<\/Code>/.exec(await r.text())?.[1];
+  }
+
+  it('throttles and audits the client the proxy names, not the proxy', async () => {
+    for (let i = 0; i < 3; i++) await post({ user: 'provider', password: `guess-${i}-secret` }, '10.9.9.9, 198.51.100.9');
+    assert.equal(await post({ user: 'provider', password: PROVIDER_SECRET }, '198.51.100.9'), 'InvalidSoapCredentials', 'that client is blocked');
+    assert.equal(await post({ user: 'provider', password: PROVIDER_SECRET }, '1.2.3.4, 198.51.100.10'), 'Success', 'other clients behind the same proxy are not');
+    assert.equal(
+      await post({ user: 'reseller-a', password: RESELLER_A_SECRET }, '198.51.100.10', 'ChangeBackupAccountPassword', { Username: 'alice', NewPassword: 'proxied-password-1', SendEmailToCustomer: false }),
+      'Success',
+    );
+    const audit = await t.app.store.db.selectFrom('audit_log').select('source_address').execute();
+    assert.deepEqual(audit.map((a) => a.source_address), ['198.51.100.10']);
   });
 });
