@@ -23,15 +23,6 @@ export interface OutboxQueue {
   markFailed(id: number, error: string, retryAt: number | null): Promise<void>;
   /** When the worker should look again: the earliest due time or lease end of a pending message. */
   nextWakeAt(): Promise<number | null>;
-  counts(): Promise<OutboxCounts>;
-}
-
-export interface OutboxCounts {
-  readonly pending: number;
-  readonly sent: number;
-  readonly dead: number;
-  /** Age of the oldest pending message's queueing, or null when none is pending. */
-  readonly oldestPendingSince: number | null;
 }
 
 /** One row as the operator sees it: never the payload. */

@@ -6,7 +6,7 @@
 import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import type { Database, OutboxTable } from '../schema.js';
 import type { EngineTraits } from '../dialect.js';
-import type { OutboxAdmin, OutboxCounts, OutboxEntry, OutboxQueue } from '../../mail/queue.js';
+import type { OutboxAdmin, OutboxEntry, OutboxQueue } from '../../mail/queue.js';
 
 /** Pending, due, and nobody holds it (or its holder's lease ran out). */
 function claimable(eb: ExpressionBuilder<Database, 'outbox'>, now: number) {
@@ -94,18 +94,6 @@ export function outboxQueue(db: Kysely<Database>, traits: Pick<EngineTraits, 'sk
       // A leased message falls due again only when its lease runs out.
       const times = rows.map((r) => Math.max(r.next_attempt_at, r.lease_until === null ? 0 : r.lease_until + 1));
       return times.length === 0 ? null : Math.min(...times);
-    },
-
-    async counts(): Promise<OutboxCounts> {
-      const rows = await db.selectFrom('outbox').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('state').execute();
-      const oldest = await db
-        .selectFrom('outbox')
-        .select((eb) => eb.fn.min('created_at').as('at'))
-        .where('state', '=', 'pending')
-        .executeTakeFirst();
-      const n = (state: string): number => Number(rows.find((r) => r.state === state)?.n ?? 0);
-      const at = oldest?.at;
-      return { pending: n('pending'), sent: n('sent'), dead: n('dead'), oldestPendingSince: at === null || at === undefined ? null : Number(at) };
     },
 
     async list({ state, limit }) {
