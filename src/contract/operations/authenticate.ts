@@ -1,6 +1,7 @@
 import { field, string } from '../kinds.js';
 import { AccountStatus, ResultInfo } from '../common-types.js';
 import { defineOperation } from '../operation.js';
+import { ACCOUNT_PASSWORD_CODES } from './_codes.js';
 
 export const Authenticate = defineOperation({
   name: 'Authenticate',
@@ -11,15 +12,5 @@ export const Authenticate = defineOperation({
   extension: false,
   request: [field('userName', string), field('password', string)],
   response: [field('AuthenticateResult', ResultInfo), field('accountStatus', AccountStatus), field('backupServerName', string)],
-  resultCodes: [
-    'Success',
-    'UnexpectedError',
-    'InvalidInputParameters',
-    'InvalidSoapCredentials',
-    'ObjectEntityMismatch',
-    'AccountNotFound',
-    'InvalidAccountCredentials',
-    'AccountLocked',
-    'TooManyRequests',
-  ],
+  resultCodes: ACCOUNT_PASSWORD_CODES,
 });

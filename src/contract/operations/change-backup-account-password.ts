@@ -1,6 +1,7 @@
 import { boolean, field, string } from '../kinds.js';
 import { ResultInfo } from '../common-types.js';
 import { defineOperation } from '../operation.js';
+import { ACCOUNT_LOOKUP_CODES } from './_codes.js';
 
 export const ChangeBackupAccountPassword = defineOperation({
   name: 'ChangeBackupAccountPassword',
@@ -10,15 +11,5 @@ export const ChangeBackupAccountPassword = defineOperation({
   extension: false,
   request: [field('Username', string), field('NewPassword', string), field('SendEmailToCustomer', boolean)],
   response: [field('Result', ResultInfo)],
-  resultCodes: [
-    'Success',
-    'UnexpectedError',
-    'InvalidInputParameters',
-    'InvalidSoapCredentials',
-    'ObjectEntityMismatch',
-    'AccountNotFound',
-    'UltraSafeNotSupported',
-    'InvalidAccountState',
-    'TooManyRequests',
-  ],
+  resultCodes: [...ACCOUNT_LOOKUP_CODES, 'UltraSafeNotSupported', 'InvalidAccountState'],
 });

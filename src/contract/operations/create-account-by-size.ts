@@ -1,6 +1,7 @@
 import { boolean, field, int, long, string } from '../kinds.js';
 import { ResultInfo } from '../common-types.js';
 import { defineOperation } from '../operation.js';
+import { CREATE_ACCOUNT_CODES } from './_codes.js';
 
 export const CreateAccountBySize = defineOperation({
   name: 'CreateAccountBySize',
@@ -20,13 +21,5 @@ export const CreateAccountBySize = defineOperation({
     field('DisableEmailsNotification', boolean),
   ],
   response: [field('Result', ResultInfo)],
-  resultCodes: [
-    'Success',
-    'UnexpectedError',
-    'InvalidInputParameters',
-    'InvalidSoapCredentials',
-    'AlreadyExists',
-    'ObjectEntityMismatch',
-    'TooManyRequests',
-  ],
+  resultCodes: CREATE_ACCOUNT_CODES,
 });

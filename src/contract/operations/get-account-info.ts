@@ -1,6 +1,7 @@
 import { boolean, complex, dateTime, field, int, long, nillableField, string } from '../kinds.js';
 import { AccountStatus, ResultInfo } from '../common-types.js';
 import { defineOperation } from '../operation.js';
+import { ACCOUNT_LOOKUP_CODES } from './_codes.js';
 
 export const AccountInfo = complex('AccountInfo', [
   field('UserName', string),
@@ -28,13 +29,5 @@ export const GetAccountInfo = defineOperation({
   extension: false,
   request: [field('userName', string)],
   response: [field('GetAccountInfoResult', ResultInfo), field('accountInfo', AccountInfo)],
-  resultCodes: [
-    'Success',
-    'UnexpectedError',
-    'InvalidInputParameters',
-    'InvalidSoapCredentials',
-    'ObjectEntityMismatch',
-    'AccountNotFound',
-    'TooManyRequests',
-  ],
+  resultCodes: ACCOUNT_LOOKUP_CODES,
 });
