@@ -19,7 +19,15 @@ export interface IssuedToken {
   readonly expiresAt: Date;
 }
 
-const MAX_TOKEN_LENGTH = 128;
+/** Longest token value worth looking up: ours are 43 characters. */
+export const MAX_TOKEN_LENGTH = 128;
+
+/** A fresh random token, the digest to store, and its expiry `lifetimeMs` from now. */
+export function mintToken(deps: Pick<AccountDeps, 'clock' | 'tokenCodec'>, lifetimeMs: number) {
+  const now = deps.clock.now();
+  const token = deps.tokenCodec.generate();
+  return { token, digest: deps.tokenCodec.digest(token), now, expiresAt: new Date(now.getTime() + lifetimeMs) };
+}
 
 /** An account the caller may act on, after its own password was proven (with lock-out). */
 async function provenAccount(
@@ -49,10 +57,8 @@ export async function issueAuthenticationToken(
 ): Promise<Outcome<IssuedToken>> {
   const proven = await provenAccount(deps, caller, input, names);
   if ('failure' in proven) return proven.failure;
-  const now = deps.clock.now();
-  const token = deps.tokenCodec.generate();
-  const expiresAt = new Date(now.getTime() + deps.tokens.authenticationTtlMs);
-  await deps.uow.tokens.insertAuthentication({ digest: deps.tokenCodec.digest(token), accountId: proven.account.id, expiresAt }, now);
+  const { token, digest, now, expiresAt } = mintToken(deps, deps.tokens.authenticationTtlMs);
+  await deps.uow.tokens.insertAuthentication({ digest, accountId: proven.account.id, expiresAt }, now);
   return success({ token, expiresAt });
 }
 
@@ -121,10 +127,8 @@ async function storeAuthorization(
   caller: Caller,
   subject: { accountId: number | null; partnerUserId: number | null; entityId: number },
 ): Promise<Outcome<IssuedToken>> {
-  const now = deps.clock.now();
-  const token = deps.tokenCodec.generate();
-  const expiresAt = new Date(now.getTime() + deps.tokens.authorizationTtlMs);
-  await deps.uow.tokens.insertAuthorization({ digest: deps.tokenCodec.digest(token), ...subject, issuedBy: caller.userId, expiresAt }, now);
+  const { token, digest, now, expiresAt } = mintToken(deps, deps.tokens.authorizationTtlMs);
+  await deps.uow.tokens.insertAuthorization({ digest, ...subject, issuedBy: caller.userId, expiresAt }, now);
   return success({ token, expiresAt });
 }
 

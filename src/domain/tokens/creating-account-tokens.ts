@@ -9,7 +9,7 @@ import type { Caller, RequestContext } from '../ports.js';
 import { checkPositiveSize } from '../validation.js';
 import { checkNewAccountFields, createAccount } from '../accounts/create-account.js';
 import type { AccountDeps } from '../accounts/deps.js';
-import type { IssuedToken } from './account-tokens.js';
+import { MAX_TOKEN_LENGTH, mintToken, type IssuedToken } from './account-tokens.js';
 
 export async function generateCreatingAccountToken(
   deps: AccountDeps,
@@ -29,11 +29,9 @@ export async function generateCreatingAccountToken(
   if (!entity || !entity.active || !(await deps.uow.entities.isWithinTree(caller.entityId, entityId))) {
     return failure('ObjectEntityMismatch', `${names.targetEntityId} is not an active entity in your tree.`);
   }
-  const now = deps.clock.now();
-  const token = deps.tokenCodec.generate();
-  const expiresAt = new Date(now.getTime() + hours * 3_600_000);
+  const { token, digest, now, expiresAt } = mintToken(deps, hours * 3_600_000);
   await deps.uow.tokens.insertCreatingAccount(
-    { digest: deps.tokenCodec.digest(token), entityId, quotaMb: size.value, isUltraSafe: input.isUltraSafe, issuedBy: caller.userId, expiresAt },
+    { digest, entityId, quotaMb: size.value, isUltraSafe: input.isUltraSafe, issuedBy: caller.userId, expiresAt },
     now,
   );
   return success({ token, expiresAt });
@@ -48,7 +46,7 @@ export async function createAccountByToken(
   if (!input.token) return invalidInput('Token is required.');
   const fields = checkNewAccountFields(deps, input, { username: 'Username', password: 'Password', fullName: 'FullName', email: 'Email' });
   if ('code' in fields) return fields;
-  if (input.token.length > 128) return failure('InvalidToken');
+  if (input.token.length > MAX_TOKEN_LENGTH) return failure('InvalidToken');
   const digest = deps.tokenCodec.digest(input.token);
   const stored = await deps.uow.tokens.findCreatingAccount(digest);
   const now = deps.clock.now();
