@@ -126,7 +126,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     },
   });
 
-  const uow = createUnitOfWork(store.db, () => mailWorker.nudge());
+  const uow = createUnitOfWork(store.db, {
+    onCommit: () => mailWorker.nudge(),
+    ...(store.committedReader ? { committedReader: store.committedReader } : {}),
+  });
   const deps: HandlerDeps = {
     accounts: {
       uow,

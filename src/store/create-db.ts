@@ -15,6 +15,7 @@ import type { Database } from './schema.js';
 import { ENGINE_TRAITS, type Engine, type EngineTraits } from './dialect.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { withStatementCache } from './statement-cache.js';
+import { openCommittedReader, type CommittedReader } from './committed-reader.js';
 
 export interface Store {
   readonly db: Kysely<Database>;
@@ -26,6 +27,12 @@ export interface Store {
    * (an index build on millions of rows may take minutes); closed afterwards.
    */
   withMaintenanceConnection<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
+   * SQLite on a file: a read-only second connection that answers the hot lookups synchronously
+   * with committed data (committed-reader.ts). Absent on PostgreSQL, where every query is a
+   * network round trip, and for `:memory:`, where a second connection would see another database.
+   */
+  readonly committedReader?: CommittedReader;
   /** PostgreSQL: the pool's connections (open, idle), queries waiting for one, and its size; for metrics. */
   readonly poolStats?: () => { readonly total: number; readonly idle: number; readonly waiting: number; readonly max: number };
   close(): Promise<void>;
@@ -155,12 +162,17 @@ export function openStore(location: DatabaseLocation, options: OpenOptions = {})
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const committedReader = location.target === ':memory:' ? undefined : openCommittedReader(location.target);
   return {
     db,
     traits: ENGINE_TRAITS.sqlite,
     description: `sqlite:${location.target}`,
+    ...(committedReader ? { committedReader } : {}),
     withMaintenanceConnection: (work) => work(db),
-    close: () => db.destroy(),
+    close: async () => {
+      committedReader?.close();
+      await db.destroy();
+    },
   };
 }
 

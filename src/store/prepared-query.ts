@@ -4,8 +4,12 @@
  * every SOAP call makes (the partner user, the account in the caller's tree) are compiled
  * once per database: placeholders are built with sentinel values whose positions in the
  * compiled parameter list are then filled per call. The SQL text stays the dialect's own.
+ *
+ * Given a `CommittedReader` (SQLite), the compiled SQL runs on it synchronously instead of
+ * through Kysely's executor; pass one only where the query reads outside a transaction.
  */
 import { CompiledQuery, type Compilable, type Kysely, type RawBuilder } from 'kysely';
+import type { CommittedReader } from './committed-reader.js';
 
 const sentinel = (i: number): string => `\u0000ams-parameter-${i}\u0000`;
 
@@ -13,14 +17,25 @@ export function prepareQuery<Row, Args extends readonly unknown[], DB = unknown>
   db: Kysely<DB>,
   arity: Args['length'],
   build: (...placeholders: string[]) => Compilable<Row> | RawBuilder<Row>,
+  reader?: CommittedReader,
 ): (...args: Args) => Promise<Row[]> {
   const placeholders = Array.from({ length: arity }, (_, i) => sentinel(i));
   const query = build(...placeholders);
   const compiled = 'isRawBuilder' in query ? query.compile(db) : query.compile();
   const slots = compiled.parameters.map((p) => placeholders.indexOf(p as string));
   if (placeholders.some((_, i) => !slots.includes(i))) throw new Error('prepareQuery: a placeholder was not used as a parameter');
+  const parametersFor = (args: Args): unknown[] => compiled.parameters.map((p, index) => (slots[index]! >= 0 ? args[slots[index]!] : p));
+  if (reader) {
+    return (...args) => {
+      try {
+        return Promise.resolve(reader.all<Row>(compiled.sql, parametersFor(args)));
+      } catch (err) {
+        return Promise.reject(err as Error);
+      }
+    };
+  }
   return async (...args) => {
-    const parameters = compiled.parameters.map((p, index) => (slots[index]! >= 0 ? args[slots[index]!] : p));
+    const parameters = parametersFor(args);
     const result = await db.executeQuery<Row>(CompiledQuery.raw(compiled.sql, parameters as unknown[]));
     return result.rows;
   };

@@ -1,16 +1,17 @@
 import type { Kysely } from 'kysely';
 import type { Repositories, UnitOfWork } from '../domain/ports.js';
 import type { Database } from './schema.js';
+import type { CommittedReader } from './committed-reader.js';
 import { accountRepository } from './repositories/accounts.js';
 import { entityRepository, licenseKeyRepository, partnerUserRepository } from './repositories/partners.js';
 import { auditRepository, outboxRepository } from './repositories/records.js';
 import { tokenRepository } from './repositories/tokens.js';
 
-function repositories(db: Kysely<Database>): Repositories {
+function repositories(db: Kysely<Database>, reader?: CommittedReader): Repositories {
   return {
-    accounts: accountRepository(db),
+    accounts: accountRepository(db, reader),
     entities: entityRepository(db),
-    partnerUsers: partnerUserRepository(db),
+    partnerUsers: partnerUserRepository(db, reader),
     tokens: tokenRepository(db),
     audit: auditRepository(db),
     outbox: outboxRepository(db),
@@ -18,9 +19,16 @@ function repositories(db: Kysely<Database>): Repositories {
   };
 }
 
-export function createUnitOfWork(db: Kysely<Database>, onCommit?: () => void): UnitOfWork {
+export interface UnitOfWorkOptions {
+  /** Called after every commit (the mail worker's nudge). */
+  readonly onCommit?: () => void;
+  /** SQLite: hot reads outside transactions run on it; a transaction's reads never do. */
+  readonly committedReader?: CommittedReader;
+}
+
+export function createUnitOfWork(db: Kysely<Database>, { onCommit, committedReader }: UnitOfWorkOptions = {}): UnitOfWork {
   return {
-    ...repositories(db),
+    ...repositories(db, committedReader),
     async transaction(work) {
       const result = await db.transaction().execute((trx) => work(repositories(trx)));
       onCommit?.();

@@ -3,10 +3,38 @@ import type { Account, AccountRepository, AccountUpdate, LockoutPolicy, NewAccou
 import { isAccountStatus } from '../../domain/accounts/account.js';
 import type { AccountsTable, Database } from '../schema.js';
 import { prepareQuery } from '../prepared-query.js';
+import type { CommittedReader } from '../committed-reader.js';
 
 const toDate = (ms: number | null): Date | null => (ms === null ? null : new Date(Number(ms)));
 
-export function accountFromRow(row: Selectable<AccountsTable>): Account {
+/**
+ * The columns an `Account` is made of. Lookups select these, not `*`: turning a column into a
+ * JS value is most of the cost of an indexed SQLite read (27 columns ≈ 9 µs, these ≈ 6 µs).
+ */
+export const ACCOUNT_COLUMNS = [
+  'id',
+  'username',
+  'password_hash',
+  'full_name',
+  'email',
+  'entity_id',
+  'quota_mb',
+  'used_space_kb',
+  'is_ultrasafe',
+  'status',
+  'backup_server',
+  'license_key',
+  'locale_code',
+  'email_notifications_disabled',
+  'signup_at',
+  'cancelled_at',
+  'last_sign_in_at',
+  'locked_until',
+] as const satisfies readonly (keyof AccountsTable)[];
+
+export type AccountRow = Pick<Selectable<AccountsTable>, (typeof ACCOUNT_COLUMNS)[number]>;
+
+export function accountFromRow(row: AccountRow): Account {
   if (!isAccountStatus(row.status)) throw new Error(`account ${row.id} has an unknown status`);
   return {
     id: row.id,
@@ -35,15 +63,15 @@ const SIGN_IN_TIME_RESOLUTION_MS = 60_000;
 
 export const usernameKey = (username: string): string => username.toLowerCase();
 
-export function accountRepository(db: Kysely<Database>): AccountRepository {
+export function accountRepository(db: Kysely<Database>, reader?: CommittedReader): AccountRepository {
   // Every call on an account starts here: one query, compiled once (see prepared-query.ts).
   // It climbs from the account's entity towards the root, stopping at the caller's entity; the
   // depth bound stops a cycle an operator might create by hand.
-  const accountInTree = prepareQuery<Selectable<AccountsTable> & { entity_active: number; in_tree: number | boolean }, [string, number], Database>(
+  const accountInTree = prepareQuery<AccountRow & { entity_active: number; in_tree: number | boolean }, [string, number], Database>(
     db,
     2,
     (key, ancestor) => sql`
-      WITH RECURSIVE target AS (SELECT * FROM accounts WHERE username_key = ${key}),
+      WITH RECURSIVE target AS (SELECT ${sql.join(ACCOUNT_COLUMNS.map((c) => sql.ref(c)))} FROM accounts WHERE username_key = ${key}),
       up(id, parent_id, depth) AS (
         SELECT e.id, e.parent_id, 0 FROM entities e JOIN target t ON e.id = t.entity_id
         UNION ALL
@@ -54,18 +82,18 @@ export function accountRepository(db: Kysely<Database>): AccountRepository {
         (SELECT active FROM entities WHERE id = target.entity_id) AS entity_active,
         EXISTS (SELECT 1 FROM up WHERE id = ${ancestor}) AS in_tree
       FROM target`,
+    reader,
   );
   return {
     async findByUsername(username) {
-      const row = await db.selectFrom('accounts').selectAll().where('username_key', '=', usernameKey(username)).executeTakeFirst();
+      const row = await db.selectFrom('accounts').select(ACCOUNT_COLUMNS).where('username_key', '=', usernameKey(username)).executeTakeFirst();
       return row ? accountFromRow(row) : undefined;
     },
 
     async findInTree(username, ancestorEntityId) {
       const [row] = await accountInTree(usernameKey(username), ancestorEntityId);
       if (!row) return undefined;
-      const { entity_active, in_tree, ...account } = row;
-      return { account: accountFromRow(account), inTree: in_tree === true || Number(in_tree) === 1, entityActive: Number(entity_active) === 1 };
+      return { account: accountFromRow(row), inTree: row.in_tree === true || Number(row.in_tree) === 1, entityActive: Number(row.entity_active) === 1 };
     },
 
     async insert(a: NewAccount) {
@@ -166,7 +194,7 @@ export function accountRepository(db: Kysely<Database>): AccountRepository {
     },
 
     async findById(id) {
-      const row = await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await db.selectFrom('accounts').select(ACCOUNT_COLUMNS).where('id', '=', id).executeTakeFirst();
       return row ? accountFromRow(row) : undefined;
     },
 

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { EntityRepository, LicenseKeyRepository, PartnerUser, PartnerUserRepository } from '../../domain/ports.js';
 import type { Database, PartnerUsersTable } from '../schema.js';
 import { prepareQuery } from '../prepared-query.js';
+import type { CommittedReader } from '../committed-reader.js';
 
 export function entityRepository(db: Kysely<Database>): EntityRepository {
   return {
@@ -27,7 +28,7 @@ export function entityRepository(db: Kysely<Database>): EntityRepository {
   };
 }
 
-type PartnerUserRow = Selectable<PartnerUsersTable> & { entity_active: number };
+type PartnerUserRow = Pick<Selectable<PartnerUsersTable>, 'id' | 'entity_id' | 'username' | 'secret_hash' | 'active'> & { entity_active: number };
 
 const partnerUserFromRow = (row: PartnerUserRow): PartnerUser => ({
   id: row.id,
@@ -38,11 +39,12 @@ const partnerUserFromRow = (row: PartnerUserRow): PartnerUser => ({
   entityActive: row.entity_active === 1,
 });
 
-export function partnerUserRepository(db: Kysely<Database>): PartnerUserRepository {
+export function partnerUserRepository(db: Kysely<Database>, reader?: CommittedReader): PartnerUserRepository {
   const withEntity = () =>
-    db.selectFrom('partner_users as u').innerJoin('entities as e', 'e.id', 'u.entity_id').selectAll('u').select('e.active as entity_active');
+    db.selectFrom('partner_users as u').innerJoin('entities as e', 'e.id', 'u.entity_id')
+      .select(['u.id', 'u.entity_id', 'u.username', 'u.secret_hash', 'u.active', 'e.active as entity_active']);
   // Every SOAP call starts here: compiled once (see prepared-query.ts).
-  const byUsernameKey = prepareQuery<PartnerUserRow, [string], Database>(db, 1, (key) => withEntity().where('u.username_key', '=', key));
+  const byUsernameKey = prepareQuery<PartnerUserRow, [string], Database>(db, 1, (key) => withEntity().where('u.username_key', '=', key), reader);
   return {
     async findByUsername(username) {
       const [row] = await byUsernameKey(username.toLowerCase());
