@@ -1,0 +1,107 @@
+/**
+ * The SQLite committed reader (src/store/committed-reader.ts): the hot lookups outside a
+ * transaction read on a second connection. What must hold: they never see a transaction's
+ * uncommitted (possibly rolled back) writes, they see every commit at once, a transaction's
+ * own reads still see its own writes, and the reader cannot write.
+ */
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { migrate, openStore, parseDatabaseUrl, type Store } from '../../src/store/create-db.js';
+import { createUnitOfWork } from '../../src/store/unit-of-work.js';
+import type { UnitOfWork } from '../../src/domain/ports.js';
+
+const NOW = new Date('2026-01-15T10:30:00Z');
+
+async function storeWithAccount(): Promise<{ store: Store; uow: UnitOfWork; entityId: number; accountId: number; dir: string }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ams-reader-'));
+  const store = openStore(parseDatabaseUrl(path.join(dir, 'ams.sqlite')));
+  const migrated = await migrate(store);
+  assert.equal(migrated.error, undefined);
+  assert.ok(store.committedReader, 'a SQLite file store has a committed reader');
+  const uow = createUnitOfWork(store.db, { committedReader: store.committedReader });
+  const { id: entityId } = await store.db
+    .insertInto('entities')
+    .values({ name: 'reseller', parent_id: null, active: 1, customer_type_code: '', created_at: NOW.getTime() })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const inserted = await uow.accounts.insert({
+    username: 'alice',
+    passwordHash: 'hash-1',
+    fullName: 'Alice',
+    firstName: 'Alice',
+    email: 'alice@example.com',
+    entityId,
+    quotaMb: 1024,
+    isUltraSafe: false,
+    backupServer: 'backup-01',
+    licenseKey: '',
+    localeCode: 'en-US',
+    secretQuestion: '',
+    secretAnswerHash: '',
+    emailNotificationsDisabled: false,
+    customerTypeCode: '',
+    signupAt: NOW,
+  });
+  assert.notEqual(inserted, 'duplicate');
+  return { store, uow, entityId, accountId: (inserted as { id: number }).id, dir };
+}
+
+describe('SQLite committed reader', () => {
+  const cleanups: (() => Promise<void>)[] = [];
+  after(async () => {
+    for (const c of cleanups) await c();
+  });
+
+  it('never sees the writes of an open transaction, sees them once committed; the transaction sees its own', async () => {
+    const { store, uow, entityId, accountId, dir } = await storeWithAccount();
+    cleanups.push(async () => {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+    await uow.transaction(async (trx) => {
+      await trx.accounts.update(accountId, { email: 'new@example.com' }, NOW);
+      assert.equal((await trx.accounts.findInTree('alice', entityId))?.account.email, 'new@example.com', 'inside: its own write');
+      assert.equal((await uow.accounts.findInTree('alice', entityId))?.account.email, 'alice@example.com', 'outside: committed data only');
+    });
+    assert.equal((await uow.accounts.findInTree('alice', entityId))?.account.email, 'new@example.com', 'after the commit, at once');
+  });
+
+  it('never sees a write that is rolled back', async () => {
+    const { store, uow, entityId, accountId, dir } = await storeWithAccount();
+    cleanups.push(async () => {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+    const seen: string[] = [];
+    await assert.rejects(
+      uow.transaction(async (trx) => {
+        await trx.accounts.update(accountId, { email: 'doomed@example.com' }, NOW);
+        seen.push((await uow.accounts.findInTree('alice', entityId))?.account.email ?? 'missing');
+        throw new Error('roll back');
+      }),
+      /roll back/,
+    );
+    seen.push((await uow.accounts.findInTree('alice', entityId))?.account.email ?? 'missing');
+    assert.deepEqual(seen, ['alice@example.com', 'alice@example.com']);
+  });
+
+  it('cannot write, whatever SQL reaches it', async () => {
+    const { store, dir } = await storeWithAccount();
+    cleanups.push(async () => {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+    assert.throws(() => store.committedReader!.all('DELETE FROM accounts', []), /only statements that return rows/);
+    assert.throws(() => store.committedReader!.all('DELETE FROM accounts RETURNING id', []), /readonly/i);
+    assert.equal(store.committedReader!.all<{ n: number }>('SELECT count(*) AS n FROM accounts', [])[0]?.n, 1);
+  });
+
+  it('is absent for :memory:, where a second connection would open another, empty database', async () => {
+    const store = openStore(parseDatabaseUrl(':memory:'));
+    cleanups.push(() => store.close());
+    assert.equal(store.committedReader, undefined);
+  });
+});
