@@ -1,39 +1,95 @@
 /**
  * SQLite only: a second, read-only connection for the lookups every SOAP call makes (the
- * partner user, the account in the caller's tree), run synchronously on better-sqlite3.
+ * partner user, the account in the caller's tree), run synchronously on better-sqlite3, with
+ * a cache that is exact rather than time-based.
  *
- * Why: SQLite answers those lookups in a few microseconds, and Kysely's asynchronous executor
- * (connection mutex, promise chain per query) cost as much again. Why a *second* connection:
- * Kysely's SQLite driver has one connection, and while a request's transaction is open on it
- * (between its awaits) a read on that same connection would see the uncommitted writes, which
- * may still roll back. A separate connection in WAL mode sees only what was committed, always
- * the latest commit, never blocks on the writer and is never blocked by it.
+ * Why a synchronous path: SQLite answers those lookups in a few microseconds, and Kysely's
+ * asynchronous executor (connection mutex, promise chain per query) cost as much again.
+ *
+ * Why a *second* connection: Kysely's SQLite driver has one connection, and while a request's
+ * transaction is open on it (between its awaits) a read on that same connection would see the
+ * uncommitted writes, which may still roll back. A separate connection in WAL mode sees only
+ * what was committed, always the latest commit, and never waits for the writer.
+ *
+ * Why the cache is exact: `PRAGMA data_version` on this connection changes whenever any other
+ * connection — the service's own writer, the operator CLI, another process on the same file —
+ * commits a change, and this connection never writes. While it is unchanged the database is
+ * unchanged, so a remembered result is exactly what running the query again would return; the
+ * first read after any commit finds a new version and starts from an empty cache. On a
+ * read-mostly load (sign-ins, GetAccountInfo) the partner user's row and hot accounts are
+ * served from memory; under writes the cache simply stays cold.
  *
  * Only for reads outside a transaction: a transaction's own reads must go through its
- * connection to see its own writes (see unit-of-work.ts).
+ * connection to see its own writes (see unit-of-work.ts). Rows handed out may be shared
+ * between calls: callers map them into new objects and never modify them.
  */
 import BetterSqlite3 from 'better-sqlite3';
 
 export interface CommittedReader {
   /** Runs one read-only statement (prepared once per SQL text) and returns its rows. */
-  all<Row>(sql: string, parameters: readonly unknown[]): Row[];
+  all<Row>(sql: string, parameters: readonly unknown[]): readonly Row[];
   close(): void;
 }
 
-export function openCommittedReader(file: string, busyTimeoutMs = 5000): CommittedReader {
+export interface CommittedReaderOptions {
+  readonly busyTimeoutMs?: number;
+  /** Results remembered per statement while the database is unchanged; the oldest goes first. 0 disables. */
+  readonly maxCachedResults?: number;
+}
+
+interface PreparedRead {
+  readonly statement: BetterSqlite3.Statement;
+  /** Rows by parameter values, valid for `cachedVersion`. */
+  readonly results: Map<string, readonly unknown[]>;
+}
+
+/** A cache key for parameter values, or undefined when one is not a plain string or number. */
+function keyOf(parameters: readonly unknown[]): string | undefined {
+  let key = '';
+  for (const p of parameters) {
+    // Typed: the string '1' and the number 1 are different queries.
+    if (typeof p === 'string') key += `s${p.length}:${p}`;
+    else if (typeof p === 'number') key += `n${p};`;
+    else return undefined;
+  }
+  return key;
+}
+
+export function openCommittedReader(file: string, { busyTimeoutMs = 5000, maxCachedResults = 5000 }: CommittedReaderOptions = {}): CommittedReader {
   // readonly: this connection can never write, whatever SQL reaches it.
   const connection = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
   connection.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
-  const statements = new Map<string, BetterSqlite3.Statement>();
+  const dataVersion = connection.prepare('PRAGMA data_version').pluck();
+  const reads = new Map<string, PreparedRead>();
+  let cachedVersion: unknown;
+
+  function prepared(sql: string): PreparedRead {
+    let read = reads.get(sql);
+    if (!read) {
+      const statement = connection.prepare(sql);
+      if (!statement.reader) throw new Error('the committed reader runs only statements that return rows');
+      read = { statement, results: new Map() };
+      reads.set(sql, read);
+    }
+    return read;
+  }
+
   return {
-    all<Row>(sql: string, parameters: readonly unknown[]): Row[] {
-      let statement = statements.get(sql);
-      if (!statement) {
-        statement = connection.prepare(sql);
-        if (!statement.reader) throw new Error('the committed reader runs only statements that return rows');
-        statements.set(sql, statement);
+    all<Row>(sql: string, parameters: readonly unknown[]): readonly Row[] {
+      const { statement, results } = prepared(sql);
+      const key = maxCachedResults > 0 ? keyOf(parameters) : undefined;
+      if (key === undefined) return statement.all(...parameters) as Row[];
+      const version = dataVersion.get();
+      if (version !== cachedVersion) {
+        for (const read of reads.values()) read.results.clear();
+        cachedVersion = version;
       }
-      return statement.all(...parameters) as Row[];
+      const cached = results.get(key);
+      if (cached) return cached as readonly Row[];
+      const rows = statement.all(...parameters) as Row[];
+      if (results.size >= maxCachedResults) results.delete(results.keys().next().value as string);
+      results.set(key, rows);
+      return rows;
     },
     close: () => connection.close(),
   };

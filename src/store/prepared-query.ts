@@ -18,7 +18,7 @@ export function prepareQuery<Row, Args extends readonly unknown[], DB = unknown>
   arity: Args['length'],
   build: (...placeholders: string[]) => Compilable<Row> | RawBuilder<Row>,
   reader?: CommittedReader,
-): (...args: Args) => Promise<Row[]> {
+): (...args: Args) => Promise<readonly Row[]> {
   const placeholders = Array.from({ length: arity }, (_, i) => sentinel(i));
   const query = build(...placeholders);
   const compiled = 'isRawBuilder' in query ? query.compile(db) : query.compile();

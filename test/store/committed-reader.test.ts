@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { migrate, openStore, parseDatabaseUrl, type Store } from '../../src/store/create-db.js';
 import { createUnitOfWork } from '../../src/store/unit-of-work.js';
 import type { UnitOfWork } from '../../src/domain/ports.js';
@@ -86,6 +87,26 @@ describe('SQLite committed reader', () => {
     );
     seen.push((await uow.accounts.findInTree('alice', entityId))?.account.email ?? 'missing');
     assert.deepEqual(seen, ['alice@example.com', 'alice@example.com']);
+  });
+
+  it('remembers results only while nothing changed: a commit by another process is seen at once', async () => {
+    const { store, uow, entityId, dir } = await storeWithAccount();
+    const other = new BetterSqlite3(path.join(dir, 'ams.sqlite'));
+    cleanups.push(async () => {
+      other.close();
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+    const update = other.prepare('UPDATE accounts SET email = ? WHERE username = ?');
+    for (const email of ['one@example.com', 'two@example.com', 'three@example.com']) {
+      // Read twice (the second from memory), then change the row behind the service's back.
+      assert.notEqual((await uow.accounts.findInTree('alice', entityId))?.account.email, email);
+      assert.notEqual((await uow.accounts.findInTree('alice', entityId))?.account.email, email);
+      update.run(email, 'alice');
+      assert.equal((await uow.accounts.findInTree('alice', entityId))?.account.email, email);
+    }
+    other.prepare('DELETE FROM accounts').run();
+    assert.equal(await uow.accounts.findInTree('alice', entityId), undefined, 'a deleted row is not served from memory');
   });
 
   it('cannot write, whatever SQL reaches it', async () => {
