@@ -22,6 +22,8 @@ export interface Logger {
   error(msg: string, fields?: LogFields): void;
   /** A logger whose every line also carries `bindings` (e.g. the request id). */
   child(bindings: LogFields): Logger;
+  /** Would a line at `level` be written? Lets a hot path skip building its fields. */
+  isLevelEnabled(level: LogLevel): boolean;
 }
 
 /**
@@ -80,6 +82,7 @@ function adapt(p: pino.Logger): Logger {
     warn: (msg, fields) => (fields === undefined ? p.warn(msg) : p.warn(fields, msg)),
     error: (msg, fields) => (fields === undefined ? p.error(msg) : p.error(fields, msg)),
     child: (bindings) => adapt(p.child(bindings)),
+    isLevelEnabled: (level) => p.isLevelEnabled(level),
   };
 }
 

@@ -12,7 +12,10 @@ import { isIP } from 'node:net';
 
 /** `::ffff:192.0.2.1` → `192.0.2.1`; anything else unchanged (minus an IPv6 zone id). */
 export function plainAddress(address: string): string {
-  const a = address.trim().replace(/%.*$/, '');
+  const zone = address.indexOf('%');
+  const a = (zone === -1 ? address : address.slice(0, zone)).trim();
+  // Every request passes here: the regular expression only for what can be a mapped address.
+  if (!a.startsWith('::')) return a;
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(a);
   return mapped?.[1] ?? a;
 }

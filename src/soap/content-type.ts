@@ -18,6 +18,7 @@ export function parseContentType(header: string | undefined): ContentType {
 
 /** URL-decoding as ASMX does it, but never throwing on a stray `%`. */
 export function safeUrlDecode(value: string): string {
+  if (!value.includes('%')) return value; // nearly always: nothing to decode
   try {
     return decodeURIComponent(value);
   } catch {

@@ -62,6 +62,7 @@ export function parseDateTime(raw: string): Date {
 /** UTC with `Z`; fractional seconds only when non-zero, trailing zeros removed (XsdDateTime). */
 export function formatDateTime(date: Date): string {
   const iso = date.toISOString(); // 2024-05-01T13:45:00.120Z
+  if (iso.endsWith('.000Z')) return `${iso.slice(0, -5)}Z`; // most stored times: whole seconds
   const [main, fraction = ''] = iso.slice(0, -1).split('.');
   const trimmed = fraction.replace(/0+$/, '');
   return trimmed ? `${main}.${trimmed}Z` : `${main}Z`;
