@@ -10,7 +10,10 @@ import { BENCH_DIR, run } from './processes.js';
 export interface SoapRequestSpec {
   readonly url: string;
   readonly soapAction: string;
+  /** The request checked by `expectAnswer`, and the one sent when `bodies` is absent. */
   readonly body: string;
+  /** Sent in turn (each load generator cycles through them): different accounts, not one. */
+  readonly bodies?: readonly string[];
 }
 
 export interface Saturation {
@@ -20,9 +23,14 @@ export interface Saturation {
   readonly errors: number;
 }
 
-function writeBody(body: string): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ams-bench-body-')), 'body.xml');
-  fs.writeFileSync(file, body);
+const bodiesOf = (spec: SoapRequestSpec): readonly string[] => spec.bodies ?? [spec.body];
+
+/** The bodies, one per line, for soap.lua. */
+function writeBodies(spec: SoapRequestSpec): string {
+  const bodies = bodiesOf(spec);
+  if (bodies.some((b) => b.includes('\n'))) throw new Error('a benchmark body must be one line');
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ams-bench-body-')), 'bodies.txt');
+  fs.writeFileSync(file, `${bodies.join('\n')}\n`);
   return file;
 }
 
@@ -33,7 +41,7 @@ export async function saturate(spec: SoapRequestSpec, seconds: number, connectio
   const out = await run(
     'wrk',
     ['-t', String(threads), '-c', String(connections), '-d', `${seconds}s`, '--latency', '-s', path.join(BENCH_DIR, 'lib', 'soap.lua'), spec.url],
-    { BENCH_BODY: writeBody(spec.body), BENCH_SOAPACTION: spec.soapAction },
+    { BENCH_BODY: writeBodies(spec), BENCH_SOAPACTION: spec.soapAction },
   );
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
   const p50 = /50%\s+([\d.]+)(us|ms|s)/.exec(out);
@@ -53,26 +61,17 @@ export interface FixedRate {
   readonly errors: number;
 }
 
-/** autocannon at a fixed overall request rate, latency percentiles from its JSON report. */
+/**
+ * autocannon at a fixed overall request rate, latency percentiles from its JSON report. It
+ * runs in its own process (lib/at-rate.ts, autocannon's API, which unlike its command line
+ * can cycle through several bodies).
+ */
 export async function atRate(spec: SoapRequestSpec, rate: number, seconds: number, connections = 10): Promise<FixedRate> {
-  const bin = path.join(BENCH_DIR, '..', 'node_modules', '.bin', 'autocannon');
-  const out = await run(bin, [
-    '--json',
-    '-c',
-    String(connections),
-    '-d',
-    String(seconds),
-    '-R',
-    String(Math.max(1, Math.round(rate))),
-    '-m',
-    'POST',
-    '-H',
-    'Content-Type=text/xml; charset=utf-8',
-    '-H',
-    `SOAPAction=${spec.soapAction}`,
-    '-i',
-    writeBody(spec.body),
-    spec.url,
+  const out = await run(process.execPath, [
+    '--import',
+    'tsx',
+    path.join(BENCH_DIR, 'lib', 'at-rate.ts'),
+    JSON.stringify({ url: spec.url, soapAction: spec.soapAction, bodiesFile: writeBodies(spec), rate: Math.max(1, Math.round(rate)), seconds, connections }),
   ]);
   const report = JSON.parse(out) as {
     requests: { average: number };

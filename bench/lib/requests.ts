@@ -11,12 +11,29 @@ const envelope = (body: string): string =>
 
 export const url = (port: number): string => `http://127.0.0.1:${port}${SERVICE_PATH}`;
 
-export function getAccountInfo(port: number, account = 1): SoapRequestSpec {
+const getAccountInfoBody = (account: number): string =>
+  envelope(`<GetAccountInfo xmlns="sosonlinebackup.com"><userName>${accountName(account)}</userName></GetAccountInfo>`);
+
+/** GetAccountInfo for one account, or — given `accounts` — for each of them in turn. */
+export function getAccountInfo(port: number, account = 1, accounts?: readonly number[]): SoapRequestSpec {
   return {
     url: url(port),
     soapAction: '"sosonlinebackup.com/GetAccountInfo"',
-    body: envelope(`<GetAccountInfo xmlns="sosonlinebackup.com"><userName>${accountName(account)}</userName></GetAccountInfo>`),
+    body: getAccountInfoBody(account),
+    ...(accounts ? { bodies: accounts.map(getAccountInfoBody) } : {}),
   };
+}
+
+/** `count` account numbers below `of`, spread by a fixed seed (the same in every run). */
+export function spreadAccounts(count: number, of: number): number[] {
+  if (count >= of) return Array.from({ length: of }, (_, i) => i);
+  const picked = new Set<number>();
+  let state = 0x2545f491;
+  while (picked.size < count) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    picked.add(state % of);
+  }
+  return [...picked];
 }
 
 export function authenticate(port: number, account = 1): SoapRequestSpec {

@@ -2,7 +2,8 @@
  * The peer: the npm `soap` server serving AMS's own WSDL, with an equivalent in-memory
  * GetAccountInfo (the same AuthHeader check by plain comparison, the same account record).
  * It does less than AMS (no database, no Argon2 memo), which is the point of a protocol
- * comparison: it measures SOAP handling.
+ * comparison: it measures SOAP handling. Its accounts are a Map of the same records AMS's
+ * bench database holds, so both answer the same rotating requests with the same data.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,17 +11,20 @@ import soap from 'soap';
 import { OPERATIONS } from '../../src/contract/index.js';
 import { compileWsdl } from '../../src/describe/index.js';
 import { SERVICE_PATH } from '../../src/contract/common-types.js';
-import { PARTNER } from '../lib/fixture.js';
+import { PARTNER, accountName } from '../lib/fixture.js';
 
-const ACCOUNT = {
-  UserName: 'user0000001',
-  FullName: 'Bench User 1',
+/** argv: <number of accounts>, the same accounts AMS's bench database holds (lib/fixture.ts). */
+const ACCOUNT_COUNT = Number(process.argv[2] ?? '1000');
+
+const accountRecord = (i: number) => ({
+  UserName: accountName(i),
+  FullName: `Bench User ${i}`,
   Email: '',
   EntityId: 1,
   Status: 'Active',
   IsUltraSafe: false,
   AccountSizeMB: 10240,
-  UsedSpaceKB: 1,
+  UsedSpaceKB: i,
   BackupServerName: 'backup-01',
   LicenseKey: '',
   LocaleCode: 'en-US',
@@ -28,7 +32,8 @@ const ACCOUNT = {
   CancelDateUtc: null,
   LastSignInUtc: null,
   EmailNotificationsDisabled: true,
-};
+});
+const ACCOUNTS = new Map(Array.from({ length: ACCOUNT_COUNT }, (_, i) => [accountName(i), accountRecord(i)] as const));
 
 interface AuthHeaders {
   AuthHeader?: { UserName?: string; Password?: string };
@@ -39,8 +44,9 @@ function getAccountInfo(args: { userName?: string }, _cb: unknown, headers: Auth
   if (auth?.UserName !== PARTNER.user || auth?.Password !== PARTNER.password) {
     return { GetAccountInfoResult: { Result: 3, Code: 'InvalidSoapCredentials', Message: '' }, accountInfo: undefined };
   }
-  if (args.userName !== ACCOUNT.UserName) return { GetAccountInfoResult: { Result: 100, Code: 'AccountNotFound', Message: '' } };
-  return { GetAccountInfoResult: { Result: 0, Code: 'Success', Message: '' }, accountInfo: ACCOUNT };
+  const account = ACCOUNTS.get(args.userName ?? '');
+  if (!account) return { GetAccountInfoResult: { Result: 100, Code: 'AccountNotFound', Message: '' } };
+  return { GetAccountInfoResult: { Result: 0, Code: 'Success', Message: '' }, accountInfo: account };
 }
 
 const server = http.createServer();
