@@ -2,8 +2,12 @@
  * Canonical form for comparing XML documents: namespace-resolved names (prefixes do not
  * matter), attributes sorted, namespace declarations dropped, whitespace-only text between
  * elements dropped. Text content is compared exactly.
+ *
+ * Parsed with the saxes-based reference reader, not src/xml/reader.ts, so that fixture
+ * comparisons do not check the service's own parser with itself.
  */
-import { parseXml, type XmlElement } from '../../src/xml/reader.js';
+import type { XmlElement } from '../../src/xml/reader.js';
+import { parseXmlReference } from './reference-xml.js';
 
 const GENEROUS = { maxDepth: 256, maxElements: 1_000_000, maxAttributesPerElement: 1000, maxTextLength: 64 * 1024 * 1024 };
 
@@ -18,5 +22,5 @@ function render(e: XmlElement, indent: string): string {
 }
 
 export function canonicalXml(xml: string): string {
-  return render(parseXml(xml, GENEROUS), '');
+  return render(parseXmlReference(xml, GENEROUS), '');
 }
