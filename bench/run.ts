@@ -56,6 +56,7 @@ async function protocol(): Promise<void> {
       goals: { amsToPeer: '>= 2', amsToBare: '>= 0.5' },
     });
   });
+  await db.drop();
 }
 
 /** Argon2id at the configured parameters, on this machine, now: the ceiling of the password path. */
@@ -109,6 +110,7 @@ async function password(): Promise<void> {
       goals: { ofLimit: '>= 0.85' },
     });
   });
+  await db.drop();
 }
 
 /** 3. Scale with data: the same calls with 10,000 and with 1,000,000 accounts in the store. */
@@ -130,6 +132,7 @@ async function scale(): Promise<void> {
       const creations = await createAccounts(ams!.port, 200);
       results[String(size)] = { seedSeconds, getAccountInfo: { saturation: full, atHalfSaturation: half }, createAccountBySize: creations };
     });
+    await db.drop();
   }
   const at = (size: number) => results[String(size)] as { getAccountInfo: { atHalfSaturation: { p50Ms: number; p99Ms: number } }; createAccountBySize: { meanMs: number } };
   const [small, large] = [sizes[0]!, sizes[sizes.length - 1]!];
@@ -191,6 +194,7 @@ async function memory(): Promise<void> {
       goals: { growthAfterWarmUp: '< 0.10' },
     });
   });
+  await db.drop();
 }
 
 async function openIdleConnections(port: number, count: number): Promise<Socket[]> {
@@ -217,6 +221,7 @@ async function cores(): Promise<void> {
       results[`${workers}-process`] = await saturate(info, SECONDS, CONNECTIONS * workers, workers > 1 ? 2 : 1);
     });
   }
+  await db.drop();
   const rps = (k: string) => (results[k] as { requestsPerSecond: number }).requestsPerSecond;
   record('cores', {
     note: 'the load generator shares the same cores, so the scaling figure is a lower bound',

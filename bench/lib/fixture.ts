@@ -1,11 +1,14 @@
 /**
  * The data every AMS benchmark server starts from: a partner user and N accounts in a fresh
- * SQLite file (or a PostgreSQL database given by AMS_DATABASE_URL), written in bulk so that a
- * million accounts take seconds, not minutes. All accounts share one real Argon2id hash.
+ * SQLite file or — when AMS_DATABASE_URL names a PostgreSQL server — in a fresh database
+ * `ams_bench_<pid>_<random>` created on that server (and dropped by `drop()`), written in bulk
+ * so that a million accounts take seconds, not minutes. All accounts share one real Argon2id hash.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { sql, type Insertable } from 'kysely';
 import type { AccountsTable } from '../../src/store/schema.js';
 import { loadConfig, type Config } from '../../src/config/config.js';
@@ -22,12 +25,39 @@ export interface BenchDatabase {
   /** The AMS_* environment that names this database; hand it to the server process. */
   readonly env: Readonly<Record<string, string>>;
   readonly dir: string;
+  /** Removes the database (the SQLite directory, or the PostgreSQL database). */
+  drop(): Promise<void>;
+}
+
+/** Runs `statement` on the server of `url`, connected to the database the URL names. */
+async function onServer(url: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A new, empty PostgreSQL database beside the one `serverUrl` names; its URL. */
+async function freshPostgresDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `ams_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await onServer(serverUrl, `CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => onServer(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 export async function prepareDatabase(accounts: number, env: Readonly<Record<string, string | undefined>> = process.env): Promise<BenchDatabase> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ams-bench-'));
+  const postgres = env.AMS_DATABASE_URL && parseDatabaseUrl(env.AMS_DATABASE_URL).engine === 'postgres' ? await freshPostgresDatabase(env.AMS_DATABASE_URL) : undefined;
+  const drop = async (): Promise<void> => {
+    await postgres?.drop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
   const amsEnv = {
-    AMS_DATABASE_URL: env.AMS_DATABASE_URL ?? path.join(dir, 'ams.sqlite'),
+    AMS_DATABASE_URL: postgres?.url ?? path.join(dir, 'ams.sqlite'),
     AMS_MAIL_PICKUP_DIR: path.join(dir, 'pickup'),
     AMS_LOG_LEVEL: 'error',
     AMS_HOST: '127.0.0.1',
@@ -86,5 +116,5 @@ export async function prepareDatabase(accounts: number, env: Readonly<Record<str
   } finally {
     await store.close();
   }
-  return { config, env: amsEnv, dir };
+  return { config, env: amsEnv, dir, drop };
 }
