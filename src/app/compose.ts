@@ -176,11 +176,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const requestLog = (info: RequestInfo): Logger => info.logger ?? logger.child({ requestId: info.requestId });
 
   /** Partner check, then the operation's handler; a failure inside becomes UnexpectedError. */
-  async function invoke(call: SoapCall<Operation>, info: RequestInfo): Promise<Record<string, unknown>> {
-    const output = await invokeChecked(call, info);
-    // Who called and how it ended, for the request log line and the metrics.
-    if (info.facts) info.facts.result = resultCode(call.operation, output);
-    return output;
+  function invoke(call: SoapCall<Operation>, info: RequestInfo): Promise<Record<string, unknown>> {
+    return invokeChecked(call, info).then((output) => {
+      // Who called and how it ended, for the request log line and the metrics.
+      if (info.facts) info.facts.result = resultCode(call.operation, output);
+      return output;
+    });
   }
 
   async function invokeChecked(call: SoapCall<Operation>, info: RequestInfo): Promise<Record<string, unknown>> {

@@ -109,22 +109,46 @@ function htmlError(title: string): string {
   return `<!DOCTYPE html><html><head><title>${escapeText(title)}</title></head><body><h1>Server Error</h1><p>${escapeText(title)}</p></body></html>`;
 }
 
+/** The RequestInfo of one request; a class so that the lazy logger costs no per-request accessor. */
+class HttpRequestInfo implements RequestInfo {
+  readonly facts: RequestFacts = newRequestFacts();
+  private requestLogger: Logger | undefined;
+
+  constructor(
+    readonly requestId: string,
+    readonly sourceAddress: string,
+    readonly isLocal: boolean,
+    private readonly baseLogger: Logger,
+  ) {}
+
+  /** Made on first use: most requests log nothing but their one request line. */
+  get logger(): Logger {
+    return (this.requestLogger ??= this.baseLogger.child({ requestId: this.requestId }));
+  }
+}
+
 export function createHttpHandler(options: HttpAppOptions): http.RequestListener {
   const { docs, logger } = options;
   const trustedProxies = new Set(options.trustedProxies ?? []);
 
-  async function soapCall(req: http.IncomingMessage, info: RequestInfo): Promise<HttpReply> {
-    const body = await readBody(req, options.maxBodyBytes);
+  // Plain promise chains rather than async functions on the SOAP path: each async layer costs
+  // a promise and microtask turns on every request.
+  function soapCall(req: http.IncomingMessage, info: RequestInfo): Promise<HttpReply> {
     const soapAction = req.headers['soapaction'];
-    return options.soap({ contentType: req.headers['content-type'], soapAction: Array.isArray(soapAction) ? soapAction[0] : soapAction, body }, info);
+    return readBody(req, options.maxBodyBytes).then((body) =>
+      options.soap({ contentType: req.headers['content-type'], soapAction: Array.isArray(soapAction) ? soapAction[0] : soapAction, body }, info),
+    );
   }
 
-  async function route(req: http.IncomingMessage, info: RequestInfo, rawPath: string): Promise<HttpReply> {
-    const method = req.method ?? 'GET';
+  function route(req: http.IncomingMessage, info: RequestInfo, isSoapPath: boolean): Promise<HttpReply> {
     // The SOAP call, nearly every request: its path needs no URL parsing (it has no dot
     // segments or escapes that parsing could change), and `new URL` costs microseconds.
-    if (method === 'POST' && rawPath.length === SERVICE_PATH.length && rawPath.toLowerCase() === SERVICE_PATH_LOWER) return soapCall(req, info);
+    if (isSoapPath && req.method === 'POST') return soapCall(req, info);
+    return routeOther(req, info);
+  }
 
+  async function routeOther(req: http.IncomingMessage, info: RequestInfo): Promise<HttpReply> {
+    const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://localhost');
     const pathLower = url.pathname.toLowerCase();
 
@@ -177,22 +201,18 @@ export function createHttpHandler(options: HttpAppOptions): http.RequestListener
     const incomingId = req.headers['x-request-id'];
     const requestId = typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
     const remote = req.socket.remoteAddress;
-    const facts = newRequestFacts();
-    let requestLogger: Logger | undefined;
-    const info: RequestInfo = {
+    const info = new HttpRequestInfo(
       requestId,
-      sourceAddress: clientAddress(remote, req.headers['x-forwarded-for'], trustedProxies),
-      isLocal: isLoopback(remote) && !PROXY_HEADERS.some((h) => req.headers[h] !== undefined),
-      facts,
-      // Made on first use: most requests log nothing but their one request line.
-      get logger() {
-        return (requestLogger ??= logger.child({ requestId }));
-      },
-    };
-    const started = process.hrtime.bigint();
+      clientAddress(remote, req.headers['x-forwarded-for'], trustedProxies),
+      isLoopback(remote) && !PROXY_HEADERS.some((h) => req.headers[h] !== undefined),
+      logger,
+    );
+    const facts = info.facts;
+    const started = performance.now();
     const rawUrl = req.url ?? '/';
     const query = rawUrl.indexOf('?');
     const rawPath = query === -1 ? rawUrl : rawUrl.slice(0, query);
+    const isSoapPath = rawPath.length === SERVICE_PATH.length && rawPath.toLowerCase() === SERVICE_PATH_LOWER;
     const write = (reply: HttpReply & { operation?: string; soapVersion?: string; fault?: string }, closeConnection = false): void => {
       const body = Buffer.from(reply.body, 'utf8');
       const headers: http.OutgoingHttpHeaders = {
@@ -204,8 +224,8 @@ export function createHttpHandler(options: HttpAppOptions): http.RequestListener
       if (closeConnection) headers['Connection'] = 'close';
       res.writeHead(reply.status, headers);
       res.end(req.method === 'HEAD' ? undefined : body);
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const soapCall = req.method === 'POST' && rawPath.toLowerCase() === SERVICE_PATH_LOWER;
+      const seconds = (performance.now() - started) / 1000;
+      const soapCall = isSoapPath && req.method === 'POST';
       const result = reply.fault ?? facts.result ?? (soapCall && reply.status !== 200 ? refusal(reply.status) : undefined);
       if (soapCall) options.metrics?.observeSoapRequest(reply.operation ?? 'unknown', reply.soapVersion ?? 'unknown', result ?? 'unknown', seconds);
       // Balancers probe every few seconds: their lines only at debug level.
@@ -227,7 +247,7 @@ export function createHttpHandler(options: HttpAppOptions): http.RequestListener
         durationMs: Math.round(seconds * 1e6) / 1e3,
       });
     };
-    route(req, info, rawPath).then(
+    route(req, info, isSoapPath).then(
       (reply) => write(reply),
       (err: unknown) => {
         if (err instanceof BodyTooLarge) {
