@@ -7,9 +7,11 @@ import { availableParallelism } from 'node:os';
 import { connect, type Socket } from 'node:net';
 import { hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
 import { ARGON2_PARAMETERS } from '../src/security/argon2-hasher.js';
-import { PARTNER, prepareDatabase } from './lib/fixture.js';
+import fs from 'node:fs';
+import path from 'node:path';
+import { PARTNER, accountName, prepareDatabase, type BenchDatabase } from './lib/fixture.js';
 import { atRate, expectAnswer, saturate, type Saturation } from './lib/load.js';
-import { startServer, type Server } from './lib/processes.js';
+import { BENCH_DIR, run, startServer, type Server } from './lib/processes.js';
 import { ratio, record } from './lib/report.js';
 import { authenticate, changeBackupAccountPassword, getAccountInfo, spreadAccounts, url } from './lib/requests.js';
 
@@ -154,6 +156,7 @@ async function scale(): Promise<void> {
       const creations = await createAccounts(ams!.port, 200);
       results[String(size)] = { seedSeconds, getAccountInfo: { saturation: full, atHalfSaturation: half }, createAccountBySize: creations };
     });
+    (results[String(size)] as Record<string, unknown>).usageImport = await importUsageCsv(db, Math.min(size, 100_000), size);
     await db.drop();
   }
   const at = (size: number) => results[String(size)] as { getAccountInfo: { atHalfSaturation: { p50Ms: number; p99Ms: number } }; createAccountBySize: { meanMs: number } };
@@ -167,6 +170,26 @@ async function scale(): Promise<void> {
     },
     goals: { ratios: '<= 1.5' },
   });
+}
+
+/**
+ * `ams usage import` as an operator runs it, in its own process, with a CSV of two backup
+ * systems for each of `accounts` accounts spread over the `of` in the table: rows per second,
+ * start-up included.
+ */
+async function importUsageCsv(db: BenchDatabase, accounts: number, of: number): Promise<{ rows: number; seconds: number; rowsPerSecond: number }> {
+  const lines = ['account,system,device_type,used_kb'];
+  for (const i of spreadAccounts(accounts, of)) {
+    lines.push(`${accountName(i)},laptop-${i % 7},Windows,${1000 + i}`, `${accountName(i)},server-${i % 3},Linux,${2000 + i}`);
+  }
+  const file = path.join(db.dir, 'usage.csv');
+  fs.writeFileSync(file, `${lines.join('\n')}\n`);
+  const started = performance.now();
+  const out = await run(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, 'lib', 'cli.ts'), 'usage', 'import', file], db.env);
+  const seconds = (performance.now() - started) / 1000;
+  if (!/imported \d+ usage rows/.test(out)) throw new Error(`usage import failed: ${out}`);
+  const rows = lines.length - 1;
+  return { rows, seconds, rowsPerSecond: Math.round(rows / seconds) };
 }
 
 /** CreateAccountBySize one after another (each costs one Argon2 hash): mean and p99 latency. */
