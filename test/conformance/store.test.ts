@@ -11,44 +11,14 @@ import type { Database } from '../../src/store/schema.js';
 import { createUnitOfWork } from '../../src/store/unit-of-work.js';
 import { outboxQueue } from '../../src/store/repositories/outbox-queue.js';
 import { bootstrapFirstPartner } from '../../src/app/admin.js';
-import type { NewAccount, PasswordHasher } from '../../src/domain/ports.js';
+import type { PasswordHasher } from '../../src/domain/ports.js';
 import { ENGINES, migratedStore, type EngineUnderTest } from './engines.js';
+import { STORE_TEST_NOW, insertEntity, newAccount } from '../support/store-records.js';
 
-const NOW = new Date('2026-01-15T10:30:00Z');
+const NOW = STORE_TEST_NOW;
 const LOCKOUT = { maxFailures: 10, windowMs: 15 * 60_000, lockMs: 15 * 60_000 };
 /** Cheap and deterministic: these tests are about the store, not about Argon2. */
 const plainHasher: PasswordHasher = { hash: async (s) => `plain:${s}`, verify: async (h, s) => h === `plain:${s}` };
-
-function newAccount(username: string, entityId: number, extra: Partial<NewAccount> = {}): NewAccount {
-  return {
-    username,
-    passwordHash: 'hash-1',
-    fullName: 'Full Name',
-    firstName: 'Full',
-    email: `${username}@example.com`,
-    entityId,
-    quotaMb: 10240,
-    isUltraSafe: false,
-    backupServer: 'backup-01',
-    licenseKey: '',
-    localeCode: 'en-US',
-    secretQuestion: '',
-    secretAnswerHash: '',
-    emailNotificationsDisabled: false,
-    customerTypeCode: '',
-    signupAt: NOW,
-    ...extra,
-  };
-}
-
-async function entity(db: Kysely<Database>, name: string, parentId: number | null): Promise<number> {
-  const row = await db
-    .insertInto('entities')
-    .values({ name, parent_id: parentId, active: 1, customer_type_code: '', created_at: NOW.getTime() })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
 
 async function count(db: Kysely<Database>, table: keyof Database): Promise<number> {
   return Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
@@ -98,7 +68,7 @@ for (const engine of ENGINES) {
 
     it('stores times, sizes and 64-bit ids as plain numbers', async () => {
       const store = await fresh();
-      const e = await entity(store.db, 'Root', null);
+      const e = await insertEntity(store.db, 'Root', null);
       const uow = createUnitOfWork(store.db);
       const big = Number.MAX_SAFE_INTEGER;
       const inserted = await uow.accounts.insert(newAccount('Numbers', e, { quotaMb: big }));
@@ -127,7 +97,7 @@ for (const engine of ENGINES) {
 
     it('refuses a second account with the same user name in any case, also when the inserts race', async () => {
       const store = await fresh();
-      const e = await entity(store.db, 'Root', null);
+      const e = await insertEntity(store.db, 'Root', null);
       const uow = createUnitOfWork(store.db);
       assert.notEqual(await uow.accounts.insert(newAccount('Alice', e)), 'duplicate');
       assert.equal(await uow.accounts.insert(newAccount('ALICE', e)), 'duplicate');
@@ -140,7 +110,7 @@ for (const engine of ENGINES) {
 
     it('counts failed sign-ins racing on one account exactly, and locks at the limit', async () => {
       const store = await fresh();
-      const e = await entity(store.db, 'Root', null);
+      const e = await insertEntity(store.db, 'Root', null);
       const uow = createUnitOfWork(store.db);
       const inserted = await uow.accounts.insert(newAccount('alice', e));
       assert.ok(inserted !== 'duplicate');
@@ -166,10 +136,10 @@ for (const engine of ENGINES) {
 
     it('walks the entity tree and counts accounts per backup server', async () => {
       const store = await fresh();
-      const root = await entity(store.db, 'Root', null);
-      const reseller = await entity(store.db, 'Reseller', root);
-      const customer = await entity(store.db, 'Customer', reseller);
-      const other = await entity(store.db, 'Other', root);
+      const root = await insertEntity(store.db, 'Root', null);
+      const reseller = await insertEntity(store.db, 'Reseller', root);
+      const customer = await insertEntity(store.db, 'Customer', reseller);
+      const other = await insertEntity(store.db, 'Other', root);
       const uow = createUnitOfWork(store.db);
       await uow.accounts.insert(newAccount('b-user', customer, { backupServer: 'backup-02' }));
       await uow.accounts.insert(newAccount('a-user', reseller));
@@ -191,7 +161,7 @@ for (const engine of ENGINES) {
 
     it('lets exactly one of several racing redemptions consume a token', async () => {
       const store = await fresh();
-      const e = await entity(store.db, 'Root', null);
+      const e = await insertEntity(store.db, 'Root', null);
       const uow = createUnitOfWork(store.db);
       const inserted = await uow.accounts.insert(newAccount('alice', e));
       assert.ok(inserted !== 'duplicate');
@@ -207,7 +177,7 @@ for (const engine of ENGINES) {
 
     it('rolls back everything a failed transaction wrote', async () => {
       const store = await fresh();
-      const e = await entity(store.db, 'Root', null);
+      const e = await insertEntity(store.db, 'Root', null);
       const uow = createUnitOfWork(store.db);
       await assert.rejects(
         uow.transaction(async (tx) => {
@@ -343,7 +313,7 @@ for (const engine of ENGINES.filter((e) => e.concurrentStores)) {
       const { store, fresh, done } = await migratedStore(engine, { onConnectionError: (e) => lost.push(e) });
       const admin = fresh.open();
       try {
-        const e = await entity(store.db, 'Root', null);
+        const e = await insertEntity(store.db, 'Root', null);
         const uow = createUnitOfWork(store.db);
         await assert.rejects(
           uow.transaction(async (tx) => {

@@ -13,8 +13,9 @@ import BetterSqlite3 from 'better-sqlite3';
 import { migrate, openStore, parseDatabaseUrl, type Store } from '../../src/store/create-db.js';
 import { createUnitOfWork } from '../../src/store/unit-of-work.js';
 import type { UnitOfWork } from '../../src/domain/ports.js';
+import { STORE_TEST_NOW, insertEntity, newAccount } from '../support/store-records.js';
 
-const NOW = new Date('2026-01-15T10:30:00Z');
+const NOW = STORE_TEST_NOW;
 
 async function storeWithAccount(): Promise<{ store: Store; uow: UnitOfWork; entityId: number; accountId: number; dir: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ams-reader-'));
@@ -23,29 +24,8 @@ async function storeWithAccount(): Promise<{ store: Store; uow: UnitOfWork; enti
   assert.equal(migrated.error, undefined);
   assert.ok(store.committedReader, 'a SQLite file store has a committed reader');
   const uow = createUnitOfWork(store.db, { committedReader: store.committedReader });
-  const { id: entityId } = await store.db
-    .insertInto('entities')
-    .values({ name: 'reseller', parent_id: null, active: 1, customer_type_code: '', created_at: NOW.getTime() })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const inserted = await uow.accounts.insert({
-    username: 'alice',
-    passwordHash: 'hash-1',
-    fullName: 'Alice',
-    firstName: 'Alice',
-    email: 'alice@example.com',
-    entityId,
-    quotaMb: 1024,
-    isUltraSafe: false,
-    backupServer: 'backup-01',
-    licenseKey: '',
-    localeCode: 'en-US',
-    secretQuestion: '',
-    secretAnswerHash: '',
-    emailNotificationsDisabled: false,
-    customerTypeCode: '',
-    signupAt: NOW,
-  });
+  const entityId = await insertEntity(store.db, 'reseller', null);
+  const inserted = await uow.accounts.insert(newAccount('alice', entityId, { email: 'alice@example.com' }));
   assert.notEqual(inserted, 'duplicate');
   return { store, uow, entityId, accountId: (inserted as { id: number }).id, dir };
 }
