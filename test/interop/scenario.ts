@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
 import { parseXml } from '../../src/xml/reader.js';
 import { RESELLER_A_SECRET, ULTRA_PASSWORD, listenTestApp, startTestApp, type TestApp } from '../support/harness.js';
 import { startWireTap, type Exchange, type WireTap } from './wire-tap.js';
@@ -177,4 +178,43 @@ export async function startInteropServer(): Promise<InteropServer> {
       await t.close();
     },
   };
+}
+
+/** A client of another language whose script runs the partner scenario and prints what it saw. */
+export interface ScriptedClient {
+  readonly title: string;
+  /** Prefix of the scenario's account names, one account per SOAP version. */
+  readonly tag: string;
+  readonly command: string;
+  readonly script: string;
+  readonly testName: (version: SoapVersionId) => string;
+  /** Why exactly one WSDL fetch is expected of this client. */
+  readonly wsdlFetchMessage: string;
+}
+
+/**
+ * The suite every scripted client gets: a real server behind the wire tap, the script run over
+ * SOAP 1.1 and then 1.2, its observations and the bytes on the wire asserted here.
+ */
+export function describeScriptedClient(client: ScriptedClient): void {
+  describe(client.title, () => {
+    let s: InteropServer;
+    before(async () => {
+      s = await startInteropServer();
+    });
+    after(async () => s.close());
+
+    for (const version of ['1.1', '1.2'] as const) {
+      it(client.testName(version), async () => {
+        s.tap.reset();
+        const account = scenarioAccount(`${client.tag}-${version.replace('.', '')}`);
+        const observed = await runScenarioScript(client.command, [client.script, `${s.url}?WSDL`, version], account);
+        assertScenario(observed, account);
+        assert.equal(assertWireVersion(s.tap.exchanges(), version), 10);
+        const wsdlFetches = s.tap.exchanges().filter((e) => /^GET \S+\?wsdl /i.test(e.request.startLine));
+        assert.equal(wsdlFetches.length, 1, client.wsdlFetchMessage);
+        await assertPasswordChangedMail(s.t, account);
+      });
+    }
+  });
 }

@@ -7,55 +7,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import BetterSqlite3 from 'better-sqlite3';
 import { RESELLER_A_SECRET, seededTemplate } from '../support/harness.js';
 import { envelope, operationBody, soapHeaders } from '../support/envelope.js';
 import { startSmtpSink, waitFor } from './smtp-sink.js';
+import { startService } from '../hardening/service-process.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 const LEASE_SECONDS = 3;
-
-interface Service {
-  readonly child: ChildProcess;
-  readonly port: number;
-  readonly lines: string[];
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** `ams serve` from source, in its own process; resolves once it listens. */
-async function startService(env: Record<string, string>): Promise<Service> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/cli/run-cli.ts'), 'serve'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  let buffered = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('utf8');
-      let nl: number;
-      while ((nl = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
-        lines.push(line);
-        try {
-          const entry = JSON.parse(line) as { msg?: string; port?: number };
-          if (entry.msg === 'listening' && typeof entry.port === 'number') resolve(entry.port);
-        } catch {
-          // not a log line
-        }
-      }
-    });
-    child.stderr?.on('data', (chunk: Buffer) => lines.push(chunk.toString('utf8')));
-    void exited.then(({ code, signal }) => reject(new Error(`service exited (${code ?? signal}) before listening:\n${lines.join('\n')}`)));
-  });
-  return { child, port, lines, exited };
-}
 
 function outboxRows(file: string): { id: number; message_id: string; state: string; attempts: number; lease_until: number | null; sent_at: number | null }[] {
   const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
