@@ -10,7 +10,7 @@ import { ARGON2_PARAMETERS } from '../src/security/argon2-hasher.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { PARTNER, accountName, prepareDatabase, type BenchDatabase } from './lib/fixture.js';
-import { atRate, expectAnswer, saturate, type Saturation } from './lib/load.js';
+import { atRate, expectAnswer, saturate, type Saturation, type SoapRequestSpec } from './lib/load.js';
 import { BENCH_DIR, run, startServer, type Server } from './lib/processes.js';
 import { ratio, record } from './lib/report.js';
 import { authenticate, changeBackupAccountPassword, getAccountInfo, spreadAccounts, url } from './lib/requests.js';
@@ -54,7 +54,7 @@ async function protocol(): Promise<void> {
     // elsewhere on a shared machine then spoils one round of each, not all of one server's.
     const rounds: Record<string, Saturation[]> = { ams: [], peer: [], bare: [] };
     for (let round = 0; round < ROUNDS; round++) {
-      for (const server of servers) rounds[server.name]!.push(await saturate(specOf(server), SECONDS, CONNECTIONS));
+      for (const server of servers) rounds[server.name]!.push(await saturateWithCpu(server, specOf(server)));
     }
     const rps = (name: string): number => median(rounds[name]!.map((r) => r.requestsPerSecond));
     for (const server of servers) {
@@ -82,6 +82,49 @@ async function protocol(): Promise<void> {
   });
   await db.drop();
 }
+
+/**
+ * 1b. The HTTP edge: bare node:http vs AMS's edge answering the same fixed envelope with no SOAP
+ * work, and the edge after 20 and 45 µs of synthetic work per request. CPU per request comes
+ * from the server's /proc/<pid>/stat (user + system, all threads) over the wrk run.
+ */
+async function edge(): Promise<void> {
+  const db = await prepareDatabase(10);
+  const sample = await withServers([startServer('ams', 'ams.ts', [JSON.stringify(db.env)])], ([ams]) => expectAnswer(getAccountInfo(ams!.port), /<Code>Success<\/Code>/));
+  await db.drop();
+  const variants: [string, string, string[]][] = [
+    ['bare', 'bare-http.ts', [sample]],
+    ['edge', 'edge.ts', [sample, '0']],
+    ['edge + 20 µs', 'edge.ts', [sample, '20']],
+    ['edge + 45 µs', 'edge.ts', [sample, '45']],
+  ];
+  const results: Record<string, unknown> = {};
+  for (const [name, script, args] of variants) {
+    await withServers([startServer(name, script, args)], async ([server]) => {
+      const spec = getAccountInfo(server!.port);
+      await saturate(spec, 3, CONNECTIONS);
+      results[name] = await saturateWithCpu(server!, spec);
+    });
+  }
+  record('edge', { responseBytes: Buffer.byteLength(sample), connections: CONNECTIONS, seconds: SECONDS, results });
+}
+
+/** wrk at full speed against one server process, with the CPU that process spent per request. */
+async function saturateWithCpu(server: Server, spec: SoapRequestSpec): Promise<Saturation & { cpuMicrosecondsPerRequest: number }> {
+  const before = cpuSeconds(server.child.pid!);
+  const full = await saturate(spec, SECONDS, CONNECTIONS);
+  const cpu = cpuSeconds(server.child.pid!) - before;
+  return { ...full, cpuMicrosecondsPerRequest: Math.round((cpu * 1e6) / (full.requestsPerSecond * SECONDS)) };
+}
+
+/** User + system CPU seconds of a process so far, all its threads (Linux /proc). */
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // After "pid (comm) ": state is field 3, so utime (14) and stime (15) are at 11 and 12.
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+/** USER_HZ: the unit of /proc times, 100 on every Linux this runs on (getconf CLK_TCK). */
+const CLOCK_TICKS = 100;
 
 /** Argon2id at the configured parameters, on this machine, now: the ceiling of the password path. */
 async function hashRate(seconds: number): Promise<{ msPerHash: number; limitPerSecond: number; measuredParallelPerSecond: number }> {
@@ -275,7 +318,7 @@ async function cores(): Promise<void> {
   });
 }
 
-const SCENARIOS: Record<string, () => Promise<void>> = { protocol, password, scale, memory, cores };
+const SCENARIOS: Record<string, () => Promise<void>> = { protocol, edge, password, scale, memory, cores };
 
 const name = process.argv[2] ?? '';
 const scenario = SCENARIOS[name];
