@@ -2,8 +2,9 @@
  * A query compiled once and run many times with new parameter values. Building and compiling
  * a Kysely query costs more than running a small indexed SQLite query, so the two queries
  * every SOAP call makes (the partner user, the account in the caller's tree) are compiled
- * once per database: placeholders are built with sentinel values whose positions in the
- * compiled parameter list are then filled per call. The SQL text stays the dialect's own.
+ * once per repository, on first use: placeholders are built with sentinel values whose
+ * positions in the compiled parameter list are then filled per call. The SQL text stays the
+ * dialect's own.
  *
  * Given a `CommittedReader` (SQLite), the compiled SQL runs on it synchronously instead of
  * through Kysely's executor; pass one only where the query reads outside a transaction.
@@ -19,24 +20,30 @@ export function prepareQuery<Row, Args extends readonly unknown[], DB = unknown>
   build: (...placeholders: string[]) => Compilable<Row> | RawBuilder<Row>,
   reader?: CommittedReader,
 ): (...args: Args) => Promise<readonly Row[]> {
-  const placeholders = Array.from({ length: arity }, (_, i) => sentinel(i));
-  const query = build(...placeholders);
-  const compiled = 'isRawBuilder' in query ? query.compile(db) : query.compile();
-  const slots = compiled.parameters.map((p) => placeholders.indexOf(p as string));
-  if (placeholders.some((_, i) => !slots.includes(i))) throw new Error('prepareQuery: a placeholder was not used as a parameter');
-  const parametersFor = (args: Args): unknown[] => compiled.parameters.map((p, index) => (slots[index]! >= 0 ? args[slots[index]!] : p));
+  // Compiled on first use: every transaction builds its own repositories, and most of them
+  // never run this query, so they must not pay for building and compiling it.
+  let prepared: { readonly sql: string; parametersFor: (args: Args) => unknown[] } | undefined;
+  const prepare = (): NonNullable<typeof prepared> => {
+    const placeholders = Array.from({ length: arity }, (_, i) => sentinel(i));
+    const query = build(...placeholders);
+    const compiled = 'isRawBuilder' in query ? query.compile(db) : query.compile();
+    const slots = compiled.parameters.map((p) => placeholders.indexOf(p as string));
+    if (placeholders.some((_, i) => !slots.includes(i))) throw new Error('prepareQuery: a placeholder was not used as a parameter');
+    return { sql: compiled.sql, parametersFor: (args) => compiled.parameters.map((p, index) => (slots[index]! >= 0 ? args[slots[index]!] : p)) };
+  };
   if (reader) {
     return (...args) => {
       try {
-        return Promise.resolve(reader.all<Row>(compiled.sql, parametersFor(args)));
+        const { sql, parametersFor } = (prepared ??= prepare());
+        return Promise.resolve(reader.all<Row>(sql, parametersFor(args)));
       } catch (err) {
         return Promise.reject(err as Error);
       }
     };
   }
   return async (...args) => {
-    const parameters = parametersFor(args);
-    const result = await db.executeQuery<Row>(CompiledQuery.raw(compiled.sql, parameters as unknown[]));
+    const { sql, parametersFor } = (prepared ??= prepare());
+    const result = await db.executeQuery<Row>(CompiledQuery.raw(sql, parametersFor(args)));
     return result.rows;
   };
 }
