@@ -225,9 +225,9 @@ export function createHttpHandler(options: HttpAppOptions): http.RequestListener
       res.writeHead(reply.status, headers);
       res.end(req.method === 'HEAD' ? undefined : body);
       const seconds = (performance.now() - started) / 1000;
-      const soapCall = isSoapPath && req.method === 'POST';
-      const result = reply.fault ?? facts.result ?? (soapCall && reply.status !== 200 ? refusal(reply.status) : undefined);
-      if (soapCall) options.metrics?.observeSoapRequest(reply.operation ?? 'unknown', reply.soapVersion ?? 'unknown', result ?? 'unknown', seconds);
+      const isSoapCall = isSoapPath && req.method === 'POST';
+      const result = reply.fault ?? facts.result ?? (isSoapCall && reply.status !== 200 ? refusal(reply.status) : undefined);
+      if (isSoapCall) options.metrics?.observeSoapRequest(reply.operation ?? 'unknown', reply.soapVersion ?? 'unknown', result ?? 'unknown', seconds);
       // Balancers probe every few seconds: their lines only at debug level.
       const level = rawPath === '/healthz' || rawPath === '/readyz' ? 'debug' : 'info';
       if (!logger.isLevelEnabled(level)) return;
