@@ -18,7 +18,8 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { argon2Hasher } from '../../src/security/argon2-hasher.js';
 import { RESELLER_A_SECRET } from '../support/harness.js';
-import { OLD_PASSWORD, databaseWithAccounts, readOnly, soapCall, startService, type HttpAnswer } from './service-process.js';
+import { OLD_PASSWORD, databaseWithAccounts, readOnly, soapCall, type HttpAnswer } from './service-process.js';
+import { startService } from '../support/service-process.js';
 
 const AUTH = { user: 'reseller-a', password: RESELLER_A_SECRET };
 const code = (a: HttpAnswer) => /<Code>(\w+)<\/Code>/.exec(a.body)?.[1];

@@ -1,5 +1,5 @@
 /**
- * `ams serve` as a real child process (from source, as test/cli/run-cli.ts runs it) on a copy
+ * `ams serve` as a real child process (test/support/service-process.ts) on a copy
  * of the seeded database, with extra accounts to reset, and a keep-alive HTTP client: what the
  * shutdown and crash tests of issue 6 drive.
  */
@@ -7,61 +7,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
-import { spawn, type ChildProcess } from 'node:child_process';
 import BetterSqlite3 from 'better-sqlite3';
 import { argon2Hasher } from '../../src/security/argon2-hasher.js';
 import { seededTemplate } from '../support/harness.js';
 import { envelope, operationBody, soapHeaders, type Credentials } from '../support/envelope.js';
 
-const ROOT = path.resolve(import.meta.dirname, '../..');
 export const SERVICE_PATH = '/WebApi/AccountManagementService/AccountManagementService.asmx';
 export const OLD_PASSWORD = 'old-load-password-1';
-
-export interface Service {
-  readonly child: ChildProcess;
-  readonly port: number;
-  readonly lines: string[];
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** Starts `ams serve`; resolves once it logs that it listens. */
-export async function startService(env: Record<string, string>): Promise<Service> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/cli/run-cli.ts'), 'serve'], {
-    cwd: ROOT,
-    env: { ...process.env, AMS_HOST: '127.0.0.1', AMS_PORT: '0', AMS_LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  let buffered = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the service did not start:\n${lines.join('\n')}`)), 60_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('utf8');
-      let nl: number;
-      while ((nl = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
-        lines.push(line);
-        try {
-          const entry = JSON.parse(line) as { msg?: string; port?: number };
-          if (entry.msg === 'listening' && typeof entry.port === 'number') {
-            clearTimeout(timer);
-            resolve(entry.port);
-          }
-        } catch {
-          // not a log line
-        }
-      }
-    });
-    child.stderr?.on('data', (chunk: Buffer) => lines.push(chunk.toString('utf8')));
-    void exited.then(({ code, signal }) => {
-      clearTimeout(timer);
-      reject(new Error(`the service exited (${code ?? signal}) before listening:\n${lines.join('\n')}`));
-    });
-  });
-  return { child, port, lines, exited };
-}
 
 /** A copy of the seeded database in a new folder, plus `count` accounts `load-N` of reseller A's customer (entity 3). */
 export async function databaseWithAccounts(count: number): Promise<{ dir: string; file: string; accounts: string[] }> {

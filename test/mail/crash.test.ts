@@ -13,7 +13,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { RESELLER_A_SECRET, seededTemplate } from '../support/harness.js';
 import { envelope, operationBody, soapHeaders } from '../support/envelope.js';
 import { startSmtpSink, waitFor } from './smtp-sink.js';
-import { startService } from '../hardening/service-process.js';
+import { startService } from '../support/service-process.js';
 
 const LEASE_SECONDS = 3;
 

@@ -3,18 +3,17 @@
  * PostgreSQL database, started at the same moment on an empty database, and a SOAP-over-HTTP
  * client to drive them. Needs AMS_TEST_DATABASE_URL.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { operationNamed } from '../../src/contract/index.js';
 import { parseXml, type XmlElement } from '../../src/xml/reader.js';
 import { envelope, operationBody, soapHeaders, type Credentials } from '../support/envelope.js';
 import { findElement } from '../support/call.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { startService } from '../support/service-process.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SERVICE_PATH = '/WebApi/AccountManagementService/AccountManagementService.asmx';
 export const PROVIDER = { user: 'provider', password: 'provider-secret-0001' } as const;
 
@@ -34,57 +33,20 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
-function startInstance(index: number, env: Record<string, string>, dir: string): Promise<Instance> {
+async function startInstance(index: number, env: Record<string, string>, dir: string): Promise<Instance> {
   const pickupDir = path.join(dir, `pickup-${index}`);
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/cli/run-cli.ts'), 'serve'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      AMS_HOST: '127.0.0.1',
-      AMS_PORT: '0',
-      AMS_BOOTSTRAP_USERNAME: PROVIDER.user,
-      AMS_BOOTSTRAP_PASSWORD: PROVIDER.password,
-      AMS_MAIL_PICKUP_DIR: pickupDir,
-      AMS_LOG_LEVEL: 'info',
-      // One partner drives every load here: the per-partner rate limit (issue 6) is not under test.
-      AMS_PARTNER_REQUESTS_PER_MINUTE: '1000000',
-      AMS_PARTNER_BURST: '10000',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const service = await startService({
+    AMS_BOOTSTRAP_USERNAME: PROVIDER.user,
+    AMS_BOOTSTRAP_PASSWORD: PROVIDER.password,
+    AMS_MAIL_PICKUP_DIR: pickupDir,
+    // One partner drives every load here: the per-partner rate limit (issue 6) is not under test.
+    AMS_PARTNER_REQUESTS_PER_MINUTE: '1000000',
+    AMS_PARTNER_BURST: '10000',
+    ...env,
   });
-  const logs: string[] = [];
   let exited = false;
-  child.on('exit', () => {
-    exited = true;
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`instance ${index} did not start:\n${logs.join('')}`)), 60_000);
-    let buffered = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('utf8');
-      let nl;
-      while ((nl = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, nl + 1);
-        buffered = buffered.slice(nl + 1);
-        logs.push(line);
-        try {
-          const entry = JSON.parse(line) as { msg?: string; port?: number };
-          if (entry.msg === 'listening' && typeof entry.port === 'number') {
-            clearTimeout(timer);
-            resolve({ index, base: `http://127.0.0.1:${entry.port}`, pickupDir, logs, process: child, alive: () => !exited });
-          }
-        } catch {
-          // not a log line
-        }
-      }
-    });
-    child.stderr?.on('data', (chunk: Buffer) => logs.push(chunk.toString('utf8')));
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`instance ${index} exited with ${code}:\n${logs.join('')}`));
-    });
-  });
+  void service.exited.then(() => (exited = true));
+  return { index, base: `http://127.0.0.1:${service.port}`, pickupDir, logs: service.lines, process: service.child, alive: () => !exited };
 }
 
 /** `count` instances started together on a new, empty database. */
