@@ -19,6 +19,16 @@
  * read-mostly load (sign-ins, GetAccountInfo) the partner user's row and hot accounts are
  * served from memory; under writes the cache simply stays cold.
  *
+ * Why the version is checked once per microtask drain, not once per read: reading it opens a
+ * read transaction, three system calls (two fcntl locks and an fstat) that cost more on a
+ * virtual machine than the rest of the lookup, and a SOAP call makes two lookups in one drain.
+ * The check stays exact because of when it happens. No bytes are read from any socket while
+ * callbacks and promise continuations drain, so every request handled in a drain arrived
+ * before the drain began, and so before the check: whatever another process committed before
+ * a client sent its request, the check sees. Commits by this process's own writer can happen
+ * in the middle of a drain; the writer's connection reports each write statement and COMMIT
+ * (`invalidate`, wired in create-db.ts), and the next read checks again.
+ *
  * Only for reads outside a transaction: a transaction's own reads must go through its
  * connection to see its own writes (see unit-of-work.ts). Rows handed out may be shared
  * between calls: callers map them into new objects and never modify them.
@@ -28,6 +38,8 @@ import BetterSqlite3 from 'better-sqlite3';
 export interface CommittedReader {
   /** Runs one read-only statement (prepared once per SQL text) and returns its rows. */
   all<Row>(sql: string, parameters: readonly unknown[]): readonly Row[];
+  /** Another connection in this process is writing: the next read checks the data version again. */
+  invalidate(): void;
   close(): void;
 }
 
@@ -62,6 +74,23 @@ export function openCommittedReader(file: string, { busyTimeoutMs = 5000, maxCac
   const dataVersion = connection.prepare('PRAGMA data_version').pluck();
   const reads = new Map<string, PreparedRead>();
   let cachedVersion: unknown;
+  /** The version was read in the current microtask drain, and no write of ours came since. */
+  let versionIsCurrent = false;
+  const versionGoesStale = (): void => {
+    versionIsCurrent = false;
+  };
+
+  function checkVersion(): void {
+    if (versionIsCurrent) return;
+    const version = dataVersion.get();
+    if (version !== cachedVersion) {
+      for (const read of reads.values()) read.results.clear();
+      cachedVersion = version;
+    }
+    versionIsCurrent = true;
+    // Runs once the current drain of ticks and promise continuations is over, before any I/O.
+    process.nextTick(versionGoesStale);
+  }
 
   function prepared(sql: string): PreparedRead {
     let read = reads.get(sql);
@@ -79,11 +108,7 @@ export function openCommittedReader(file: string, { busyTimeoutMs = 5000, maxCac
       const { statement, results } = prepared(sql);
       const key = maxCachedResults > 0 ? keyOf(parameters) : undefined;
       if (key === undefined) return statement.all(...parameters) as Row[];
-      const version = dataVersion.get();
-      if (version !== cachedVersion) {
-        for (const read of reads.values()) read.results.clear();
-        cachedVersion = version;
-      }
+      checkVersion();
       const cached = results.get(key);
       if (cached) return cached as readonly Row[];
       const rows = statement.all(...parameters) as Row[];
@@ -91,6 +116,7 @@ export function openCommittedReader(file: string, { busyTimeoutMs = 5000, maxCac
       results.set(key, rows);
       return rows;
     },
+    invalidate: versionGoesStale,
     close: () => connection.close(),
   };
 }

@@ -161,8 +161,9 @@ export function openStore(location: DatabaseLocation, options: OpenOptions = {})
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   const committedReader = location.target === ':memory:' ? undefined : openCommittedReader(location.target);
+  const onWrite = committedReader ? () => committedReader.invalidate() : undefined;
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, onWrite ? { onWrite } : {}) }) });
   return {
     db,
     traits: ENGINE_TRAITS.sqlite,

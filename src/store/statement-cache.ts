@@ -4,24 +4,44 @@
  * cost). This keeps prepared statements by SQL text. Sound because better-sqlite3 runs a
  * statement to completion synchronously and we never stream results (a streaming iterator
  * would keep its statement busy).
+ *
+ * Every statement Kysely runs on this connection passes through `prepare` right before it runs,
+ * so this is also where the connection reports that it is about to write (`onWrite`): the
+ * committed reader (committed-reader.ts) must check the data version again after it.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 
-export function withStatementCache(database: BetterSqlite3.Database, maxStatements = 500): BetterSqlite3.Database {
+export interface StatementCacheOptions {
+  readonly maxStatements?: number;
+  /** Called before any statement that is not a plain read runs (writes, COMMIT, DDL, exec). */
+  readonly onWrite?: () => void;
+}
+
+export function withStatementCache(database: BetterSqlite3.Database, { maxStatements = 500, onWrite }: StatementCacheOptions = {}): BetterSqlite3.Database {
   const cache = new Map<string, BetterSqlite3.Statement>();
   const prepare = database.prepare.bind(database);
+  const exec = database.exec.bind(database);
+  const cachedPrepare = (sql: string): BetterSqlite3.Statement => {
+    let statement = cache.get(sql);
+    if (!statement) {
+      statement = prepare(sql);
+      if (cache.size >= maxStatements) cache.delete(cache.keys().next().value as string);
+      cache.set(sql, statement);
+    }
+    // A SELECT is both a reader and read-only; an INSERT … RETURNING is a reader that writes,
+    // and COMMIT is neither (SQLite counts transaction control as read-only).
+    if (onWrite && !(statement.reader && statement.readonly)) onWrite();
+    return statement;
+  };
+  const reportingExec = (sql: string): BetterSqlite3.Database => {
+    onWrite?.();
+    return exec(sql);
+  };
   return new Proxy(database, {
     get(target, property, receiver) {
-      if (property !== 'prepare') return Reflect.get(target, property, receiver) as unknown;
-      return (sql: string) => {
-        let statement = cache.get(sql);
-        if (!statement) {
-          statement = prepare(sql);
-          if (cache.size >= maxStatements) cache.delete(cache.keys().next().value as string);
-          cache.set(sql, statement);
-        }
-        return statement;
-      };
+      if (property === 'prepare') return cachedPrepare;
+      if (property === 'exec') return reportingExec;
+      return Reflect.get(target, property, receiver) as unknown;
     },
   });
 }

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
+import { execFileSync } from 'node:child_process';
 import { migrate, openStore, parseDatabaseUrl, type Store } from '../../src/store/create-db.js';
 import { createUnitOfWork } from '../../src/store/unit-of-work.js';
 import type { UnitOfWork } from '../../src/domain/ports.js';
@@ -69,24 +69,50 @@ describe('SQLite committed reader', () => {
     assert.deepEqual(seen, ['alice@example.com', 'alice@example.com']);
   });
 
-  it('remembers results only while nothing changed: a commit by another process is seen at once', async () => {
+  it('remembers results only while nothing changed: a commit by another process is seen by the next read', async () => {
     const { store, uow, entityId, dir } = await storeWithAccount();
-    const other = new BetterSqlite3(path.join(dir, 'ams.sqlite'));
     cleanups.push(async () => {
-      other.close();
       await store.close();
       fs.rmSync(dir, { recursive: true, force: true });
     });
-    const update = other.prepare('UPDATE accounts SET email = ? WHERE username = ?');
+    // A real second process, as the operator CLI or another instance would be: its commit is
+    // over when it exits, and the service hears of that through I/O, as a client would tell it.
+    const otherProcess = (statement: string, ...values: string[]): void => {
+      execFileSync(process.execPath, [
+        '-e',
+        `const db = new (require('better-sqlite3'))(process.argv[1]); db.prepare(process.argv[2]).run(...process.argv.slice(3)); db.close();`,
+        path.join(dir, 'ams.sqlite'),
+        statement,
+        ...values,
+      ]);
+    };
     for (const email of ['one@example.com', 'two@example.com', 'three@example.com']) {
       // Read twice (the second from memory), then change the row behind the service's back.
       assert.notEqual((await uow.accounts.findInTree('alice', entityId))?.account.email, email);
       assert.notEqual((await uow.accounts.findInTree('alice', entityId))?.account.email, email);
-      update.run(email, 'alice');
+      otherProcess('UPDATE accounts SET email = ? WHERE username = ?', email, 'alice');
+      await new Promise((resolve) => setImmediate(resolve));
       assert.equal((await uow.accounts.findInTree('alice', entityId))?.account.email, email);
     }
-    other.prepare('DELETE FROM accounts').run();
+    otherProcess('DELETE FROM accounts');
+    await new Promise((resolve) => setImmediate(resolve));
     assert.equal(await uow.accounts.findInTree('alice', entityId), undefined, 'a deleted row is not served from memory');
+  });
+
+  it("sees the service's own writes at once, in the same drain, with or without a transaction", async () => {
+    const { store, uow, entityId, accountId, dir } = await storeWithAccount();
+    cleanups.push(async () => {
+      await store.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+    // Nothing here waits for I/O: every read below runs in the same drain as the write before it.
+    for (const email of ['one@example.com', 'two@example.com']) {
+      assert.notEqual((await uow.accounts.findInTree('alice', entityId))?.account.email, email);
+      await uow.accounts.update(accountId, { email }, NOW);
+      assert.equal((await uow.accounts.findInTree('alice', entityId))?.account.email, email, 'a write outside a transaction');
+    }
+    await uow.transaction((trx) => trx.accounts.update(accountId, { email: 'three@example.com' }, NOW));
+    assert.equal((await uow.accounts.findInTree('alice', entityId))?.account.email, 'three@example.com', 'a committed transaction');
   });
 
   it('cannot write, whatever SQL reaches it', async () => {
