@@ -59,10 +59,26 @@ export function parseDateTime(raw: string): Date {
   return date;
 }
 
-/** UTC with `Z`; fractional seconds only when non-zero, trailing zeros removed (XsdDateTime). */
+const twoDigits = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
+
+/**
+ * UTC with `Z`; fractional seconds only when non-zero, trailing zeros removed (XsdDateTime).
+ * Built from the date's fields rather than by trimming toISOString(): every response carries
+ * several dates, and the string surgery cost more than the rest of their encoding.
+ */
 export function formatDateTime(date: Date): string {
+  const year = date.getUTCFullYear();
+  // Years outside 1000–9999 (and invalid dates, which toISOString refuses) take the general path.
+  if (!(year >= 1000 && year <= 9999)) return formatDateTimeFromIso(date);
+  const main = `${year}-${twoDigits(date.getUTCMonth() + 1)}-${twoDigits(date.getUTCDate())}T${twoDigits(date.getUTCHours())}:${twoDigits(date.getUTCMinutes())}:${twoDigits(date.getUTCSeconds())}`;
+  const ms = date.getUTCMilliseconds();
+  if (ms === 0) return `${main}Z`; // most stored times: whole seconds
+  const fraction = ms < 10 ? `00${ms}` : ms < 100 ? `0${ms}` : `${ms}`;
+  return `${main}.${fraction.replace(/0+$/, '')}Z`;
+}
+
+function formatDateTimeFromIso(date: Date): string {
   const iso = date.toISOString(); // 2024-05-01T13:45:00.120Z
-  if (iso.endsWith('.000Z')) return `${iso.slice(0, -5)}Z`; // most stored times: whole seconds
   const [main, fraction = ''] = iso.slice(0, -1).split('.');
   const trimmed = fraction.replace(/0+$/, '');
   return trimmed ? `${main}.${trimmed}Z` : `${main}Z`;

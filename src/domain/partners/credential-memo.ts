@@ -1,11 +1,11 @@
 /**
  * A short-lived memory of successful partner verifications, so that steady traffic does not
  * pay one Argon2 hash per call (SERVICE.md §2). It keeps neither names nor passwords: entries
- * are keyed by an HMAC, under a per-process random key, of user id + stored secret hash +
- * presented password. Rotating a secret changes the stored hash, so every remembered entry of
+ * are keyed by a keyed SHA-256 digest, under a per-process random key, of user id + stored
+ * secret hash + presented password. Rotating a secret changes the stored hash, so every remembered entry of
  * the old secret stops matching at once, on every instance, without any message between them.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 export interface CredentialMemoOptions {
   readonly ttlMs: number;
@@ -13,13 +13,20 @@ export interface CredentialMemoOptions {
 }
 
 export class CredentialMemo {
-  private readonly key = randomBytes(32);
+  private readonly key = randomBytes(32).toString('base64');
   private readonly entries = new Map<string, number>();
 
   constructor(private readonly options: CredentialMemoOptions) {}
 
+  /**
+   * SHA-256 over key + message rather than an HMAC: it runs on every SOAP call, one-shot
+   * `crypto.hash` costs about a quarter of createHmac's object and its two calls, and the
+   * digest never leaves the process, so length extension (the reason HMAC exists) gives an
+   * attacker nothing. What matters holds: without the random key, a digest reveals nothing
+   * about the password and cannot be precomputed.
+   */
   private digest(userId: number, secretHash: string, password: string): string {
-    return createHmac('sha256', this.key).update(`${userId}\u0000${secretHash}\u0000${password}`).digest('base64');
+    return hash('sha256', `${this.key}\u0000${userId}\u0000${secretHash}\u0000${password}`, 'base64');
   }
 
   has(userId: number, secretHash: string, password: string, nowMs: number): boolean {
