@@ -13,6 +13,7 @@ import type { Logger } from '../observability/logger.js';
 import type { RequestMetrics } from '../observability/metrics.js';
 import { newRequestFacts, type RequestFacts } from '../observability/request-log.js';
 import { clientAddress } from '../security/source-address.js';
+import { endOfPollPhase } from './poll-phase.js';
 
 export interface RequestInfo {
   readonly requestId: string;
@@ -105,24 +106,6 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-/**
- * Resolves in the check phase of the current event-loop turn, once for every caller of that
- * turn. SOAP calls whose bodies arrive in one poll phase then run together, in one drain of
- * promise continuations, so that work valid for one drain is done once for all of them: above
- * all the committed reader's data-version check (store/committed-reader.ts), three system
- * calls that were 12% of the CPU of a GetAccountInfo under load when each call made its own.
- * A lone request waits only for the poll phase to end.
- */
-let pollPhaseEnd: Promise<void> | undefined;
-function endOfPollPhase(): Promise<void> {
-  return (pollPhaseEnd ??= new Promise((resolve) =>
-    setImmediate(() => {
-      pollPhaseEnd = undefined;
-      resolve();
-    }),
-  ));
-}
-
 function htmlError(title: string): string {
   return `<!DOCTYPE html><html><head><title>${escapeText(title)}</title></head><body><h1>Server Error</h1><p>${escapeText(title)}</p></body></html>`;
 }
@@ -153,6 +136,7 @@ export function createHttpHandler(options: HttpAppOptions): http.RequestListener
   // a promise and microtask turns on every request.
   function soapCall(req: http.IncomingMessage, info: RequestInfo): Promise<HttpReply> {
     const soapAction = req.headers['soapaction'];
+    // Calls whose bodies arrive in one poll phase run together (see poll-phase.ts).
     return readBody(req, options.maxBodyBytes).then((body) =>
       endOfPollPhase().then(() =>
         options.soap({ contentType: req.headers['content-type'], soapAction: Array.isArray(soapAction) ? soapAction[0] : soapAction, body }, info),
