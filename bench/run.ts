@@ -11,8 +11,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PARTNER, accountName, prepareDatabase, type BenchDatabase } from './lib/fixture.js';
 import { atRate, expectAnswer, saturate, type Saturation, type SoapRequestSpec } from './lib/load.js';
-import { BENCH_DIR, run, startServer, type Server } from './lib/processes.js';
+import { run, startServer, type Server } from './lib/processes.js';
 import { ratio, record } from './lib/report.js';
+import { ROOT, build } from './lib/compiled.js';
 import { authenticate, changeBackupAccountPassword, getAccountInfo, spreadAccounts, url } from './lib/requests.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? '10');
@@ -228,7 +229,7 @@ async function importUsageCsv(db: BenchDatabase, accounts: number, of: number): 
   const file = path.join(db.dir, 'usage.csv');
   fs.writeFileSync(file, `${lines.join('\n')}\n`);
   const started = performance.now();
-  const out = await run(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, 'lib', 'cli.ts'), 'usage', 'import', file], db.env);
+  const out = await run(process.execPath, [path.join(ROOT, 'bin', 'ams.js'), 'usage', 'import', file], db.env);
   const seconds = (performance.now() - started) / 1000;
   if (!/imported \d+ usage rows/.test(out)) throw new Error(`usage import failed: ${out}`);
   const rows = lines.length - 1;
@@ -326,4 +327,5 @@ if (!scenario) {
   console.error(`usage: npm run bench -- <${Object.keys(SCENARIOS).join('|')}>`);
   process.exit(2);
 }
+await build(); // every scenario measures the compiled build (lib/compiled.ts), rebuilt now
 await scenario();

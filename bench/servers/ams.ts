@@ -1,16 +1,22 @@
 /**
- * AMS as benchmarked: the real composition root on a prepared database, started by the bench
- * runner with `fork`. It reports its port and, when asked over IPC, the event-loop delay
+ * AMS as benchmarked: the real composition root, from the compiled build that `ams serve` runs
+ * (lib/compiled.ts), on a prepared database, started by the bench runner with `fork`. It reports its port and, when asked over IPC, the event-loop delay
  * histogram and memory, so the runner can record them next to the load generator's figures.
  *
  * argv: <database-dir-json>   env: BENCH_WORKERS (default 1) to run one process per core via node:cluster.
  */
 import cluster from 'node:cluster';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { loadConfig } from '../../src/config/config.js';
-import { createApp } from '../../src/app/compose.js';
-import { createLogger } from '../../src/observability/logger.js';
-import { MemoryTransport } from '../../src/mail/memory-transport.js';
+import type * as Config from '../../src/config/config.js';
+import type * as Compose from '../../src/app/compose.js';
+import type * as Logging from '../../src/observability/logger.js';
+import type * as MemoryMail from '../../src/mail/memory-transport.js';
+import { importCompiled } from '../lib/compiled.js';
+
+const { loadConfig } = await importCompiled<typeof Config>('config/config.js');
+const { createApp } = await importCompiled<typeof Compose>('app/compose.js');
+const { createLogger } = await importCompiled<typeof Logging>('observability/logger.js');
+const { MemoryTransport } = await importCompiled<typeof MemoryMail>('mail/memory-transport.js');
 
 const env = JSON.parse(process.argv[2] ?? '{}') as Record<string, string>;
 const workers = Number(process.env.BENCH_WORKERS ?? '1');

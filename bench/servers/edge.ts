@@ -7,8 +7,13 @@
  * argv: <response body> <spin µs per request>
  */
 import type { AddressInfo } from 'node:net';
-import { createHttpHandler, listen } from '../../src/http/server.js';
-import { createLogger } from '../../src/observability/logger.js';
+import type * as HttpServer from '../../src/http/server.js';
+import type * as Logging from '../../src/observability/logger.js';
+import { importCompiled } from '../lib/compiled.js';
+
+// The compiled build, as in ams.ts (lib/compiled.ts).
+const { createHttpHandler, listen } = await importCompiled<typeof HttpServer>('http/server.js');
+const { createLogger } = await importCompiled<typeof Logging>('observability/logger.js');
 
 const body = process.argv[2] ?? '';
 const spinMs = Number(process.argv[3] ?? '0') / 1000;
