@@ -17,9 +17,16 @@ import { STORE_TEST_NOW, insertEntity, newAccount } from '../support/store-recor
 
 const NOW = STORE_TEST_NOW;
 
+/** Closed and removed after the suite. */
+const cleanups: (() => Promise<void>)[] = [];
+
 async function storeWithAccount(): Promise<{ store: Store; uow: UnitOfWork; entityId: number; accountId: number; dir: string }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ams-reader-'));
   const store = openStore(parseDatabaseUrl(path.join(dir, 'ams.sqlite')));
+  cleanups.push(async () => {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
   const migrated = await migrate(store);
   assert.equal(migrated.error, undefined);
   assert.ok(store.committedReader, 'a SQLite file store has a committed reader');
@@ -31,17 +38,12 @@ async function storeWithAccount(): Promise<{ store: Store; uow: UnitOfWork; enti
 }
 
 describe('SQLite committed reader', () => {
-  const cleanups: (() => Promise<void>)[] = [];
   after(async () => {
     for (const c of cleanups) await c();
   });
 
   it('never sees the writes of an open transaction, sees them once committed; the transaction sees its own', async () => {
-    const { store, uow, entityId, accountId, dir } = await storeWithAccount();
-    cleanups.push(async () => {
-      await store.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    });
+    const { uow, entityId, accountId } = await storeWithAccount();
     await uow.transaction(async (trx) => {
       await trx.accounts.update(accountId, { email: 'new@example.com' }, NOW);
       assert.equal((await trx.accounts.findInTree('alice', entityId))?.account.email, 'new@example.com', 'inside: its own write');
@@ -51,11 +53,7 @@ describe('SQLite committed reader', () => {
   });
 
   it('never sees a write that is rolled back', async () => {
-    const { store, uow, entityId, accountId, dir } = await storeWithAccount();
-    cleanups.push(async () => {
-      await store.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    });
+    const { uow, entityId, accountId } = await storeWithAccount();
     const seen: string[] = [];
     await assert.rejects(
       uow.transaction(async (trx) => {
@@ -70,11 +68,7 @@ describe('SQLite committed reader', () => {
   });
 
   it('remembers results only while nothing changed: a commit by another process is seen by the next read', async () => {
-    const { store, uow, entityId, dir } = await storeWithAccount();
-    cleanups.push(async () => {
-      await store.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    });
+    const { uow, entityId, dir } = await storeWithAccount();
     // A real second process, as the operator CLI or another instance would be: its commit is
     // over when it exits, and the service hears of that through I/O, as a client would tell it.
     const otherProcess = (statement: string, ...values: string[]): void => {
@@ -100,11 +94,7 @@ describe('SQLite committed reader', () => {
   });
 
   it("sees the service's own writes at once, in the same drain, with or without a transaction", async () => {
-    const { store, uow, entityId, accountId, dir } = await storeWithAccount();
-    cleanups.push(async () => {
-      await store.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    });
+    const { uow, entityId, accountId } = await storeWithAccount();
     // Nothing here waits for I/O: every read below runs in the same drain as the write before it.
     for (const email of ['one@example.com', 'two@example.com']) {
       assert.notEqual((await uow.accounts.findInTree('alice', entityId))?.account.email, email);
@@ -116,11 +106,7 @@ describe('SQLite committed reader', () => {
   });
 
   it('cannot write, whatever SQL reaches it', async () => {
-    const { store, dir } = await storeWithAccount();
-    cleanups.push(async () => {
-      await store.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    });
+    const { store } = await storeWithAccount();
     assert.throws(() => store.committedReader!.all('DELETE FROM accounts', []), /only statements that return rows/);
     assert.throws(() => store.committedReader!.all('DELETE FROM accounts RETURNING id', []), /readonly/i);
     assert.equal(store.committedReader!.all<{ n: number }>('SELECT count(*) AS n FROM accounts', [])[0]?.n, 1);
