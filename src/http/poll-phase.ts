@@ -8,9 +8,10 @@
  * (bench/README.md), CPU per call fell from ~160 to ~98 µs from that alone. The likely
  * reason (this VM has no hardware counters to prove it) is locality: the pipeline's code and
  * data stay in the caches instead of being evicted by the kernel's and node:http's between
- * calls; a fixed spin loop in the pipeline's place gains nothing (`npm run bench -- edge`). The calls of one drain also share work valid for a whole drain, above all the
- * committed reader's data-version check (store/committed-reader.ts), three system calls; that
- * took it to ~88 µs. The check still comes after the arrival of every request it serves, so
+ * calls; a fixed spin loop in the pipeline's place gains nothing (`npm run bench -- edge`).
+ * The calls of one drain also share work valid for a whole drain, above all the committed
+ * reader's data-version check (store/committed-reader.ts), three system calls; that took it
+ * to ~88 µs. The check still comes after the arrival of every request it serves, so
  * the reader's results stay exact.
  *
  * A lone request waits only for the rest of the poll phase, which is empty.

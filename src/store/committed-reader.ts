@@ -38,8 +38,11 @@ import BetterSqlite3 from 'better-sqlite3';
 export interface CommittedReader {
   /** Runs one read-only statement (prepared once per SQL text) and returns its rows. */
   all<Row>(sql: string, parameters: readonly unknown[]): readonly Row[];
-  /** Another connection in this process is writing: the next read checks the data version again. */
-  invalidate(): void;
+  /**
+   * Another connection in this process is writing: the next read checks the data version
+   * again. A function rather than a method: the writer's statement cache holds it unbound.
+   */
+  readonly invalidate: () => void;
   close(): void;
 }
 
@@ -88,7 +91,9 @@ export function openCommittedReader(file: string, { busyTimeoutMs = 5000, maxCac
       cachedVersion = version;
     }
     versionIsCurrent = true;
-    // Runs once the current drain of ticks and promise continuations is over, before any I/O.
+    // Runs before the loop reads any socket again: at the latest once the current drain of
+    // ticks and promise continuations is over (sooner if queued from a tick, which only costs
+    // an extra check).
     process.nextTick(versionGoesStale);
   }
 

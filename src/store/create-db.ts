@@ -162,8 +162,7 @@ export function openStore(location: DatabaseLocation, options: OpenOptions = {})
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const committedReader = location.target === ':memory:' ? undefined : openCommittedReader(location.target);
-  const onWrite = committedReader ? () => committedReader.invalidate() : undefined;
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, onWrite ? { onWrite } : {}) }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, { onWrite: committedReader?.invalidate }) }) });
   return {
     db,
     traits: ENGINE_TRAITS.sqlite,

@@ -1,9 +1,10 @@
 /**
  * A short-lived memory of successful partner verifications, so that steady traffic does not
  * pay one Argon2 hash per call (SERVICE.md §2). It keeps neither names nor passwords: entries
- * are keyed by a keyed SHA-256 digest, under a per-process random key, of user id + stored
- * secret hash + presented password. Rotating a secret changes the stored hash, so every remembered entry of
- * the old secret stops matching at once, on every instance, without any message between them.
+ * are keyed by a SHA-256 digest, under a per-process random key, of user id + stored secret
+ * hash + presented password. Rotating a secret changes the stored hash, so every remembered
+ * entry of the old secret stops matching at once, on every instance, without any message
+ * between them.
  */
 import { hash, randomBytes } from 'node:crypto';
 
