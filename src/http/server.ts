@@ -289,7 +289,22 @@ const DEFAULT_LIMITS: ConnectionLimits = { headersTimeoutMs: 20_000, requestTime
 
 export function listen(handler: http.RequestListener, port: number, host: string, limits: ConnectionLimits = DEFAULT_LIMITS): Promise<RunningServer> {
   let draining = false;
-  const inFlight = new Set<http.ServerResponse>();
+  /**
+   * Once the drain has begun, every answer not yet written closes its connection. The check
+   * sits where the head is written rather than in a set of responses in flight: adding to and
+   * deleting from a long-lived Set on every request kept requests alive across young-generation
+   * collections, and the promotions cost a major collection a second under load (bench/README.md).
+   * node:http writes every head through writeHead, implicit ones included.
+   */
+  type Headers = http.OutgoingHttpHeaders | http.OutgoingHttpHeader[];
+  class DrainAwareResponse extends http.ServerResponse {
+    override writeHead(statusCode: number, statusMessage?: string, headers?: Headers): this;
+    override writeHead(statusCode: number, headers?: Headers): this;
+    override writeHead(statusCode: number, messageOrHeaders?: string | Headers, headers?: Headers): this {
+      if (draining && !this.headersSent) this.setHeader('Connection', 'close');
+      return typeof messageOrHeaders === 'string' ? super.writeHead(statusCode, messageOrHeaders, headers) : super.writeHead(statusCode, messageOrHeaders);
+    }
+  }
   const server = http.createServer(
     {
       headersTimeout: limits.headersTimeoutMs,
@@ -297,13 +312,9 @@ export function listen(handler: http.RequestListener, port: number, host: string
       keepAliveTimeout: limits.keepAliveTimeoutMs,
       // Node checks the header and request timeouts on this period (default 30 s).
       connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
+      ServerResponse: DrainAwareResponse,
     },
-    (req, res) => {
-      if (draining) res.setHeader('Connection', 'close');
-      inFlight.add(res);
-      res.once('close', () => inFlight.delete(res));
-      handler(req, res);
-    },
+    handler,
   );
   server.maxConnections = limits.maxConnections;
   // No traffic either way for this long (a client that stops reading its answer): cut.
@@ -319,7 +330,6 @@ export function listen(handler: http.RequestListener, port: number, host: string
         close: (deadlineMs = Number.POSITIVE_INFINITY) =>
           new Promise<boolean>((done) => {
             draining = true;
-            for (const res of inFlight) if (!res.headersSent) res.setHeader('Connection', 'close');
             // Node 20 keeps a kept-alive connection open after close(); sweep idle ones until all are gone.
             const sweep = setInterval(() => server.closeIdleConnections(), 50);
             const cut = Number.isFinite(deadlineMs)
