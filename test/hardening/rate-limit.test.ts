@@ -53,6 +53,26 @@ describe('token bucket', () => {
     assert.equal(limiter.take(9_999), false, 'a recent bucket is kept');
   });
 
+  it('keeps a bucket in use past newer ones: it moves to the recent end, at most once a second', () => {
+    let now = 0;
+    // One token per 10 s: nothing refills noticeably within the test.
+    const limiter = new RateLimiter({ perMinute: 6, burst: 1, maxKeys: 3, now: () => now });
+    for (const key of [1, 2, 3]) assert.equal(limiter.take(key), true);
+    now = 999;
+    assert.equal(limiter.take(1), false, 'used within the second: not moved');
+    now = 1000;
+    assert.equal(limiter.take(1), false, 'used a second after its last move: moved behind 2 and 3');
+    assert.equal(limiter.take(4), true);
+    assert.equal(limiter.size, 3, 'the table was full: the least recently moved bucket went');
+    assert.equal(limiter.take(1), false, 'bucket 1 was kept, still empty');
+    assert.equal(limiter.take(2), true, 'bucket 2 was dropped: a new, full one');
+    // Order now 1, 4, 2 (1 and 4 moved at 1000). Within the second, use does not move a bucket:
+    now = 1500;
+    assert.equal(limiter.take(1), false);
+    assert.equal(limiter.take(5), true);
+    assert.equal(limiter.take(1), true, 'bucket 1 went first after all: its last move is the oldest');
+  });
+
   it('takes about the same time per call with 10 or 10,000 keys (O(1))', () => {
     const time = (keys: number) => {
       const limiter = new RateLimiter({ perMinute: 6_000_000, burst: 1_000_000, maxKeys: keys });
