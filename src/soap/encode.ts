@@ -47,9 +47,28 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }
 
+/** An element's tags, made once per name: the names come from the contract alone, so few. */
+interface Tags {
+  readonly open: string;
+  readonly close: string;
+  readonly empty: string;
+  readonly nil: string;
+}
+const TAGS = new Map<string, Tags>();
+
+function tagsOf(name: string): Tags {
+  let tags = TAGS.get(name);
+  if (tags === undefined) {
+    tags = { open: `<${name}>`, close: `</${name}>`, empty: `<${name} />`, nil: `<${name} xsi:nil="true" />` };
+    TAGS.set(name, tags);
+  }
+  return tags;
+}
+
 function encodeElement(name: string, kind: Kind, value: unknown, nillable: boolean): string {
+  const tags = tagsOf(name);
   if (value === null || value === undefined) {
-    if (nillable) return `<${name} xsi:nil="true" />`;
+    if (nillable) return tags.nil;
     if (kind.kind === 'string' || kind.kind === 'complex' || kind.kind === 'array') return '';
     throw new EncodeError(`${name}: a value type cannot be null`);
   }
@@ -63,7 +82,7 @@ function encodeElement(name: string, kind: Kind, value: unknown, nillable: boole
   } else {
     inner = scalarText(kind, value, name);
   }
-  return inner === '' ? `<${name} />` : `<${name}>${inner}</${name}>`;
+  return inner === '' ? tags.empty : tags.open + inner + tags.close;
 }
 
 export function encodeFields(fields: readonly Field[], value: Record<string, unknown>): string {
