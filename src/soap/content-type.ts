@@ -4,7 +4,23 @@ export interface ContentType {
   readonly parameters: ReadonlyMap<string, string>;
 }
 
+/**
+ * The last header parsed and its result: a client's calls all carry the same Content-Type, so
+ * nearly every request is answered from here instead of splitting the header again. The
+ * result is shared, hence read-only.
+ */
+let lastHeader: string | undefined;
+let lastParsed: ContentType = parse(undefined);
+
 export function parseContentType(header: string | undefined): ContentType {
+  if (header !== lastHeader) {
+    lastParsed = parse(header);
+    lastHeader = header;
+  }
+  return lastParsed;
+}
+
+function parse(header: string | undefined): ContentType {
   const [base = '', ...rest] = (header ?? '').split(';');
   const parameters = new Map<string, string>();
   for (const part of rest) {
