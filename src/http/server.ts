@@ -4,7 +4,6 @@
  * and an X-Request-Id.
  */
 import http from 'node:http';
-import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { SERVICE_PATH } from '../contract/common-types.js';
 import type { SoapPipeline } from '../soap/pipeline.js';
@@ -14,6 +13,7 @@ import type { RequestMetrics } from '../observability/metrics.js';
 import { newRequestFacts, type RequestFacts } from '../observability/request-log.js';
 import { clientAddress } from '../security/source-address.js';
 import { endOfPollPhase } from './poll-phase.js';
+import { requestIdSource } from './request-id.js';
 
 export interface RequestInfo {
   readonly requestId: string;
@@ -131,6 +131,7 @@ class HttpRequestInfo implements RequestInfo {
 export function createHttpHandler(options: HttpAppOptions): http.RequestListener {
   const { docs, logger } = options;
   const trustedProxies = new Set(options.trustedProxies ?? []);
+  const newRequestId = requestIdSource();
 
   // Plain promise chains rather than async functions on the SOAP path: each async layer costs
   // a promise and microtask turns on every request.
@@ -203,7 +204,7 @@ export function createHttpHandler(options: HttpAppOptions): http.RequestListener
 
   return (req, res) => {
     const incomingId = req.headers['x-request-id'];
-    const requestId = typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : randomUUID();
+    const requestId = typeof incomingId === 'string' && REQUEST_ID.test(incomingId) ? incomingId : newRequestId();
     const remote = req.socket.remoteAddress;
     const info = new HttpRequestInfo(
       requestId,
