@@ -21,7 +21,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { DEFAULT_XML_LIMITS, type XmlLimits } from '../../src/xml/limits.js';
-import { XmlLimitError, XmlSyntaxError, locateElement, parseXml, type XmlElement } from '../../src/xml/reader.js';
+import { COMMON_DECLARATIONS, XmlLimitError, XmlSyntaxError, locateElement, parseXml, type XmlElement } from '../../src/xml/reader.js';
 import { locateElementReference, parseXmlReference } from '../support/reference-xml.js';
 
 const RUNS = Number(process.env.AMS_XML_DIFF_RUNS ?? '3000');
@@ -153,6 +153,19 @@ describe('XML reader: the rules, each checked against the saxes reference', () =
     refused('\uFEFF\uFEFF<a/>');
     refused(' \uFEFF<a/>');
     assert.equal(accepted('<a>\uFEFF</a>').text, '\uFEFF');
+  });
+
+  it('takes the declarations generated clients write whole, each one the rules accept', () => {
+    for (const declaration of COMMON_DECLARATIONS) {
+      accepted(`${declaration}<a/>`);
+      accepted(`\uFEFF${declaration}\r\n<a/>`);
+      refused(`${declaration}${declaration}<a/>`); // a second declaration is a processing instruction
+      refused(`<a/>${declaration}`);
+    }
+    // Sharing a common declaration's beginning is not enough: the rest is read by the rules.
+    accepted('<?xml version="1.0" encoding="utf-8" standalone="yes"?><a/>');
+    refused('<?xml version="1.0" encoding="utf-8"??><a/>');
+    refused('<?xml version="1.0"?? ><a/>');
   });
 
   it('accepts an XML declaration only at the very start, with saxes’ version, encoding and standalone syntax', () => {
