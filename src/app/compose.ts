@@ -13,6 +13,7 @@ import { DEFAULT_XML_LIMITS } from '../xml/limits.js';
 import { escapeText } from '../xml/writer.js';
 import { failureOutput, handlerFor, type HandlerDeps } from '../handlers/index.js';
 import { BackupServerPicker } from '../domain/accounts/backup-server-picker.js';
+import { MAX_PASSWORD_CHECKS_PER_HOUR } from '../domain/accounts/account-password.js';
 import { PartnerAuthenticator } from '../domain/partners/authenticate-partner.js';
 import { CredentialMemo } from '../domain/partners/credential-memo.js';
 import type { Clock, PasswordHasher } from '../domain/ports.js';
@@ -136,7 +137,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       hasher,
       clock,
       passwordPolicy: { minLength: config.passwordMinLength, maxLength: 128 },
-      lockout: { maxFailures: 10, windowMs: 15 * 60_000, lockMs: 15 * 60_000 },
+      lockout: {
+        maxFailures: config.lockoutMaxFailures,
+        windowMs: config.lockoutWindowSeconds * 1000,
+        lockMs: config.lockoutDurationSeconds * 1000,
+        maxChecksPerHour: MAX_PASSWORD_CHECKS_PER_HOUR,
+      },
       backupServers: new BackupServerPicker({
         servers: config.backupServers,
         count: (servers) => uow.accounts.countByBackupServer(servers),

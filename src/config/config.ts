@@ -32,6 +32,9 @@ export interface Config {
   readonly bootstrapUsername: string | null;
   readonly bootstrapPassword: string | null;
   readonly passwordMinLength: number;
+  readonly lockoutMaxFailures: number;
+  readonly lockoutWindowSeconds: number;
+  readonly lockoutDurationSeconds: number;
   readonly maxBodyBytes: number;
   readonly headersTimeoutMs: number;
   readonly requestTimeoutMs: number;
@@ -222,6 +225,20 @@ export const SETTINGS: readonly Setting[] = [
     description: 'On a fresh database: secret of the first partner API user (generated and printed once when unset).',
   },
   { env: 'AMS_PASSWORD_MIN_LENGTH', type: T.integer(6, 128), default: '8', description: 'Minimum backup-account password length (never below 6).' },
+  {
+    env: 'AMS_LOCKOUT_MAX_FAILURES',
+    type: T.integer(1, 100),
+    default: '10',
+    description:
+      'Backup-account password checks per window; the one that fails at the limit locks the account. Checks are reserved in the database before hashing, so a burst on any number of instances gets no more. Never more than 100 checks per account per hour, whatever the settings.',
+  },
+  { env: 'AMS_LOCKOUT_WINDOW_SECONDS', type: T.integer(1, 86_400), default: '900', description: 'The lock-out window; it opens with the first check counted.' },
+  {
+    env: 'AMS_LOCKOUT_DURATION_SECONDS',
+    type: T.integer(1, 86_400),
+    default: '900',
+    description: 'How long a locked account answers `AccountLocked` without its password being checked (a partner reset unlocks it at once).',
+  },
   { env: 'AMS_MAX_BODY_BYTES', type: T.integer(1024, 256 * 1024 * 1024), default: '4194304', description: 'Largest accepted request body (ASP.NET default 4 MiB); larger: 413.' },
   {
     env: 'AMS_HEADERS_TIMEOUT_MS',
@@ -424,6 +441,9 @@ export function loadConfig(env: Env = process.env): Config {
     bootstrapUsername,
     bootstrapPassword,
     passwordMinLength: integer(env, 'AMS_PASSWORD_MIN_LENGTH', 8, 6, 128),
+    lockoutMaxFailures: integer(env, 'AMS_LOCKOUT_MAX_FAILURES', 10, 1, 100),
+    lockoutWindowSeconds: integer(env, 'AMS_LOCKOUT_WINDOW_SECONDS', 900, 1, 86_400),
+    lockoutDurationSeconds: integer(env, 'AMS_LOCKOUT_DURATION_SECONDS', 900, 1, 86_400),
     maxBodyBytes: integer(env, 'AMS_MAX_BODY_BYTES', 4 * 1024 * 1024, 1024, 256 * 1024 * 1024),
     ...connectionSettings(env),
     trustedProxies: (optional(env, 'AMS_TRUSTED_PROXIES') ?? '')

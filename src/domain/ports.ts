@@ -72,6 +72,8 @@ export interface Account {
   readonly cancelledAt: Date | null;
   readonly lastSignInAt: Date | null;
   readonly lockedUntil: Date | null;
+  /** Bumped by every password change: a token bought with an older generation is worthless. */
+  readonly credentialGeneration: number;
 }
 
 export interface NewAccount {
@@ -94,10 +96,22 @@ export interface NewAccount {
 }
 
 export interface LockoutPolicy {
+  /** Password checks (in flight or failed) per window; reaching it with a failure locks the account. */
   readonly maxFailures: number;
   readonly windowMs: number;
   readonly lockMs: number;
+  /** Hard cap on password checks per account per rolling hour, whatever the window settings allow. */
+  readonly maxChecksPerHour: number;
 }
+
+/**
+ * A password check reserved before hashing: the hash and credential generation to check
+ * against, read in the same statement that took the reservation. `refused`: locked, or the
+ * window's (or the hour's) checks are all taken, some perhaps still in flight.
+ */
+export type SignInReservation =
+  | { readonly granted: true; readonly passwordHash: string; readonly credentialGeneration: number }
+  | { readonly granted: false };
 
 export interface AccountRepository {
   findByUsername(username: string): Promise<Account | undefined>;
@@ -105,10 +119,17 @@ export interface AccountRepository {
   findInTree(username: string, ancestorEntityId: number): Promise<AccountInTree | undefined>;
   /** Inserts unless the user name is taken (case-insensitively): then 'duplicate'. */
   insert(account: NewAccount): Promise<{ readonly id: number } | 'duplicate'>;
-  /** New password hash; also clears the failed-sign-in counter and any lock. */
-  setPassword(accountId: number, passwordHash: string, at: Date): Promise<void>;
-  /** Counts one failed sign-in atomically and locks the account when the policy says so. */
+  /**
+   * New password hash and the next credential generation; also clears the check counters and
+   * any lock. With `expectedGeneration`, only if the generation is still that one (the caller
+   * proved the old password): false when another change came first.
+   */
+  setPassword(accountId: number, passwordHash: string, at: Date, expectedGeneration?: number): Promise<boolean>;
+  /** Takes one password check atomically (one conditional UPDATE … RETURNING), before any hashing. */
+  reserveSignInCheck(accountId: number, at: Date, policy: LockoutPolicy): Promise<SignInReservation>;
+  /** A reserved check failed: the reservation stays counted; locks the account when the count reached the limit. */
   recordFailedSignIn(accountId: number, at: Date, policy: LockoutPolicy): Promise<{ readonly lockedUntil: Date | null }>;
+  /** A reserved check succeeded: the window's count is cleared and the hour's reservation given back. */
   recordSuccessfulSignIn(accountId: number, at: Date): Promise<void>;
   /** Number of accounts on each of the given backup servers (0 for a server with none). */
   countByBackupServer(servers: readonly string[]): Promise<ReadonlyMap<string, number>>;
@@ -177,12 +198,15 @@ export interface StoredToken {
 export interface AuthenticationToken extends StoredToken {
   readonly accountId: number;
   readonly revokedAt: Date | null;
+  /** The account's credential generation the token was bought with. */
+  readonly credentialGeneration: number;
 }
 
 export interface AuthorizationToken extends StoredToken {
   readonly accountId: number | null;
   readonly partnerUserId: number | null;
   readonly entityId: number;
+  readonly credentialGeneration: number;
 }
 
 export interface CreatingAccountToken extends StoredToken {
@@ -193,14 +217,30 @@ export interface CreatingAccountToken extends StoredToken {
 
 export interface TokenRepository {
   revokeForAccount(accountId: number, kind: TokenKind, at: Date): Promise<number>;
-  insertAuthentication(token: { digest: string; accountId: number; expiresAt: Date }, at: Date): Promise<void>;
+  /**
+   * Stores the token only if the account's credential generation is still `credentialGeneration`
+   * (one INSERT … SELECT): false when a password change came in between.
+   */
+  insertAuthentication(token: { digest: string; accountId: number; credentialGeneration: number; expiresAt: Date }, at: Date): Promise<boolean>;
   findAuthentication(digest: string): Promise<AuthenticationToken | undefined>;
+  /** For an account, stored only while its credential generation is still the one given (as above). */
   insertAuthorization(
-    token: { digest: string; accountId: number | null; partnerUserId: number | null; entityId: number; issuedBy: number; expiresAt: Date },
+    token: {
+      digest: string;
+      accountId: number | null;
+      partnerUserId: number | null;
+      entityId: number;
+      issuedBy: number;
+      credentialGeneration: number;
+      expiresAt: Date;
+    },
     at: Date,
-  ): Promise<void>;
+  ): Promise<boolean>;
   findAuthorization(digest: string): Promise<AuthorizationToken | undefined>;
-  /** Marks the token used if it still is unused and unexpired; false when another use won. */
+  /**
+   * Marks the token used if it still is unused, unexpired and (for an account) of the account's
+   * current credential generation; false when another use or a password change won.
+   */
   consumeAuthorization(digest: string, at: Date): Promise<boolean>;
   insertCreatingAccount(
     token: { digest: string; entityId: number; quotaMb: number; isUltraSafe: boolean; issuedBy: number; expiresAt: Date },

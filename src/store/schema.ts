@@ -53,6 +53,11 @@ export interface AccountsTable {
   failed_window_started_at: number | null;
   locked_until: number | null;
   updated_at: number;
+  /** Bumped by every password change; tokens record the generation they were bought with. */
+  credential_generation: Generated<number>;
+  /** Password checks reserved in the hour that began at hour_started_at (the hard cap). */
+  hour_checks: Generated<number>;
+  hour_started_at: number | null;
 }
 
 export interface AccountTokensTable {
@@ -64,6 +69,7 @@ export interface AccountTokensTable {
   used_at: number | null;
   revoked_at: number | null;
   created_at: number;
+  credential_generation: Generated<number>;
 }
 
 export interface AuditLogTable {
@@ -108,6 +114,8 @@ export interface AuthorizationTokensTable {
   expires_at: number;
   used_at: number | null;
   created_at: number;
+  /** The account's credential generation when issued (0 for a partner user). */
+  credential_generation: Generated<number>;
 }
 
 export interface CreatingAccountTokensTable {

@@ -13,10 +13,11 @@ import { outboxQueue } from '../../src/store/repositories/outbox-queue.js';
 import { bootstrapFirstPartner } from '../../src/app/admin.js';
 import type { PasswordHasher } from '../../src/domain/ports.js';
 import { ENGINES, migratedStore, type EngineUnderTest } from './engines.js';
+import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { STORE_TEST_NOW, insertEntity, newAccount } from '../support/store-records.js';
 
 const NOW = STORE_TEST_NOW;
-const LOCKOUT = { maxFailures: 10, windowMs: 15 * 60_000, lockMs: 15 * 60_000 };
+const LOCKOUT = { maxFailures: 10, windowMs: 15 * 60_000, lockMs: 15 * 60_000, maxChecksPerHour: 100 };
 /** Cheap and deterministic: these tests are about the store, not about Argon2. */
 const plainHasher: PasswordHasher = { hash: async (s) => `plain:${s}`, verify: async (h, s) => h === `plain:${s}` };
 
@@ -108,30 +109,58 @@ for (const engine of ENGINES) {
       assert.equal(await count(store.db, 'accounts'), 2);
     });
 
-    it('counts failed sign-ins racing on one account exactly, and locks at the limit', async () => {
+    it('grants exactly the limit of password checks racing on one account, before any hashing, and locks at the limit', async () => {
       const store = await fresh();
       const e = await insertEntity(store.db, 'Root', null);
       const uow = createUnitOfWork(store.db);
       const inserted = await uow.accounts.insert(newAccount('alice', e));
       assert.ok(inserted !== 'duplicate');
       const at = (ms: number) => new Date(NOW.getTime() + ms);
-      const nine = await Promise.all(Array.from({ length: 9 }, (_, i) => uow.accounts.recordFailedSignIn(inserted.id, at(i), LOCKOUT)));
-      assert.ok(nine.every((r) => r.lockedUntil === null));
-      const tenth = await uow.accounts.recordFailedSignIn(inserted.id, at(100), LOCKOUT);
-      assert.equal(tenth.lockedUntil?.getTime(), NOW.getTime() + 100 + LOCKOUT.lockMs);
-      const row = await store.db.selectFrom('accounts').select(['failed_sign_ins', 'locked_until']).executeTakeFirstOrThrow();
+      // Thirty at once, as a burst on several connections would take them: ten granted, each with the hash to check.
+      const racing = await Promise.all(Array.from({ length: 30 }, (_, i) => uow.transaction((tx) => tx.accounts.reserveSignInCheck(inserted.id, at(i), LOCKOUT))));
+      const granted = racing.filter((r) => r.granted);
+      assert.equal(granted.length, 10);
+      for (const r of granted) assert.deepEqual(r, { granted: true, passwordHash: 'hash-1', credentialGeneration: 0 });
+      const nine = await Promise.all(Array.from({ length: 9 }, (_, i) => uow.accounts.recordFailedSignIn(inserted.id, at(50 + i), LOCKOUT)));
+      // All ten reserved: each failure (the count already at the limit) locks from its own time.
+      assert.deepEqual(nine.map((r) => r.lockedUntil?.getTime()).sort(), Array.from({ length: 9 }, (_, i) => NOW.getTime() + 50 + i + LOCKOUT.lockMs).sort());
+      const row = await store.db.selectFrom('accounts').select(['failed_sign_ins', 'locked_until', 'hour_checks']).executeTakeFirstOrThrow();
       assert.equal(row.failed_sign_ins, 10);
-      // A reset clears the count and the lock (and a Locked status).
+      assert.equal(row.hour_checks, 10);
+      assert.notEqual(row.locked_until, null);
+      assert.equal((await uow.accounts.reserveSignInCheck(inserted.id, at(200), LOCKOUT)).granted, false, 'locked: refused');
+      // A reset clears the count and the lock (and a Locked status), and starts a new credential generation.
       await store.db.updateTable('accounts').set({ status: 'Locked' }).execute();
-      await uow.accounts.setPassword(inserted.id, 'hash-2', at(200));
+      assert.equal(await uow.accounts.setPassword(inserted.id, 'hash-2', at(300)), true);
       const reset = await uow.accounts.findById(inserted.id);
       assert.equal(reset?.lockedUntil, null);
       assert.equal(reset?.status, 'Active');
       assert.equal(reset?.passwordHash, 'hash-2');
-      // A failure after the window starts a new count.
-      await uow.accounts.recordFailedSignIn(inserted.id, at(300), LOCKOUT);
-      await uow.accounts.recordFailedSignIn(inserted.id, at(300 + LOCKOUT.windowMs + 1), LOCKOUT);
-      assert.equal((await store.db.selectFrom('accounts').select('failed_sign_ins').executeTakeFirstOrThrow()).failed_sign_ins, 1);
+      assert.equal(reset?.credentialGeneration, 1);
+      assert.equal(await uow.accounts.setPassword(inserted.id, 'hash-3', at(301), 0), false, 'compare-and-set on a stale generation changes nothing');
+      assert.equal((await uow.accounts.findById(inserted.id))?.passwordHash, 'hash-2');
+      assert.deepEqual(await uow.accounts.reserveSignInCheck(inserted.id, at(400), LOCKOUT), { granted: true, passwordHash: 'hash-2', credentialGeneration: 1 });
+      // A success clears the window's count and gives the hour's reservation back.
+      await uow.accounts.recordSuccessfulSignIn(inserted.id, at(401));
+      const afterSuccess = await store.db.selectFrom('accounts').select(['failed_sign_ins', 'hour_checks']).executeTakeFirstOrThrow();
+      assert.deepEqual({ ...afterSuccess }, { failed_sign_ins: 0, hour_checks: 0 });
+    });
+
+    it('opens a new window after the window or a lock ends, and never grants more than the hourly cap', async () => {
+      const store = await fresh();
+      const e = await insertEntity(store.db, 'Root', null);
+      const uow = createUnitOfWork(store.db);
+      const inserted = await uow.accounts.insert(newAccount('alice', e));
+      assert.ok(inserted !== 'duplicate');
+      const policy = { maxFailures: 3, windowMs: 1_000, lockMs: 500, maxChecksPerHour: 5 };
+      const reserve = (ms: number) => uow.accounts.reserveSignInCheck(inserted.id, new Date(NOW.getTime() + ms), policy);
+      const grantedAt = async (ms: number, n: number) => (await Promise.all(Array.from({ length: n }, () => reserve(ms)))).filter((r) => r.granted).length;
+      assert.equal(await grantedAt(0, 6), 3, 'the window: 3');
+      await uow.accounts.recordFailedSignIn(inserted.id, new Date(NOW.getTime() + 10), policy);
+      assert.equal(await grantedAt(400, 3), 0, 'locked until 510');
+      assert.equal(await grantedAt(600, 6), 2, 'the lock ended: a new window, but the hour has only 2 checks left');
+      assert.equal(await grantedAt(5_000, 3), 0, 'a new window, the hour spent');
+      assert.equal(await grantedAt(3_600_001, 6), 3, 'a new hour');
     });
 
     it('walks the entity tree and counts accounts per backup server', async () => {
@@ -166,13 +195,34 @@ for (const engine of ENGINES) {
       const inserted = await uow.accounts.insert(newAccount('alice', e));
       assert.ok(inserted !== 'duplicate');
       const expiresAt = new Date(NOW.getTime() + 60_000);
-      await uow.tokens.insertAuthorization({ digest: 'd-1', accountId: inserted.id, partnerUserId: null, entityId: e, issuedBy: 1, expiresAt }, NOW);
+      await uow.tokens.insertAuthorization({ digest: 'd-1', accountId: inserted.id, partnerUserId: null, entityId: e, issuedBy: 1, credentialGeneration: 0, expiresAt }, NOW);
       await uow.tokens.insertCreatingAccount({ digest: 'd-2', entityId: e, quotaMb: 100, isUltraSafe: false, issuedBy: 1, expiresAt }, NOW);
       const auth = await Promise.all(Array.from({ length: 6 }, () => uow.tokens.consumeAuthorization('d-1', NOW)));
       const creating = await Promise.all(Array.from({ length: 6 }, () => uow.tokens.consumeCreatingAccount('d-2', inserted.id, NOW)));
       assert.equal(auth.filter(Boolean).length, 1);
       assert.equal(creating.filter(Boolean).length, 1);
       assert.equal(await uow.tokens.consumeAuthorization('d-1', NOW), false);
+    });
+
+    it('stores and honours a token only while the credential generation it was bought with is current', async () => {
+      const store = await fresh();
+      const e = await insertEntity(store.db, 'Root', null);
+      const uow = createUnitOfWork(store.db);
+      const inserted = await uow.accounts.insert(newAccount('alice', e));
+      assert.ok(inserted !== 'duplicate');
+      const expiresAt = new Date(NOW.getTime() + 60_000);
+      const authorization = (digest: string, credentialGeneration: number) =>
+        uow.tokens.insertAuthorization({ digest, accountId: inserted.id, partnerUserId: null, entityId: e, issuedBy: 1, credentialGeneration, expiresAt }, NOW);
+      assert.equal(await uow.tokens.insertAuthentication({ digest: 'a-0', accountId: inserted.id, credentialGeneration: 0, expiresAt }, NOW), true);
+      assert.equal(await authorization('z-0', 0), true);
+      assert.equal((await uow.tokens.findAuthentication('a-0'))?.credentialGeneration, 0);
+      await uow.accounts.setPassword(inserted.id, 'hash-2', NOW);
+      assert.equal(await uow.tokens.insertAuthentication({ digest: 'a-1', accountId: inserted.id, credentialGeneration: 0, expiresAt }, NOW), false);
+      assert.equal(await authorization('z-1', 0), false);
+      assert.equal(await uow.tokens.findAuthentication('a-1'), undefined);
+      assert.equal(await uow.tokens.consumeAuthorization('z-0', NOW), false, 'bought before the change, not revoked, still refused');
+      assert.equal(await authorization('z-2', 1), true);
+      assert.equal(await uow.tokens.consumeAuthorization('z-2', NOW), true);
     });
 
     it('rolls back everything a failed transaction wrote', async () => {
@@ -257,9 +307,9 @@ for (const engine of ENGINES.filter((e) => e.concurrentStores)) {
         const results = await Promise.all(stores.map((s) => migrate(s)));
         for (const r of results) assert.equal(r.error, undefined, String(r.error));
         const applied = results.flatMap((r) => (r.results ?? []).filter((m) => m.status === 'Success').map((m) => m.migrationName));
-        assert.deepEqual(applied.sort(), ['001-initial', '002-catalogue']);
+        assert.deepEqual(applied.sort(), Object.keys(MIGRATIONS).sort());
         const executed = await sql<{ n: number }>`SELECT count(*)::int AS n FROM kysely_migration`.execute(stores[0]!.db);
-        assert.equal(executed.rows[0]?.n, 2);
+        assert.equal(executed.rows[0]?.n, Object.keys(MIGRATIONS).length);
       } finally {
         for (const s of stores) await s.close();
         await fresh.drop();
@@ -279,7 +329,7 @@ for (const engine of ENGINES.filter((e) => e.concurrentStores)) {
           try {
             const r = await migrate(store);
             assert.equal(r.error, undefined, String(r.error));
-            assert.equal(r.results?.length, 2);
+            assert.equal(r.results?.length, Object.keys(MIGRATIONS).length);
           } finally {
             await store.close();
           }

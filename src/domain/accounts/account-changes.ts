@@ -2,7 +2,7 @@
  * The account changes other than the partner password reset, each a small description for
  * `changeAccount`: what is validated, what is refused, what is written and who is told.
  */
-import { invalidInput, type Outcome } from '../outcome.js';
+import { failure, invalidInput, type Outcome } from '../outcome.js';
 import type { Caller, RequestContext } from '../ports.js';
 import { checkOptionalEmail, checkOptionalText, checkPassword, checkPositiveSize, checkUsername } from '../validation.js';
 import { checkAccountPassword } from './account-password.js';
@@ -29,9 +29,14 @@ export async function changeAccountPassword(
   const oldPassword = input.password;
   return changeAccount(deps, caller, username.value, context, {
     refuse: refuseCancelled,
-    prepare: async (account) => (await checkAccountPassword(deps, account, oldPassword)) ?? deps.hasher.hash(newPassword.value),
-    async apply(tx, account, passwordHash, now) {
-      await tx.accounts.setPassword(account.id, passwordHash, now);
+    async prepare(account) {
+      const checked = await checkAccountPassword(deps, account, oldPassword);
+      if (!checked.ok) return checked.failure;
+      return { passwordHash: await deps.hasher.hash(newPassword.value), provenGeneration: checked.proven.credentialGeneration };
+    },
+    async apply(tx, account, { passwordHash, provenGeneration }, now) {
+      // Compare-and-set: the old password proven must still be the account's when the new one is stored.
+      if (!(await tx.accounts.setPassword(account.id, passwordHash, now, provenGeneration))) return failure('InvalidAccountCredentials');
       const revoked = await revokeAllTokens(tx, account.id, now);
       return { detail: { byAccountHolder: true, tokensRevoked: revoked }, notifications: noticeTo(account, 'password-changed') };
     },
@@ -59,8 +64,14 @@ export async function changeAccountEmail(
   const password = input.password;
   return changeAccount(deps, caller, username.value, context, {
     refuse: refuseCancelled,
-    prepare: async (account) => (password ? ((await checkAccountPassword(deps, account, password)) ?? null) : null),
-    async apply(tx, account, _prepared, now) {
+    async prepare(account) {
+      if (!password) return null;
+      const checked = await checkAccountPassword(deps, account, password);
+      return checked.ok ? checked.proven.credentialGeneration : checked.failure;
+    },
+    async apply(tx, account, provenGeneration, now) {
+      // The address change rests on the password proven: not if that password was replaced meanwhile.
+      if (provenGeneration !== null && provenGeneration !== account.credentialGeneration) return failure('InvalidAccountCredentials');
       await tx.accounts.update(account.id, { email: email.value }, now);
       return {
         detail: { notified: input.notify, byAccountHolder: password !== undefined && password !== null },

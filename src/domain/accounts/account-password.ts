@@ -1,7 +1,9 @@
 /**
- * Checking a backup account's own password, with the lock-out of SERVICE.md §4: while locked
- * the password is not checked at all (so an attacker gets at most `maxFailures` Argon2 checks
- * per lock period); each failure is counted atomically in the store.
+ * Checking a backup account's own password, with the lock-out of SERVICE.md §4. The check is
+ * reserved in the store BEFORE hashing (one conditional UPDATE), so however many requests
+ * arrive at once, on however many instances, at most `maxFailures` checks per window (and
+ * `maxChecksPerHour` per hour) reach the hasher; the rest answer AccountLocked unhashed. A
+ * failure keeps its reservation (and may lock the account); a success gives it back.
  */
 import { failure, type Failure } from '../outcome.js';
 import type { Account } from '../ports.js';
@@ -10,17 +12,33 @@ import type { AccountDeps } from './deps.js';
 /** Longer than any policy allows: certainly wrong, and not worth hashing. */
 const MAX_PASSWORD_LENGTH = 1024;
 
+/** SERVICE.md §4: never more than this many password checks per account per hour. */
+export const MAX_PASSWORD_CHECKS_PER_HOUR = 100;
+
 export function isLocked(account: Account, now: Date): boolean {
   return account.lockedUntil !== null && account.lockedUntil.getTime() > now.getTime();
 }
 
-/** undefined when the password is right (and the failure count is reset); otherwise why not. */
-export async function checkAccountPassword(deps: AccountDeps, account: Account, password: string): Promise<Failure | undefined> {
-  if (isLocked(account, deps.clock.now())) return failure('AccountLocked');
-  const valid = password.length <= MAX_PASSWORD_LENGTH && (await deps.hasher.verify(account.passwordHash, password));
+/** The password was right: the credential generation it was checked against (tokens record it). */
+export interface ProvenPassword {
+  readonly credentialGeneration: number;
+}
+
+export type PasswordCheck = { readonly ok: true; readonly proven: ProvenPassword } | { readonly ok: false; readonly failure: Failure };
+
+const refused = (f: Failure): PasswordCheck => ({ ok: false, failure: f });
+
+export async function checkAccountPassword(deps: AccountDeps, account: Account, password: string): Promise<PasswordCheck> {
+  // Cheap answers first: a lock read with the account costs no write.
+  if (isLocked(account, deps.clock.now())) return refused(failure('AccountLocked'));
+  const reservation = await deps.uow.accounts.reserveSignInCheck(account.id, deps.clock.now(), deps.lockout);
+  if (!reservation.granted) return refused(failure('AccountLocked'));
+  // The hash read by the reservation itself: the generation reported is the one really checked.
+  const valid = password.length <= MAX_PASSWORD_LENGTH && (await deps.hasher.verify(reservation.passwordHash, password));
   if (!valid) {
     await deps.uow.accounts.recordFailedSignIn(account.id, deps.clock.now(), deps.lockout);
-    return failure('InvalidAccountCredentials');
+    return refused(failure('InvalidAccountCredentials'));
   }
-  return undefined;
+  await deps.uow.accounts.recordSuccessfulSignIn(account.id, deps.clock.now());
+  return { ok: true, proven: { credentialGeneration: reservation.credentialGeneration } };
 }

@@ -37,10 +37,9 @@ export async function authenticateAccount(
   if ('failure' in found) return found.failure;
   const account = found.account;
   const now = deps.clock.now();
-  const wrong = await checkAccountPassword(deps, account, input.password);
-  if (wrong?.code === 'AccountLocked') return { ...wrong, report: { status: 'Locked', backupServer: account.backupServer } };
-  if (wrong) return wrong;
-  await deps.uow.accounts.recordSuccessfulSignIn(account.id, deps.clock.now());
+  const checked = await checkAccountPassword(deps, account, input.password);
+  if (!checked.ok && checked.failure.code === 'AccountLocked') return { ...checked.failure, report: { status: 'Locked', backupServer: account.backupServer } };
+  if (!checked.ok) return checked.failure;
   const report = { status: effectiveStatus(account, now), backupServer: account.backupServer };
   return { ...success(report), report };
 }

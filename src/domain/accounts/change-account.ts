@@ -20,7 +20,11 @@ export interface AccountChange<P> {
   refuse?(account: Account): Failure | undefined;
   /** Slow work outside the transaction; a Failure stops the change. */
   prepare(account: Account): Promise<P | Failure>;
-  apply(tx: Repositories, account: Account, prepared: P, now: Date): Promise<ChangeEffects>;
+  /**
+   * The writes. A Failure (returned before anything was written, e.g. a compare-and-set that
+   * found the account changed) ends the change with no audit record.
+   */
+  apply(tx: Repositories, account: Account, prepared: P, now: Date): Promise<ChangeEffects | Failure>;
 }
 
 function isFailureValue(value: unknown): value is Failure {
@@ -48,6 +52,7 @@ export async function changeAccount<P>(
     if (refusedNow) return refusedNow;
     const now = deps.clock.now();
     const effects = await change.apply(tx, current.account, prepared, now);
+    if (isFailureValue(effects)) return effects;
     await tx.audit.record({
       at: now,
       context,

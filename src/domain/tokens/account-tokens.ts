@@ -29,25 +29,27 @@ export function mintToken(deps: Pick<AccountDeps, 'clock' | 'tokenCodec'>, lifet
   return { token, digest: deps.tokenCodec.digest(token), now, expiresAt: new Date(now.getTime() + lifetimeMs) };
 }
 
-/** An account the caller may act on, after its own password was proven (with lock-out). */
+/** An account the caller may act on, after its own password was proven (with lock-out), and the generation proven. */
 async function provenAccount(
   deps: AccountDeps,
   caller: Caller,
   input: { username: string | null; password: string | null },
   names: { username: string; password: string },
-): Promise<{ account: Account } | { failure: Failure }> {
+): Promise<{ account: Account; credentialGeneration: number } | { failure: Failure }> {
   const username = checkUsername(names.username, input.username);
   if (!username.ok) return { failure: username.failure };
   if (!input.password) return { failure: invalidInput(`${names.password} is required.`) };
   const found = await findAccountInTree(deps.uow, caller, username.value);
   if ('failure' in found) return found;
-  const wrong = await checkAccountPassword(deps, found.account, input.password);
-  if (wrong) return { failure: wrong };
+  const checked = await checkAccountPassword(deps, found.account, input.password);
+  if (!checked.ok) return { failure: checked.failure };
   const refused = refuseCancelled(found.account);
   if (refused) return { failure: refused };
-  await deps.uow.accounts.recordSuccessfulSignIn(found.account.id, deps.clock.now());
-  return found;
+  return { account: found.account, credentialGeneration: checked.proven.credentialGeneration };
 }
+
+/** The password proven is no longer the account's: a change committed while the token was being issued. */
+const changedMeanwhile = (): Failure => failure('InvalidAccountCredentials');
 
 export async function issueAuthenticationToken(
   deps: AccountDeps,
@@ -58,7 +60,8 @@ export async function issueAuthenticationToken(
   const proven = await provenAccount(deps, caller, input, names);
   if ('failure' in proven) return proven.failure;
   const { token, digest, now, expiresAt } = mintToken(deps, deps.tokens.authenticationTtlMs);
-  await deps.uow.tokens.insertAuthentication({ digest, accountId: proven.account.id, expiresAt }, now);
+  const stored = await deps.uow.tokens.insertAuthentication({ digest, accountId: proven.account.id, credentialGeneration: proven.credentialGeneration, expiresAt }, now);
+  if (!stored) return changedMeanwhile();
   return success({ token, expiresAt });
 }
 
@@ -81,7 +84,9 @@ export async function validateAuthenticationToken(
   const now = deps.clock.now();
   if (!stored || stored.revokedAt !== null || stored.expiresAt.getTime() <= now.getTime()) return failure('InvalidToken');
   const account = await deps.uow.accounts.findById(stored.accountId);
-  if (!account || !(await deps.uow.entities.isWithinTree(caller.entityId, account.entityId))) return failure('InvalidToken');
+  // A token bought with a password since changed is worthless, even if it escaped the revocation.
+  if (!account || account.credentialGeneration !== stored.credentialGeneration) return failure('InvalidToken');
+  if (!(await deps.uow.entities.isWithinTree(caller.entityId, account.entityId))) return failure('InvalidToken');
   return success({ username: account.username, status: effectiveStatus(account, now), backupServer: account.backupServer, expiresAt: stored.expiresAt });
 }
 
@@ -94,7 +99,12 @@ export async function issueAuthorizationToken(
 ): Promise<Outcome<IssuedToken>> {
   const proven = await provenAccount(deps, caller, input, names);
   if ('failure' in proven) return proven.failure;
-  return storeAuthorization(deps, caller, { accountId: proven.account.id, partnerUserId: null, entityId: proven.account.entityId });
+  return storeAuthorization(deps, caller, {
+    accountId: proven.account.id,
+    partnerUserId: null,
+    entityId: proven.account.entityId,
+    credentialGeneration: proven.credentialGeneration,
+  });
 }
 
 /** GetAuthorizationTokenByEntity: the partner vouches for a backup account or a partner user in its tree. */
@@ -111,7 +121,13 @@ export async function issueAuthorizationTokenByEntity(
     if ('failure' in found) return found.failure;
     const refused = refuseCancelled(found.account);
     if (refused) return refused;
-    return storeAuthorization(deps, caller, { accountId: found.account.id, partnerUserId: null, entityId: found.account.entityId });
+    // The partner vouches for the account as it stands now: a password change later still ends the token.
+    return storeAuthorization(deps, caller, {
+      accountId: found.account.id,
+      partnerUserId: null,
+      entityId: found.account.entityId,
+      credentialGeneration: found.account.credentialGeneration,
+    });
   }
   // Unknown and foreign partner users get the same answer: partners cannot probe each other's users.
   const user = await deps.uow.partnerUsers.findByUsername(username.value);
@@ -119,16 +135,16 @@ export async function issueAuthorizationTokenByEntity(
     return failure('ObjectEntityMismatch', 'No partner user of that name in your tree.');
   }
   if (!user.active) return failure('InvalidAccountState', 'The user is disabled.');
-  return storeAuthorization(deps, caller, { accountId: null, partnerUserId: user.id, entityId: user.entityId });
+  return storeAuthorization(deps, caller, { accountId: null, partnerUserId: user.id, entityId: user.entityId, credentialGeneration: 0 });
 }
 
 async function storeAuthorization(
   deps: AccountDeps,
   caller: Caller,
-  subject: { accountId: number | null; partnerUserId: number | null; entityId: number },
+  subject: { accountId: number | null; partnerUserId: number | null; entityId: number; credentialGeneration: number },
 ): Promise<Outcome<IssuedToken>> {
   const { token, digest, now, expiresAt } = mintToken(deps, deps.tokens.authorizationTtlMs);
-  await deps.uow.tokens.insertAuthorization({ digest, ...subject, issuedBy: caller.userId, expiresAt }, now);
+  if (!(await deps.uow.tokens.insertAuthorization({ digest, ...subject, issuedBy: caller.userId, expiresAt }, now))) return changedMeanwhile();
   return success({ token, expiresAt });
 }
 
@@ -155,6 +171,7 @@ export async function redeemAuthorizationToken(
   const username = subject?.username ?? user?.username;
   // A cancelled account or a disabled user can no longer be signed in to.
   if (username === undefined || subject?.status === 'Cancelled' || user?.active === false) return failure('InvalidToken');
+  if (subject && subject.credentialGeneration !== stored.credentialGeneration) return failure('InvalidToken');
   if (!(await deps.uow.tokens.consumeAuthorization(digest, deps.clock.now()))) return failure('InvalidToken');
   return success({ username, entityId: stored.entityId, isAppUser: stored.accountId !== null });
 }

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Account, AccountRepository, AccountUpdate, LockoutPolicy, NewAccount } from '../../domain/ports.js';
+import type { Account, AccountRepository, AccountUpdate, LockoutPolicy, NewAccount, SignInReservation } from '../../domain/ports.js';
 import { isAccountStatus } from '../../domain/accounts/account.js';
 import type { AccountsTable, Database } from '../schema.js';
 import { prepareQuery } from '../prepared-query.js';
@@ -30,6 +30,7 @@ export const ACCOUNT_COLUMNS = [
   'cancelled_at',
   'last_sign_in_at',
   'locked_until',
+  'credential_generation',
 ] as const satisfies readonly (keyof AccountsTable)[];
 
 export type AccountRow = Pick<Selectable<AccountsTable>, (typeof ACCOUNT_COLUMNS)[number]>;
@@ -55,11 +56,14 @@ export function accountFromRow(row: AccountRow): Account {
     cancelledAt: toDate(row.cancelled_at),
     lastSignInAt: toDate(row.last_sign_in_at),
     lockedUntil: toDate(row.locked_until),
+    credentialGeneration: Number(row.credential_generation),
   };
 }
 
 /** LastSignInUtc is recorded to this resolution. */
 const SIGN_IN_TIME_RESOLUTION_MS = 60_000;
+
+const HOUR_MS = 3_600_000;
 
 export const usernameKey = (username: string): string => username.toLowerCase();
 
@@ -131,34 +135,62 @@ export function accountRepository(db: Kysely<Database>, reader?: CommittedReader
       return row ? { id: row.id } : 'duplicate';
     },
 
-    async setPassword(accountId, passwordHash, at) {
-      await db
+    async setPassword(accountId, passwordHash, at, expectedGeneration) {
+      let change = db
         .updateTable('accounts')
         .set({
           password_hash: passwordHash,
+          // In the same statement as the hash: a token bought with the old password is worthless from the commit on.
+          credential_generation: sql<number>`credential_generation + 1`,
           failed_sign_ins: 0,
           failed_window_started_at: null,
           locked_until: null,
+          // Checks counted against the old password say nothing about the new one.
+          hour_checks: 0,
+          hour_started_at: null,
           // A Locked status (set by an operator or an older system) is lifted by a reset too.
           status: sql<string>`CASE WHEN status = 'Locked' THEN 'Active' ELSE status END`,
           updated_at: at.getTime(),
         })
+        .where('id', '=', accountId);
+      if (expectedGeneration !== undefined) change = change.where('credential_generation', '=', expectedGeneration);
+      const result = await change.executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    async reserveSignInCheck(accountId, at, policy: LockoutPolicy): Promise<SignInReservation> {
+      const now = at.getTime();
+      // One conditional UPDATE … RETURNING: the row lock (PostgreSQL) or the single writer
+      // (SQLite) orders racing reservations, on one instance or many, so no more than
+      // maxFailures checks per window and maxChecksPerHour per hour are ever granted.
+      // A lock that has run out opens a new window (and is cleared, so it does so once).
+      const windowOver = sql<boolean>`(failed_window_started_at IS NULL OR failed_window_started_at <= ${now - policy.windowMs} OR locked_until IS NOT NULL)`;
+      const hourOver = sql<boolean>`(hour_started_at IS NULL OR hour_started_at <= ${now - HOUR_MS})`;
+      const row = await db
+        .updateTable('accounts')
+        .set({
+          failed_sign_ins: sql<number>`CASE WHEN ${windowOver} THEN 1 ELSE failed_sign_ins + 1 END`,
+          failed_window_started_at: sql<number>`CASE WHEN ${windowOver} THEN ${now} ELSE failed_window_started_at END`,
+          locked_until: null,
+          hour_checks: sql<number>`CASE WHEN ${hourOver} THEN 1 ELSE hour_checks + 1 END`,
+          hour_started_at: sql<number>`CASE WHEN ${hourOver} THEN ${now} ELSE hour_started_at END`,
+        })
         .where('id', '=', accountId)
-        .execute();
+        .where(sql<boolean>`(locked_until IS NULL OR locked_until <= ${now})`)
+        .where(sql<boolean>`(${windowOver} OR failed_sign_ins < ${policy.maxFailures})`)
+        .where(sql<boolean>`(${hourOver} OR hour_checks < ${policy.maxChecksPerHour})`)
+        .returning(['password_hash', 'credential_generation'])
+        .executeTakeFirst();
+      return row ? { granted: true, passwordHash: row.password_hash, credentialGeneration: Number(row.credential_generation) } : { granted: false };
     },
 
     async recordFailedSignIn(accountId, at, policy: LockoutPolicy) {
       const now = at.getTime();
-      const windowStart = now - policy.windowMs;
-      // One statement, so that failures racing on several connections or instances all count.
-      const expired = sql<boolean>`(failed_window_started_at IS NULL OR failed_window_started_at < ${windowStart})`;
-      const nextCount = sql<number>`CASE WHEN ${expired} THEN 1 ELSE failed_sign_ins + 1 END`;
+      // The failure was counted when its check was reserved; reaching the limit locks the account.
       const row = await db
         .updateTable('accounts')
         .set({
-          failed_sign_ins: nextCount,
-          failed_window_started_at: sql<number>`CASE WHEN ${expired} THEN ${now} ELSE failed_window_started_at END`,
-          locked_until: sql<number | null>`CASE WHEN ${nextCount} >= ${policy.maxFailures} THEN ${now + policy.lockMs} ELSE locked_until END`,
+          locked_until: sql<number | null>`CASE WHEN failed_sign_ins >= ${policy.maxFailures} THEN ${now + policy.lockMs} ELSE locked_until END`,
           updated_at: now,
         })
         .where('id', '=', accountId)
@@ -168,15 +200,17 @@ export function accountRepository(db: Kysely<Database>, reader?: CommittedReader
     },
 
     async recordSuccessfulSignIn(accountId, at) {
-      // Backup clients sign in on every start: writing (and fsyncing) each time would make the
-      // busiest call a write. The time is kept to the minute; a pending failure count is always cleared.
+      // The right password clears the window's count (as one check after another would) and gives
+      // the hour's reservation back. The sign-in time is kept to the minute.
       await db
         .updateTable('accounts')
-        .set({ last_sign_in_at: at.getTime(), failed_sign_ins: 0, failed_window_started_at: null })
+        .set({
+          last_sign_in_at: sql<number>`CASE WHEN last_sign_in_at IS NULL OR last_sign_in_at < ${at.getTime() - SIGN_IN_TIME_RESOLUTION_MS} THEN ${at.getTime()} ELSE last_sign_in_at END`,
+          failed_sign_ins: 0,
+          failed_window_started_at: null,
+          hour_checks: sql<number>`CASE WHEN hour_checks > 0 THEN hour_checks - 1 ELSE 0 END`,
+        })
         .where('id', '=', accountId)
-        .where((eb) =>
-          eb.or([eb('failed_sign_ins', '>', 0), eb('last_sign_in_at', 'is', null), eb('last_sign_in_at', '<', at.getTime() - SIGN_IN_TIME_RESOLUTION_MS)]),
-        )
         .execute();
     },
 

@@ -1,9 +1,20 @@
-/** Token storage. Values are never stored, only their digests; consumption is one conditional UPDATE. */
-import type { Kysely } from 'kysely';
+/**
+ * Token storage. Values are never stored, only their digests; consumption is one conditional
+ * UPDATE. A token for a backup account carries the account's credential generation: it is
+ * stored only while that generation is current (INSERT … SELECT … WHERE) and consumed only
+ * while it still is, so a password change that has committed leaves no usable token behind.
+ */
+import { sql, type Kysely } from 'kysely';
 import type { TokenRepository } from '../../domain/ports.js';
 import type { Database } from '../schema.js';
 
 const date = (ms: number | null): Date | null => (ms === null ? null : new Date(Number(ms)));
+
+// Parameters in the select list of an INSERT … SELECT have no column to take a type from on
+// PostgreSQL (they would be text): each says what it is.
+const asText = (value: string) => sql<string>`CAST(${value} AS text)`;
+const asBigInt = (value: number) => sql<number>`CAST(${value} AS bigint)`;
+const asInteger = (value: number) => sql<number>`CAST(${value} AS integer)`;
 
 export function tokenRepository(db: Kysely<Database>): TokenRepository {
   return {
@@ -31,32 +42,77 @@ export function tokenRepository(db: Kysely<Database>): TokenRepository {
     },
 
     async insertAuthentication(t, at) {
-      await db
+      const result = await db
         .insertInto('account_tokens')
-        .values({ token_hash: t.digest, account_id: t.accountId, kind: 'authentication', expires_at: t.expiresAt.getTime(), created_at: at.getTime() })
-        .execute();
+        .columns(['token_hash', 'account_id', 'kind', 'expires_at', 'created_at', 'credential_generation'])
+        .expression(
+          db
+            .selectFrom('accounts')
+            .select([
+              asText(t.digest).as('token_hash'),
+              'id',
+              asText('authentication').as('kind'),
+              asBigInt(t.expiresAt.getTime()).as('expires_at'),
+              asBigInt(at.getTime()).as('created_at'),
+              'credential_generation',
+            ])
+            .where('id', '=', t.accountId)
+            .where('credential_generation', '=', t.credentialGeneration),
+        )
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
     },
 
     async findAuthentication(digest) {
       const r = await db.selectFrom('account_tokens').selectAll().where('token_hash', '=', digest).where('kind', '=', 'authentication').executeTakeFirst();
       return r
-        ? { digest, accountId: r.account_id, expiresAt: new Date(Number(r.expires_at)), usedAt: date(r.used_at), revokedAt: date(r.revoked_at) }
+        ? {
+            digest,
+            accountId: r.account_id,
+            expiresAt: new Date(Number(r.expires_at)),
+            usedAt: date(r.used_at),
+            revokedAt: date(r.revoked_at),
+            credentialGeneration: Number(r.credential_generation),
+          }
         : undefined;
     },
 
     async insertAuthorization(t, at) {
-      await db
+      if (t.accountId === null) {
+        await db
+          .insertInto('authorization_tokens')
+          .values({
+            token_hash: t.digest,
+            account_id: null,
+            partner_user_id: t.partnerUserId,
+            entity_id: t.entityId,
+            issued_by_user_id: t.issuedBy,
+            expires_at: t.expiresAt.getTime(),
+            created_at: at.getTime(),
+          })
+          .execute();
+        return true;
+      }
+      const result = await db
         .insertInto('authorization_tokens')
-        .values({
-          token_hash: t.digest,
-          account_id: t.accountId,
-          partner_user_id: t.partnerUserId,
-          entity_id: t.entityId,
-          issued_by_user_id: t.issuedBy,
-          expires_at: t.expiresAt.getTime(),
-          created_at: at.getTime(),
-        })
-        .execute();
+        .columns(['token_hash', 'account_id', 'entity_id', 'issued_by_user_id', 'expires_at', 'created_at', 'credential_generation'])
+        .expression(
+          db
+            .selectFrom('accounts')
+            .select([
+              asText(t.digest).as('token_hash'),
+              'id',
+              asInteger(t.entityId).as('entity_id'),
+              asInteger(t.issuedBy).as('issued_by_user_id'),
+              asBigInt(t.expiresAt.getTime()).as('expires_at'),
+              asBigInt(at.getTime()).as('created_at'),
+              'credential_generation',
+            ])
+            .where('id', '=', t.accountId)
+            .where('credential_generation', '=', t.credentialGeneration),
+        )
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
     },
 
     async findAuthorization(digest) {
@@ -69,6 +125,7 @@ export function tokenRepository(db: Kysely<Database>): TokenRepository {
             entityId: r.entity_id,
             expiresAt: new Date(Number(r.expires_at)),
             usedAt: date(r.used_at),
+            credentialGeneration: Number(r.credential_generation),
           }
         : undefined;
     },
@@ -80,6 +137,16 @@ export function tokenRepository(db: Kysely<Database>): TokenRepository {
         .where('token_hash', '=', digest)
         .where('used_at', 'is', null)
         .where('expires_at', '>', at.getTime())
+        .where((eb) =>
+          eb.or([
+            eb('authorization_tokens.account_id', 'is', null),
+            eb(
+              'authorization_tokens.credential_generation',
+              '=',
+              eb.selectFrom('accounts').select('accounts.credential_generation').whereRef('accounts.id', '=', 'authorization_tokens.account_id'),
+            ),
+          ]),
+        )
         .executeTakeFirst();
       return Number(result.numUpdatedRows) === 1;
     },
