@@ -16,7 +16,7 @@ import { createApp, type App } from '../../src/app/compose.js';
 import { createEntity, createPartnerUser } from '../../src/app/admin.js';
 import { MemoryTransport } from '../../src/mail/memory-transport.js';
 import type { MailTransport } from '../../src/mail/message.js';
-import type { Clock } from '../../src/domain/ports.js';
+import type { Clock, PasswordHasher } from '../../src/domain/ports.js';
 import { argon2Hasher } from '../../src/security/argon2-hasher.js';
 import { createLogger } from '../../src/observability/logger.js';
 import type { RunningServer } from '../../src/http/server.js';
@@ -47,6 +47,8 @@ export interface TestAppOptions {
   readonly empty?: boolean;
   /** Start from a copy of this template (see `seededTemplate`) instead of seeding anew. */
   readonly template?: string;
+  /** The app's password hasher (e.g. a counting wrapper around the real Argon2 one). */
+  readonly hasher?: PasswordHasher;
 }
 
 export function fixedClock(at: Date = FIXED_NOW): Clock & { set(d: Date): void; advance(ms: number): void } {
@@ -81,6 +83,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const logLines: string[] = [];
   const app = await createApp(config, {
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.hasher ? { hasher: options.hasher } : {}),
     ...(options.transport === 'configured' ? {} : { transport: options.transport ?? mail }),
     logger: createLogger('debug', (line) => logLines.push(line)),
     mailPollIntervalMs: 50,
