@@ -12,6 +12,7 @@ import { createUnitOfWork } from '../../src/store/unit-of-work.js';
 import { outboxQueue } from '../../src/store/repositories/outbox-queue.js';
 import { bootstrapFirstPartner } from '../../src/app/admin.js';
 import type { PasswordHasher } from '../../src/domain/ports.js';
+import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { ENGINES, migratedStore, type EngineUnderTest } from './engines.js';
 import { STORE_TEST_NOW, insertEntity, newAccount } from '../support/store-records.js';
 
@@ -57,12 +58,16 @@ for (const engine of ENGINES) {
         'account_usage',
         'accounts',
         'audit_log',
+        'auth_failure_windows',
+        'auth_known_sources',
         'authorization_tokens',
         'creating_account_tokens',
         'entities',
         'outbox',
         'partner_license_keys',
+        'partner_rate_buckets',
         'partner_users',
+        'service_keys',
       ]);
     });
 
@@ -257,9 +262,9 @@ for (const engine of ENGINES.filter((e) => e.concurrentStores)) {
         const results = await Promise.all(stores.map((s) => migrate(s)));
         for (const r of results) assert.equal(r.error, undefined, String(r.error));
         const applied = results.flatMap((r) => (r.results ?? []).filter((m) => m.status === 'Success').map((m) => m.migrationName));
-        assert.deepEqual(applied.sort(), ['001-initial', '002-catalogue']);
+        assert.deepEqual(applied.sort(), Object.keys(MIGRATIONS).sort());
         const executed = await sql<{ n: number }>`SELECT count(*)::int AS n FROM kysely_migration`.execute(stores[0]!.db);
-        assert.equal(executed.rows[0]?.n, 2);
+        assert.equal(executed.rows[0]?.n, Object.keys(MIGRATIONS).length);
       } finally {
         for (const s of stores) await s.close();
         await fresh.drop();
@@ -279,7 +284,7 @@ for (const engine of ENGINES.filter((e) => e.concurrentStores)) {
           try {
             const r = await migrate(store);
             assert.equal(r.error, undefined, String(r.error));
-            assert.equal(r.results?.length, 2);
+            assert.equal(r.results?.length, Object.keys(MIGRATIONS).length);
           } finally {
             await store.close();
           }
@@ -288,8 +293,8 @@ for (const engine of ENGINES.filter((e) => e.concurrentStores)) {
           SELECT table_schema AS schema, count(*)::int AS n FROM information_schema.tables
           WHERE table_schema IN ('tenant_a', 'tenant_b') GROUP BY table_schema ORDER BY 1`.execute(admin.db);
         assert.deepEqual(tables.rows, [
-          { schema: 'tenant_a', n: 13 },
-          { schema: 'tenant_b', n: 13 },
+          { schema: 'tenant_a', n: 17 },
+          { schema: 'tenant_b', n: 17 },
         ]);
       } finally {
         await admin.close();

@@ -3,95 +3,22 @@
  * and per source; past the limit checks are refused without Argon2 and without a database
  * read, answered exactly like any failure and after about as long. A success never resets a
  * count; a partner keeps working from a source it signed in from, whoever blocked its name or
- * that source. Unit tests with a steered clock, then the real app.
+ * that source. The throttle itself on a steered clock: test/security/shared-limits.test.ts; here
+ * the real app.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AuthThrottle, FailureWindows, KNOWN_SOURCE_MS } from '../../src/security/auth-throttle.js';
 import { clientAddress, throttleKeyOf } from '../../src/security/source-address.js';
 import { argon2Hasher } from '../../src/security/argon2-hasher.js';
 import { PROVIDER_SECRET, RESELLER_A_SECRET, RESELLER_B_SECRET, listenTestApp, seededTemplate, startTestApp, type TestApp } from '../support/harness.js';
 import { envelope, operationBody, soapHeaders, type Credentials } from '../support/envelope.js';
 
-describe('failure windows', () => {
-  it('block after the limit within the window, and open again when it ends', () => {
-    const w = new FailureWindows(3, 1000, 100);
-    for (let i = 0; i < 3; i++) {
-      assert.equal(w.blocked('k', i), false);
-      w.record('k', i);
-    }
-    assert.equal(w.blocked('k', 10), true);
-    assert.equal(w.blocked('k', 999), true);
-    assert.equal(w.blocked('k', 1000), false, 'the window opened with the first failure at 0');
-    w.record('k', 1000);
-    assert.equal(w.blocked('k', 1001), false, 'a new window counts from one');
-  });
-
-  it('keep at most maxKeys keys', () => {
-    const w = new FailureWindows(1, 1000, 50);
-    for (let i = 0; i < 5000; i++) w.record(`k${i}`, 0);
-    assert.equal(w.size, 50);
-    assert.equal(w.blocked('k4999', 1), true);
-  });
-});
-
-describe('the throttle', () => {
-  const make = (now: { t: number }, perUser = 3, perAddress = 5) => new AuthThrottle({ perUser, perAddress, windowMs: 60_000, maxKeys: 1000, now: () => now.t });
-
-  it('blocks a source after its failures, whatever user names it tries, and a success does not reset it', () => {
-    const now = { t: 0 };
-    const th = make(now, 100, 5);
-    for (let i = 0; i < 4; i++) th.failed(`user-${i}`, '203.0.113.9');
-    th.succeeded('reseller-a', '203.0.113.9');
-    assert.equal(th.allows('reseller-b', '203.0.113.9'), true);
-    th.failed('user-x', '203.0.113.9');
-    assert.equal(th.allows('reseller-b', '203.0.113.9'), false, 'the fifth failure blocks: the success reset nothing');
-    assert.equal(th.allows('user-0', '203.0.113.9'), false);
-    assert.equal(th.allows('reseller-a', '203.0.113.9'), true, 'except for the user that signed in from there');
-    assert.equal(th.allows('reseller-b', '203.0.113.10'), true, 'another source is not blocked');
-    now.t = 60_000;
-    assert.equal(th.allows('reseller-b', '203.0.113.9'), true, 'until the window ends');
-  });
-
-  it('blocks a user name failed from many sources, except from a source it succeeded from', () => {
-    const now = { t: 0 };
-    const th = make(now, 3, 100);
-    th.succeeded('Reseller-A', '192.0.2.50');
-    for (let i = 0; i < 3; i++) th.failed('reseller-a', `198.51.100.${i}`);
-    assert.equal(th.allows('reseller-a', '198.51.100.77'), false, 'a stranger is refused');
-    assert.equal(th.allows('RESELLER-A', '198.51.100.77'), false, 'in any case');
-    assert.equal(th.allows('reseller-a', '192.0.2.50'), true, "the partner's own source still gets its secret checked");
-    assert.equal(th.allows('reseller-b', '198.51.100.77'), true, 'other names are not blocked');
-    now.t = KNOWN_SOURCE_MS + 1;
-    for (let i = 0; i < 3; i++) th.failed('reseller-a', `198.51.100.${i}`);
-    assert.equal(th.allows('reseller-a', '192.0.2.50'), false, 'a known source is forgotten after 24 hours');
-  });
-
+describe('the throttle key of a source', () => {
   it('counts an IPv6 /64 as one source, and an IPv4-mapped address as the IPv4 one', () => {
     assert.equal(throttleKeyOf('2001:db8:1:2:aaaa::1'), throttleKeyOf('2001:db8:1:2:ffff:ffff:ffff:ffff'));
     assert.notEqual(throttleKeyOf('2001:db8:1:2::1'), throttleKeyOf('2001:db8:1:3::1'));
     assert.equal(throttleKeyOf('::ffff:203.0.113.5'), '203.0.113.5');
     assert.equal(throttleKeyOf('::1'), '0:0:0:0::/64');
-    const now = { t: 0 };
-    const th = make(now, 100, 2);
-    th.failed('x', '2001:db8:1:2::1');
-    th.failed('y', '2001:db8:1:2::2');
-    assert.equal(th.allows('z', '2001:db8:1:2:dead:beef:0:1'), false, 'rotating within the /64 does not help');
-  });
-
-  it('tells once per window when it starts blocking, for the log', () => {
-    const told: string[] = [];
-    const th = new AuthThrottle({ perUser: 2, perAddress: 3, windowMs: 1000, maxKeys: 100, now: () => 0, onBlock: (what, key) => told.push(`${what} ${key}`) });
-    for (let i = 0; i < 6; i++) th.failed('Mallory', '203.0.113.66');
-    assert.deepEqual(told, ['user name mallory', 'source 203.0.113.66']);
-  });
-
-  it('is off at 0', () => {
-    const th = make({ t: 0 }, 0, 0);
-    for (let i = 0; i < 100; i++) th.failed('u', '203.0.113.1');
-    th.succeeded('u', '203.0.113.1');
-    assert.equal(th.allows('u', '203.0.113.1'), true);
-    assert.deepEqual(th.sizes, { users: 0, addresses: 0, knownSources: 0 });
   });
 });
 
