@@ -17,13 +17,14 @@ import { MAX_PASSWORD_CHECKS_PER_HOUR } from '../domain/accounts/account-passwor
 import { PartnerAuthenticator } from '../domain/partners/authenticate-partner.js';
 import { CredentialMemo } from '../domain/partners/credential-memo.js';
 import type { Clock, PasswordHasher } from '../domain/ports.js';
-import { argon2Hasher } from '../security/argon2-hasher.js';
+import { argon2Hasher, withPacing } from '../security/argon2-hasher.js';
 import { digestToken, generateToken } from '../security/tokens.js';
-import { AuthThrottle } from '../security/auth-throttle.js';
+import { AuthThrottle, nameDigester } from '../security/auth-throttle.js';
 import { RateLimiter } from '../security/rate-limiter.js';
 import { exclusively, migrate, openConfiguredStore, type Store } from '../store/create-db.js';
 import { createUnitOfWork } from '../store/unit-of-work.js';
 import { outboxQueue } from '../store/repositories/outbox-queue.js';
+import { serviceKey, sharedLimitStore } from '../store/repositories/shared-limits.js';
 import { OutboxWorker } from '../mail/outbox-worker.js';
 import type { MailTransport } from '../mail/message.js';
 import { configuredMailTransport } from '../mail/configured-transport.js';
@@ -159,19 +160,34 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       tokenCodec: { generate: generateToken, digest: digestToken },
     },
   };
-  // Issue 6: failed AuthHeader checks throttled per user name and source; calls per partner rated.
+  // Issues 6 and 14: failed AuthHeader checks throttled per user name and source, and calls per
+  // partner rated, in the database every instance shares.
+  const limits = sharedLimitStore(store.db);
+  const digest = nameDigester(await serviceKey(store.db, 'name-digest'));
+  const pacedHasher = withPacing(hasher);
   const authThrottle = new AuthThrottle({
     perUser: config.authFailuresPerUser,
     perAddress: config.authFailuresPerAddress,
     windowMs: config.authFailureWindowSeconds * 1000,
     maxKeys: 50_000,
-    onBlock: (what, key) =>
-      logger.warn('failed AuthHeader checks over the limit: refusing without checking', { blocked: what, key, windowSeconds: config.authFailureWindowSeconds }),
+    store: limits,
+    digest,
+    pace: () => pacedHasher.pace(),
+    onBlock: (what, shown) =>
+      logger.warn('failed AuthHeader checks over the limit: refusing without checking', {
+        blocked: what,
+        ...(what === 'source' ? { source: shown } : { userDigest: shown }),
+        windowSeconds: config.authFailureWindowSeconds,
+      }),
   });
-  const partnerRate = new RateLimiter({ perMinute: config.partnerRequestsPerMinute, burst: config.partnerBurst, maxKeys: 10_000 });
+  const pruneLimits = setInterval(() => {
+    authThrottle.prune().catch((err: unknown) => logger.warn('pruning the AuthHeader throttle failed', errorFields(err)));
+  }, 60_000);
+  pruneLimits.unref();
+  const partnerRate = new RateLimiter({ perMinute: config.partnerRequestsPerMinute, burst: config.partnerBurst, maxKeys: 10_000, store: limits });
   const partners = new PartnerAuthenticator({
     partnerUsers: uow.partnerUsers,
-    hasher: authThrottle.timed(hasher),
+    hasher: pacedHasher,
     throttle: authThrottle,
     clock,
     memo: new CredentialMemo({ ttlMs: config.credentialMemoTtlMs, maxEntries: 10_000 }),
@@ -191,19 +207,25 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   }
 
   async function invokeChecked(call: SoapCall<Operation>, info: RequestInfo): Promise<Record<string, unknown>> {
-    const caller = await partners.authenticate(call.authHeader, info.sourceAddress);
+    const { caller, userExists } = await partners.check(call.authHeader, info.sourceAddress);
     if (info.facts) {
       if (caller) {
         info.facts.partnerUser = caller.username;
         info.facts.entityId = caller.entityId;
       } else {
-        info.facts.claimedUser = clip(call.authHeader?.UserName);
+        // Issue 14: a name that is no partner user may be a secret typed in the wrong field;
+        // the log gets only its short keyed digest (the one block warnings show).
+        const claimed = call.authHeader?.UserName;
+        info.facts.claimedUser = claimed ? (userExists ? clip(claimed) : `digest:${digest(claimed.toLowerCase()).slice(0, 12)}`) : undefined;
       }
     }
     if (!caller) return failureOutput(call.operation, 'InvalidSoapCredentials', 'The AuthHeader credentials are missing or wrong.');
-    // GetAllAccounts' plain-enum Result has no TooManyRequests: failureOutput answers UnexpectedError there.
-    if (!partnerRate.take(caller.userId)) return failureOutput(call.operation, 'TooManyRequests', 'Too many requests from this partner user; slow down and try again shortly.');
     try {
+      // GetAllAccounts' plain-enum Result has no TooManyRequests: failureOutput answers UnexpectedError there.
+      const allowed = partnerRate.take(caller.userId);
+      if (!(allowed === true || (allowed !== false && (await allowed)))) {
+        return failureOutput(call.operation, 'TooManyRequests', 'Too many requests from this partner user; slow down and try again shortly.');
+      }
       const handler = handlerFor(call.operation);
       return await handler(call.args as never, {
         caller,
@@ -292,6 +314,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       return running;
     },
     async close() {
+      clearInterval(pruneLimits);
       stopHashTiming?.();
       await metricsServer?.close();
       await mailWorker.stop();

@@ -24,6 +24,17 @@ import { outboxQueue } from '../store/repositories/outbox-queue.js';
 import { describeRetry, formatOutboxList, parseOutboxState } from '../mail/outbox-report.js';
 import { checkOptionalEmail } from '../domain/validation.js';
 import { formatAuditList, listAudit } from '../security/audit-report.js';
+import { escapeControlsInLines } from '../observability/control-characters.js';
+
+/*
+ * Every line the CLI prints goes through these: names, e-mail addresses and messages came from
+ * partners' requests or import files, and their control characters (an ESC, an 8-bit CSI)
+ * must not drive the operator's terminal (issue 14). Tab and newline shape the output and stay.
+ */
+const out = (text: string): boolean => process.stdout.write(escapeControlsInLines(text));
+const outError = (text: string): boolean => process.stderr.write(escapeControlsInLines(text));
+const print = (line: string): boolean => out(`${line}\n`);
+const printError = (line: string): boolean => outError(`${line}\n`);
 
 interface Command {
   readonly name: string;
@@ -76,7 +87,7 @@ function reportFailure(file: string, result: ImportFailure): number {
   const lines = result.errors.map((e) => (e.line === 0 ? `${file}: ${e.message}` : `${file}:${e.line}: ${e.message}`));
   const badLines = new Set(result.errors.map((e) => e.line)).size;
   lines.push(`nothing imported: ${result.errors.length} problem${result.errors.length === 1 ? '' : 's'} on ${badLines} line${badLines === 1 ? '' : 's'}`);
-  process.stderr.write(`${lines.join('\n')}\n`);
+  outError(`${lines.join('\n')}\n`);
   return 1;
 }
 
@@ -150,10 +161,10 @@ const COMMANDS: readonly Command[] = [
       const store = openConfiguredStore(config);
       try {
         const { error, results } = await migrate(store);
-        for (const r of results ?? []) console.log(`${r.status}\t${r.migrationName}`);
-        if ((results ?? []).length === 0) console.log('database is up to date');
+        for (const r of results ?? []) print(`${r.status}\t${r.migrationName}`);
+        if ((results ?? []).length === 0) print('database is up to date');
         if (error !== undefined) {
-          console.error(`migration failed: ${error instanceof Error ? error.message : String(error)}`);
+          printError(`migration failed: ${error instanceof Error ? error.message : String(error)}`);
           return 1;
         }
         return 0;
@@ -173,7 +184,7 @@ const COMMANDS: readonly Command[] = [
       const id = await withStore((s) =>
         createEntity(s.db, { name: o.name as string, parentId, customerTypeCode: (o['customer-type'] as string | undefined) ?? '' }, new Date()),
       );
-      console.log(`entity ${id} created`);
+      print(`entity ${id} created`);
       return 0;
     },
   },
@@ -186,9 +197,9 @@ const COMMANDS: readonly Command[] = [
       const entityId = requiredInt(o.entity, 'entity');
       if (typeof o.username !== 'string') throw new UsageError('--username is required');
       const created = await withStore((s) => createPartnerUser(s.db, argon2Hasher, { entityId, username: o.username as string }, new Date()));
-      console.log(`partner user ${o.username} created in entity ${entityId}`);
-      console.log(`secret: ${created.secret}`);
-      console.log('Keep it now: it is stored only as an Argon2id hash and cannot be shown again.');
+      print(`partner user ${o.username} created in entity ${entityId}`);
+      print(`secret: ${created.secret}`);
+      print('Keep it now: it is stored only as an Argon2id hash and cannot be shown again.');
       return 0;
     },
   },
@@ -201,7 +212,7 @@ const COMMANDS: readonly Command[] = [
       const bytes = await readImportFile(file);
       const result = await withStore((s) => importUsage(s.db, bytes, new Date()));
       if (!result.ok) return reportFailure(file, result);
-      console.log(`imported ${result.imported} usage row${result.imported === 1 ? '' : 's'}; used space updated for ${result.accountsUpdated} account${result.accountsUpdated === 1 ? '' : 's'}`);
+      print(`imported ${result.imported} usage row${result.imported === 1 ? '' : 's'}; used space updated for ${result.accountsUpdated} account${result.accountsUpdated === 1 ? '' : 's'}`);
       return 0;
     },
   },
@@ -214,7 +225,7 @@ const COMMANDS: readonly Command[] = [
       const bytes = await readImportFile(file);
       const result = await withStore((s) => importPayments(s.db, bytes, new Date()));
       if (!result.ok) return reportFailure(file, result);
-      console.log(
+      print(
         `imported ${result.imported} payment${result.imported === 1 ? '' : 's'} for ${result.accounts} account${result.accounts === 1 ? '' : 's'}` +
           `; ${result.alreadyPresent} already present, skipped`,
       );
@@ -229,7 +240,7 @@ const COMMANDS: readonly Command[] = [
       const name = onePositional(args, 'account user name');
       const details = await withStore((s) => loadAccountDetails(s.db, name));
       if (!details) throw new CommandError(`no account named ${name}`);
-      process.stdout.write(formatAccountDetails(details, new Date()));
+      out(formatAccountDetails(details, new Date()));
       return 0;
     },
   },
@@ -243,7 +254,7 @@ const COMMANDS: readonly Command[] = [
       const account = o.account;
       const limit = o.limit === undefined ? 50 : requiredInt(o.limit, 'limit');
       const listing = await withStore((s) => listAudit(s.db, account, limit));
-      process.stdout.write(formatAuditList(account, listing));
+      out(formatAuditList(account, listing));
       return 0;
     },
   },
@@ -256,9 +267,9 @@ const COMMANDS: readonly Command[] = [
       const entityId = requiredInt(o.entity, 'entity');
       const result = await withStore((s) => createPartnerLicenseKey(s.db, entityId, new Date()));
       if (!result.ok) throw new CommandError(result.message);
-      console.log(`partner licence key created for entity ${result.entityId} (${result.entityName})`);
-      console.log(`key: ${result.key}`);
-      console.log('Keep it now: it is stored only as a SHA-256 digest and cannot be shown again.');
+      print(`partner licence key created for entity ${result.entityId} (${result.entityName})`);
+      print(`key: ${result.key}`);
+      print('Keep it now: it is stored only as a SHA-256 digest and cannot be shown again.');
       return 0;
     },
   },
@@ -272,7 +283,7 @@ const COMMANDS: readonly Command[] = [
       if (state === null) throw new UsageError('--state must be pending, sent or dead');
       const limit = o.limit === undefined ? 50 : requiredInt(o.limit, 'limit');
       const listing = await withStore((s) => outboxQueue(s.db, s.traits).list({ ...(state ? { state } : {}), limit }));
-      process.stdout.write(formatOutboxList(listing, Date.now()));
+      out(formatOutboxList(listing, Date.now()));
       return 0;
     },
   },
@@ -291,7 +302,7 @@ const COMMANDS: readonly Command[] = [
       if (values['all-dead']) {
         if (positionals.length > 0 || values.to !== undefined) throw new UsageError('--all-dead takes no ID and no --to');
         const n = await withStore((s) => outboxQueue(s.db, s.traits).retryAllDead(Date.now()));
-        console.log(`${n} dead message${n === 1 ? '' : 's'} queued again, due now`);
+        print(`${n} dead message${n === 1 ? '' : 's'} queued again, due now`);
         return 0;
       }
       if (positionals.length !== 1) throw new UsageError('expected one message ID (see ams outbox list) or --all-dead');
@@ -305,7 +316,7 @@ const COMMANDS: readonly Command[] = [
       const outcome = await withStore((s) => outboxQueue(s.db, s.traits).retry(id, Date.now(), to));
       const report = describeRetry(id, outcome);
       if (!report.ok) throw new CommandError(report.text);
-      console.log(report.text);
+      print(report.text);
       return 0;
     },
   },
@@ -316,7 +327,7 @@ const COMMANDS: readonly Command[] = [
     async run(args) {
       const o = options(args, { 'base-url': { type: 'string' } });
       const base = (o['base-url'] as string | undefined) ?? loadConfig().publicUrl ?? 'http://localhost:8080';
-      process.stdout.write(compileWsdl(OPERATIONS)(`${base.replace(/\/+$/, '')}${SERVICE_PATH}`));
+      out(compileWsdl(OPERATIONS)(`${base.replace(/\/+$/, '')}${SERVICE_PATH}`));
       return 0;
     },
   },
@@ -327,8 +338,8 @@ const COMMANDS: readonly Command[] = [
     async run(args) {
       options(args, {});
       loadConfig(); // a bad value stops here, as it would stop `ams serve`
-      process.stdout.write(formatEffectiveConfig(process.env));
-      for (const variable of unknownSettings(process.env)) process.stderr.write(`warning: ${variable} is not a setting of AMS and is ignored (a typo?)\n`);
+      out(formatEffectiveConfig(process.env));
+      for (const variable of unknownSettings(process.env)) outError(`warning: ${variable} is not a setting of AMS and is ignored (a typo?)\n`);
       return 0;
     },
   },
@@ -337,7 +348,7 @@ const COMMANDS: readonly Command[] = [
     summary: 'Print the version (also: ams --version).',
     usage: 'ams version',
     async run() {
-      console.log(`ams ${AMS_VERSION}`);
+      print(`ams ${AMS_VERSION}`);
       return 0;
     },
   },
@@ -366,24 +377,24 @@ export async function main(argv: string[]): Promise<number> {
     .find((c) => c.name.split(' ').every((word, i) => argv[i] === word));
   if (!command) {
     const asked = argv.length > 0 && argv[0] !== 'help' && argv[0] !== '--help';
-    (asked ? process.stderr : process.stdout).write(`${asked ? `unknown command: ${argv.join(' ')}\n\n` : ''}${help()}`);
+    (asked ? outError : out)(`${asked ? `unknown command: ${argv.join(' ')}\n\n` : ''}${help()}`);
     return asked ? 2 : 0;
   }
   try {
     return await command.run(argv.slice(command.name.split(' ').length));
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`${err.message}\nusage: ${command.usage}\n`);
+      outError(`${err.message}\nusage: ${command.usage}\n`);
       return 2;
     }
     if (err instanceof ConfigError) {
       // One line naming the variable and what it expects; 2 like a usage error, so a
       // supervisor (systemd: RestartPreventExitStatus=2) does not restart into the same mistake.
-      process.stderr.write(`ams: invalid configuration: ${err.message}\n`);
+      outError(`ams: invalid configuration: ${err.message}\n`);
       return 2;
     }
     if (err instanceof AdminError || err instanceof CommandError) {
-      process.stderr.write(`${err.message}\n`);
+      outError(`${err.message}\n`);
       return 1;
     }
     throw err;

@@ -2,13 +2,16 @@
  * One JSON object per line on stdout, written by pino (asynchronously, so a request never
  * waits for the terminal or a log shipper). Callers pass facts as fields; nothing here ever
  * receives a request body. Should a secret-bearing field reach a log call all the same, the
- * redaction configured below replaces its value before the line is written.
+ * redaction configured below replaces its value before the line is written. Control characters
+ * in any field or message are escaped (control-characters.ts): a request's text cannot drive
+ * an operator's terminal.
  *
  * On a terminal (or with AMS_LOG_FORMAT=pretty) the same lines are printed for a human:
  * `10:47:53.014 INFO  request requestId=… operation=GetAccountInfo status=200`.
  */
 import pino from 'pino';
 import { formatPretty } from './pretty.js';
+import { escapeControls, escapeFields } from './control-characters.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFormat = 'json' | 'pretty';
@@ -76,12 +79,14 @@ export interface LoggerOptions {
 }
 
 function adapt(p: pino.Logger): Logger {
+  // Fields are escaped by the `log` and `bindings` formatters below; the message here.
   return {
-    debug: (msg, fields) => (fields === undefined ? p.debug(msg) : p.debug(fields, msg)),
-    info: (msg, fields) => (fields === undefined ? p.info(msg) : p.info(fields, msg)),
-    warn: (msg, fields) => (fields === undefined ? p.warn(msg) : p.warn(fields, msg)),
-    error: (msg, fields) => (fields === undefined ? p.error(msg) : p.error(fields, msg)),
-    child: (bindings) => adapt(p.child(bindings)),
+    debug: (msg, fields) => (fields === undefined ? p.debug(escapeControls(msg)) : p.debug(fields, escapeControls(msg))),
+    info: (msg, fields) => (fields === undefined ? p.info(escapeControls(msg)) : p.info(fields, escapeControls(msg))),
+    warn: (msg, fields) => (fields === undefined ? p.warn(escapeControls(msg)) : p.warn(fields, escapeControls(msg))),
+    error: (msg, fields) => (fields === undefined ? p.error(escapeControls(msg)) : p.error(fields, escapeControls(msg))),
+    // pino's `bindings` formatter sees only the root's bindings, not a child's: escaped here.
+    child: (bindings) => adapt(p.child(escapeFields(bindings))),
     isLevelEnabled: (level) => p.isLevelEnabled(level),
   };
 }
@@ -101,7 +106,8 @@ export function createLogger(level: LogLevel, write?: (line: string) => void, op
       {
         level,
         timestamp: pino.stdTimeFunctions.isoTime,
-        formatters: { level: (label) => ({ level: label }) },
+        // Issue 14: C0/C1 controls in any field are written as \uXXXX text (control-characters.ts).
+        formatters: { level: (label) => ({ level: label }), log: escapeFields, bindings: escapeFields },
         redact: { paths: [...REDACT_PATHS], censor: REDACTED },
       },
       destination,

@@ -1,24 +1,27 @@
 /**
- * Throttling of failed AuthHeader checks (issue 6), the implementation of the domain's
- * `PartnerAuthThrottle`. Two counters, each a fixed window that opens with its first failure:
+ * Throttling of failed AuthHeader checks (issues 6 and 14), the implementation of the domain's
+ * `PartnerAuthThrottle`. Two budgets, each a fixed window that opens with its first failure,
+ * kept in the database every instance shares (store/repositories/shared-limits.ts):
  *
- * - per source (IPv4 address or IPv6 /64): after `perAddress` failures in the window, checks
- *   from there are refused until the window closes — a right secret too, so that the refusal
- *   tells nothing; a success never resets the count;
- * - per presented user name (known or not, so the answer says nothing about existence): after
- *   `perUser` failures, checks for that name are refused the same way.
+ * - per source (IPv4 address or IPv6 /64): `perAddress` failures per window, whatever names;
+ * - per presented user name (known or not, so the answer says nothing about existence),
+ *   stored as a keyed digest: `perUser` failures per window.
+ *
+ * An attempt is reserved in both windows, atomically, before its secret is hashed, and given
+ * back only when it succeeds: attempts in flight count, on every process, so a burst of 200
+ * concurrent guesses gets no more hashes than the same guesses one after another. A refused
+ * attempt is answered like any failure, after `pace()`: the queueing and verification time
+ * of a real check, without its Argon2 work (argon2-hasher.ts).
  *
  * Neither block applies to a (user, source) pair that signed in successfully in the last 24
  * hours: strangers failing on a partner's name, or a partner's own misconfigured job failing
- * beside its working one, cannot shut the partner out where it works from. Guesses at any other
- * name from that source stay blocked.
- *
- * A refused check costs no Argon2 and no database read; `idle()` makes it take about as long
- * as a real verification, so a throttled client cannot tell it is throttled. Every table is
- * bounded (`maxKeys`, least recently touched dropped first) and every operation is O(1).
+ * beside its working one, cannot shut the partner out where it works from. Such a pair's
+ * failures still count. A pair this process has seen succeed, presenting a secret the
+ * credential memo remembers, is let through without touching the database: the happy path.
  */
-import type { PartnerAuthThrottle } from '../domain/partners/authenticate-partner.js';
-import type { PasswordHasher } from '../domain/ports.js';
+import { createHmac } from 'node:crypto';
+import type { AttemptReservation, PartnerAuthThrottle } from '../domain/partners/authenticate-partner.js';
+import type { FailureBudget, ReservedFailure, SharedLimitStore } from '../domain/partners/shared-limits.js';
 import { throttleKeyOf } from './source-address.js';
 
 export interface AuthThrottleOptions {
@@ -27,139 +30,141 @@ export interface AuthThrottleOptions {
   /** Failures per source in a window; 0: no limit. */
   readonly perAddress: number;
   readonly windowMs: number;
+  /** Bound of this process's own tables (pairs seen succeeding, blocks already told). */
   readonly maxKeys: number;
+  readonly store: SharedLimitStore;
+  /** The keyed digest of user names (name-digest.ts), the same on every instance. */
+  readonly digest: (text: string) => string;
+  /** What a refused check waits: a real check's queueing and verification time. */
+  readonly pace: () => Promise<void>;
+  /** Epoch milliseconds, shared by every instance; `Date.now` unless a test steers time. */
   readonly now?: () => number;
-  /** Told once per window when a source or a user name becomes blocked (for the log). */
-  readonly onBlock?: (what: 'source' | 'user name', key: string) => void;
+  /** Told once per window and process when a source or a user name becomes blocked (for the log). */
+  readonly onBlock?: (what: 'source' | 'user name', shown: string) => void;
 }
 
 /** How long a successful (user, source) pair lets that source past a user-name block. */
 export const KNOWN_SOURCE_MS = 24 * 60 * 60_000;
-/** What a refused check waits before the first real verification has been timed. */
-const DEFAULT_VERIFY_MS = 50;
-/** A refused check never waits longer than this, whatever a flood did to real verifications. */
-const MAX_IDLE_MS = 2_000;
+/** A pair in steady use is written to the database again at most this often. */
+const KNOWN_SOURCE_REFRESH_MS = 60_000;
 
-interface Window {
-  count: number;
-  start: number;
+/** A Map used as a bounded LRU: the least recently set key goes first. */
+function setBounded<V>(map: Map<string, V>, key: string, value: V, max: number): void {
+  map.delete(key);
+  if (map.size >= max) {
+    const oldest = map.keys().next();
+    if (!oldest.done) map.delete(oldest.value);
+  }
+  map.set(key, value);
 }
 
-/** Failure counts per key in fixed windows, at most `maxKeys` keys. */
-export class FailureWindows {
-  private readonly windows = new Map<string, Window>();
-
-  constructor(
-    private readonly limit: number,
-    private readonly windowMs: number,
-    private readonly maxKeys: number,
-  ) {}
-
-  blocked(key: string, now: number): boolean {
-    if (this.limit <= 0) return false;
-    const w = this.windows.get(key);
-    return w !== undefined && w.count >= this.limit && now - w.start < this.windowMs;
-  }
-
-  /** Counts a failure; true when this one reached the limit (the key is blocked from now on). */
-  record(key: string, now: number): boolean {
-    if (this.limit <= 0) return false;
-    let w = this.windows.get(key);
-    if (w !== undefined) this.windows.delete(key);
-    else if (this.windows.size >= this.maxKeys) {
-      const oldest = this.windows.keys().next();
-      if (!oldest.done) this.windows.delete(oldest.value);
-    }
-    if (w === undefined || now - w.start >= this.windowMs) w = { count: 0, start: now };
-    w.count += 1;
-    this.windows.set(key, w);
-    return w.count === this.limit;
-  }
-
-  get size(): number {
-    return this.windows.size;
-  }
+interface Attempt extends AttemptReservation {
+  readonly user: string;
+  readonly source: string;
+  readonly reserved: readonly ReservedFailure[];
+  /** Let past a full window because the pair is known: its failure is counted afterwards. */
+  readonly pastBlock: boolean;
 }
 
 export class AuthThrottle implements PartnerAuthThrottle {
-  private readonly byUser: FailureWindows;
-  private readonly byAddress: FailureWindows;
-  /** `user\0source` → when the pair last succeeded. */
-  private readonly knownSources = new Map<string, number>();
+  /** Pair key → when this process last saw it succeed (and wrote it to the database). */
+  private readonly knownHere = new Map<string, number>();
+  /** `key@windowStart` of blocks already told, so a block is logged once per window. */
+  private readonly told = new Map<string, true>();
   private readonly now: () => number;
-  private verifyMs = DEFAULT_VERIFY_MS;
-  /** The last source and its key: one request asks twice (allows, then failed or succeeded). */
-  private lastSource = '';
-  private lastKey = '';
+  private readonly enabled: boolean;
 
   constructor(private readonly options: AuthThrottleOptions) {
-    this.byUser = new FailureWindows(options.perUser, options.windowMs, options.maxKeys);
-    this.byAddress = new FailureWindows(options.perAddress, options.windowMs, options.maxKeys);
-    this.now = options.now ?? (() => performance.now());
+    this.now = options.now ?? Date.now;
+    this.enabled = options.perUser > 0 || options.perAddress > 0;
   }
 
-  allows(username: string, sourceAddress: string): boolean {
-    const now = this.now();
-    const source = this.keyOf(sourceAddress);
-    const user = username.toLowerCase();
-    if (!this.byAddress.blocked(source, now) && !this.byUser.blocked(user, now)) return true;
-    const known = this.knownSources.get(`${user}\u0000${source}`);
-    return known !== undefined && now - known < KNOWN_SOURCE_MS;
+  /** The database key of a user name's window: the name never leaves the process as such. */
+  userKey(username: string): string {
+    return `u:${this.options.digest(username.toLowerCase())}`;
   }
 
-  failed(username: string, sourceAddress: string): void {
-    const now = this.now();
-    const source = this.keyOf(sourceAddress);
-    if (this.byAddress.record(source, now)) this.options.onBlock?.('source', source);
-    const user = username.toLowerCase();
-    if (this.byUser.record(user, now)) this.options.onBlock?.('user name', user);
+  sourceKey(sourceAddress: string): string {
+    return `s:${throttleKeyOf(sourceAddress)}`;
   }
 
-  succeeded(username: string, sourceAddress: string): void {
-    if (this.options.perUser <= 0 && this.options.perAddress <= 0) return;
-    const key = `${username.toLowerCase()}\u0000${this.keyOf(sourceAddress)}`;
+  private pairKey(username: string, sourceAddress: string): string {
+    return this.options.digest(`${username.toLowerCase()}\u0000${throttleKeyOf(sourceAddress)}`);
+  }
+
+  knowsLocally(username: string, sourceAddress: string): boolean {
+    if (!this.enabled) return true;
+    const seen = this.knownHere.get(this.pairKey(username, sourceAddress));
+    return seen !== undefined && this.now() - seen < KNOWN_SOURCE_MS;
+  }
+
+  async reserve(username: string, sourceAddress: string): Promise<AttemptReservation | undefined> {
+    const source = this.sourceKey(sourceAddress);
+    const user = this.userKey(username);
+    if (!this.enabled) return { user, source, reserved: [], pastBlock: false } satisfies Attempt;
+    const { perUser, perAddress, windowMs, store } = this.options;
     const now = this.now();
-    const seen = this.knownSources.get(key);
-    // Steady traffic refreshes the entry once a minute, not on every call.
-    if (seen !== undefined && now - seen < 60_000) return;
-    this.knownSources.delete(key);
-    if (this.knownSources.size >= this.options.maxKeys) {
-      const oldest = this.knownSources.keys().next();
-      if (!oldest.done) this.knownSources.delete(oldest.value);
+    // Always source first, then user name: the order every transaction locks rows in.
+    const budgets: FailureBudget[] = [];
+    if (perAddress > 0) budgets.push({ key: source, limit: perAddress });
+    if (perUser > 0) budgets.push({ key: user, limit: perUser });
+    const reserved = await store.reserveFailures(budgets, windowMs, now);
+    if (reserved !== undefined) return { user, source, reserved, pastBlock: false } satisfies Attempt;
+    if (await store.isKnownSource(this.pairKey(username, sourceAddress), now - KNOWN_SOURCE_MS)) {
+      return { user, source, reserved: [], pastBlock: true } satisfies Attempt;
     }
-    this.knownSources.set(key, now);
+    return undefined;
   }
 
-  private keyOf(sourceAddress: string): string {
-    if (sourceAddress !== this.lastSource) {
-      this.lastSource = sourceAddress;
-      this.lastKey = throttleKeyOf(sourceAddress);
+  async failed(attempt: AttemptReservation): Promise<void> {
+    const a = attempt as Attempt;
+    if (!this.enabled) return;
+    let counted = a.reserved;
+    if (a.pastBlock) {
+      const keys = [...(this.options.perAddress > 0 ? [a.source] : []), ...(this.options.perUser > 0 ? [a.user] : [])];
+      counted = await this.options.store.recordFailures(keys, this.options.windowMs, this.now());
     }
-    return this.lastKey;
+    for (const r of counted) {
+      const isSource = r.key === a.source;
+      const limit = isSource ? this.options.perAddress : this.options.perUser;
+      if (r.failures < limit) continue;
+      const toldKey = `${r.key}@${r.windowStart}`;
+      if (this.told.has(toldKey)) continue;
+      setBounded(this.told, toldKey, true, this.options.maxKeys);
+      // The source address as such; a user name only as the short digest the log shows.
+      this.options.onBlock?.(isSource ? 'source' : 'user name', r.key.slice(2, isSource ? undefined : 14));
+    }
+  }
+
+  async succeeded(attempt: AttemptReservation, username: string, sourceAddress: string): Promise<void> {
+    const a = attempt as Attempt;
+    if (!this.enabled) return;
+    await this.options.store.releaseFailures(a.reserved);
+    const pair = this.pairKey(username, sourceAddress);
+    const now = this.now();
+    const seen = this.knownHere.get(pair);
+    if (seen !== undefined && now - seen < KNOWN_SOURCE_REFRESH_MS) return;
+    setBounded(this.knownHere, pair, now, this.options.maxKeys);
+    await this.options.store.rememberSource(pair, now);
   }
 
   idle(): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, Math.min(MAX_IDLE_MS, this.verifyMs)));
+    return this.options.pace();
   }
 
-  /** The hasher the authenticator should use: the same, with its verifications timed for `idle`. */
-  timed(hasher: PasswordHasher): PasswordHasher {
-    return {
-      hash: (secret) => hasher.hash(secret),
-      verify: async (stored, secret) => {
-        const started = performance.now();
-        try {
-          return await hasher.verify(stored, secret);
-        } finally {
-          // An exponential moving average: follows load changes within a few dozen checks.
-          this.verifyMs += (performance.now() - started - this.verifyMs) / 16;
-        }
-      },
-    };
+  /** Deletes windows and pairs too old to matter; the composition root runs it now and then. */
+  prune(): Promise<void> {
+    const now = this.now();
+    return this.options.store.prune(now - this.options.windowMs, now - KNOWN_SOURCE_MS);
   }
 
-  /** Tracked keys, for tests and metrics. */
-  get sizes(): { readonly users: number; readonly addresses: number; readonly knownSources: number } {
-    return { users: this.byUser.size, addresses: this.byAddress.size, knownSources: this.knownSources.size };
+  /** Tracked keys in this process, for tests and metrics. */
+  get sizes(): { readonly knownSources: number; readonly told: number } {
+    return { knownSources: this.knownHere.size, told: this.told.size };
   }
+}
+
+/** The keyed digest of a name (hex), under the database's `name-digest` key. */
+export function nameDigester(key: string): (text: string) => string {
+  return (text) => createHmac('sha256', key).update(text).digest('hex').slice(0, 32);
 }

@@ -1,83 +1,110 @@
 /**
- * The per-partner request rate (issue 6, SERVICE.md §3 code 106): a token bucket per partner
- * API user id, refilled continuously at `perMinute / 60` tokens per second up to `burst`.
- * A call takes one token; with none left it is answered TooManyRequests.
+ * The per-partner request rate (issues 6 and 14, SERVICE.md §3 code 106): one token bucket per
+ * partner API user, refilled continuously at `perMinute / 60` tokens per second up to `burst`,
+ * kept in the database every instance shares (partner_rate_buckets), so N instances give a
+ * partner one rate, not N. A call takes one token; with none left it is answered TooManyRequests.
  *
- * O(1) per call and bounded memory: at most `maxKeys` buckets are kept, the least recently
- * used one is dropped first (it would have refilled to a full bucket anyway unless it was in
- * use, and only authenticated user ids are keys, so no outsider can churn the table).
- * The buckets live in this process: with N instances behind a balancer a partner may make up
- * to N times the configured rate in total.
+ * The hot path touches no SQL: a process leases tokens in small batches (`leaseSize`, about a
+ * tenth of a second of the rate) and hands them out from memory; only when its lease is spent
+ * does it take the next one, in one atomic UPDATE … RETURNING. Calls arriving meanwhile wait
+ * for that one lease instead of each starting their own. Every token comes out of the shared
+ * bucket, so the cluster never exceeds the rate plus the burst; tokens a process holds unused
+ * act as at most `leaseSize - 1` extra burst per process.
  */
+import type { SharedLimitStore } from '../domain/partners/shared-limits.js';
 
 export interface RateLimiterOptions {
   /** Sustained calls per minute per key; 0 turns the limit off. */
   readonly perMinute: number;
   /** Calls a key may make at once on top of the sustained rate (the bucket's size). */
   readonly burst: number;
+  /** Bound of this process's table of leases. */
   readonly maxKeys: number;
-  /** Monotonic milliseconds; `performance.now` unless a test steers time. */
+  readonly store: Pick<SharedLimitStore, 'leaseRequests'>;
+  /** Tokens taken per lease; default about 0.1 s of the rate, 1 to 50, never above the burst. */
+  readonly leaseSize?: number;
+  /** Epoch milliseconds, shared by every instance; `Date.now` unless a test steers time. */
   readonly now?: () => number;
 }
 
-interface Bucket {
+interface Lease {
   tokens: number;
-  at: number;
-  /** When the bucket was last moved to the Map's most recently used end. */
-  movedAt: number;
+  /** The lease being taken from the database, which calls without a token wait for. */
+  pending: Promise<number> | undefined;
 }
 
-/**
- * A bucket in use moves to the most recently used end at most this often. Moving it on every
- * call (a delete and a set) made V8 rebuild the Map's table every few calls under load, and
- * those tables outlived young-generation collections (bench/README.md). Eviction order is
- * then right to within a second, which is all it needs: it only matters once `maxKeys`
- * partner users have called.
- */
-const MOVE_INTERVAL_MS = 1000;
+/** Default lease size: a tenth of a second of the rate, within 1..50 and the burst. */
+export function defaultLeaseSize(perMinute: number, burst: number): number {
+  return Math.max(1, Math.min(50, burst, Math.floor(perMinute / 600)));
+}
 
 export class RateLimiter {
-  private readonly buckets = new Map<number | string, Bucket>();
+  private readonly leases = new Map<number, Lease>();
   private readonly perMs: number;
+  private readonly leaseSize: number;
   private readonly now: () => number;
+  /** Leases taken from the database, for tests and the bench (SQL per call). */
+  leasesTaken = 0;
 
   constructor(private readonly options: RateLimiterOptions) {
     if (options.perMinute > 0 && options.burst < 1) throw new Error('a rate limit needs a burst of at least 1');
     this.perMs = options.perMinute / 60_000;
-    this.now = options.now ?? (() => performance.now());
+    this.leaseSize = options.leaseSize ?? defaultLeaseSize(options.perMinute, options.burst);
+    this.now = options.now ?? Date.now;
   }
 
   get enabled(): boolean {
     return this.options.perMinute > 0;
   }
 
-  /** Takes a token for `key`; false when its bucket is empty (the call is over the rate). */
-  take(key: number | string): boolean {
+  /**
+   * Takes a token for `key`: synchronously true when this process holds one (the common case),
+   * else a promise of the next lease's answer; false when the shared bucket is empty.
+   */
+  take(key: number): boolean | Promise<boolean> {
     if (this.options.perMinute <= 0) return true;
-    const now = this.now();
-    const bucket = this.buckets.get(key);
-    if (bucket === undefined) {
-      if (this.buckets.size >= this.options.maxKeys) {
-        const oldest = this.buckets.keys().next();
-        if (!oldest.done) this.buckets.delete(oldest.value);
+    let lease = this.leases.get(key);
+    if (lease === undefined) {
+      if (this.leases.size >= this.options.maxKeys) {
+        const oldest = this.leases.keys().next();
+        if (!oldest.done) this.leases.delete(oldest.value);
       }
-      this.buckets.set(key, { tokens: this.options.burst - 1, at: now, movedAt: now });
+      lease = { tokens: 0, pending: undefined };
+      this.leases.set(key, lease);
+    }
+    if (lease.tokens >= 1) {
+      lease.tokens -= 1;
       return true;
     }
-    // Most recently used last: re-inserting keeps the Map in LRU order for eviction.
-    if (now - bucket.movedAt >= MOVE_INTERVAL_MS) {
-      this.buckets.delete(key);
-      this.buckets.set(key, bucket);
-      bucket.movedAt = now;
+    return this.takeLeased(key, lease);
+  }
+
+  private async takeLeased(key: number, lease: Lease): Promise<boolean> {
+    // Bounded: each round either finds a token, or waits for a lease that granted some (which
+    // others may have spent first), or ends on a lease that granted none.
+    for (let round = 0; round < 100; round++) {
+      if (lease.tokens >= 1) {
+        lease.tokens -= 1;
+        return true;
+      }
+      if (lease.pending === undefined) {
+        lease.pending = this.options.store.leaseRequests(key, this.leaseSize, this.perMs, this.options.burst, this.now());
+        this.leasesTaken += 1;
+        void lease.pending.then(
+          (granted) => {
+            lease.tokens += granted;
+            lease.pending = undefined;
+          },
+          () => (lease.pending = undefined),
+        );
+      }
+      const granted = await lease.pending;
+      if (granted === 0) return false;
     }
-    bucket.tokens = Math.min(this.options.burst, bucket.tokens + Math.max(0, now - bucket.at) * this.perMs);
-    bucket.at = now;
-    if (bucket.tokens < 1) return false;
-    bucket.tokens -= 1;
-    return true;
+    return false;
   }
 
   get size(): number {
-    return this.buckets.size;
+    return this.leases.size;
   }
 }

@@ -157,6 +157,33 @@ export interface AccountPaymentsTable {
   created_at: number;
 }
 
+/** Issue 14: shared limits (migration 004). */
+export interface AuthFailureWindowsTable {
+  /** `s:` + source key, or `u:` + keyed digest of the lower-cased user name. */
+  throttle_key: string;
+  window_start: number;
+  /** Failures in the window, attempts still being checked included. */
+  failures: number;
+}
+
+export interface AuthKnownSourcesTable {
+  /** Keyed digest of lower-cased user name + source key. */
+  pair_digest: string;
+  seen_at: number;
+}
+
+export interface PartnerRateBucketsTable {
+  partner_user_id: number;
+  tokens: number;
+  refilled_at: number;
+  last_grant: number;
+}
+
+export interface ServiceKeysTable {
+  name: string;
+  value: string;
+}
+
 export interface Database {
   entities: EntitiesTable;
   partner_users: PartnerUsersTable;
@@ -169,4 +196,8 @@ export interface Database {
   partner_license_keys: PartnerLicenseKeysTable;
   account_usage: AccountUsageTable;
   account_payments: AccountPaymentsTable;
+  auth_failure_windows: AuthFailureWindowsTable;
+  auth_known_sources: AuthKnownSourcesTable;
+  partner_rate_buckets: PartnerRateBucketsTable;
+  service_keys: ServiceKeysTable;
 }

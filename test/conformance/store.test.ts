@@ -12,6 +12,7 @@ import { createUnitOfWork } from '../../src/store/unit-of-work.js';
 import { outboxQueue } from '../../src/store/repositories/outbox-queue.js';
 import { bootstrapFirstPartner } from '../../src/app/admin.js';
 import type { PasswordHasher } from '../../src/domain/ports.js';
+import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { ENGINES, migratedStore, type EngineUnderTest } from './engines.js';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { STORE_TEST_NOW, insertEntity, newAccount } from '../support/store-records.js';
@@ -58,12 +59,16 @@ for (const engine of ENGINES) {
         'account_usage',
         'accounts',
         'audit_log',
+        'auth_failure_windows',
+        'auth_known_sources',
         'authorization_tokens',
         'creating_account_tokens',
         'entities',
         'outbox',
         'partner_license_keys',
+        'partner_rate_buckets',
         'partner_users',
+        'service_keys',
       ]);
     });
 
@@ -338,8 +343,8 @@ for (const engine of ENGINES.filter((e) => e.concurrentStores)) {
           SELECT table_schema AS schema, count(*)::int AS n FROM information_schema.tables
           WHERE table_schema IN ('tenant_a', 'tenant_b') GROUP BY table_schema ORDER BY 1`.execute(admin.db);
         assert.deepEqual(tables.rows, [
-          { schema: 'tenant_a', n: 13 },
-          { schema: 'tenant_b', n: 13 },
+          { schema: 'tenant_a', n: 17 },
+          { schema: 'tenant_b', n: 17 },
         ]);
       } finally {
         await admin.close();

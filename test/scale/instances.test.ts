@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import { openStore, parseDatabaseUrl, type Store } from '../../src/store/create-db.js';
 import { argon2Hasher } from '../../src/security/argon2-hasher.js';
 import { createPartnerUser } from '../../src/app/admin.js';
+import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { POSTGRES_TEST_URL } from '../support/test-database.js';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { soap, startCluster, type Cluster, type Instance } from './cluster.js';

@@ -11,16 +11,24 @@ export interface PartnerCredentials {
   readonly Password: string | null;
 }
 
+/** An attempt counted against the failure budgets while it is checked; opaque to the domain. */
+export type AttemptReservation = object;
+
 /**
- * Throttles failed checks per user name and per source (issue 6); implemented in
- * security/auth-throttle.ts. A refused check is answered like any failure, without a hash.
+ * Throttles failed checks per user name and per source across every instance (issues 6 and
+ * 14); implemented in security/auth-throttle.ts. An attempt is reserved before its secret is
+ * hashed; a refused one is answered like any failure, without a hash.
  */
 export interface PartnerAuthThrottle {
-  allows(username: string, sourceAddress: string): boolean;
-  failed(username: string, sourceAddress: string): void;
-  /** A success, verified or remembered: the source is known to this user from now on. */
-  succeeded(username: string, sourceAddress: string): void;
-  /** Waits about as long as a verification takes, so that a refusal is not faster. */
+  /** This process saw the pair succeed lately: a remembered secret may pass without a reservation. */
+  knowsLocally(username: string, sourceAddress: string): boolean;
+  /** Counts the attempt in flight; undefined when a budget is spent (refuse it). */
+  reserve(username: string, sourceAddress: string): Promise<AttemptReservation | undefined>;
+  /** The attempt failed: it stays counted. */
+  failed(attempt: AttemptReservation): Promise<void>;
+  /** The attempt succeeded: given back, and the source is known to this user from now on. */
+  succeeded(attempt: AttemptReservation, username: string, sourceAddress: string): Promise<void>;
+  /** Waits as a real check would (queueing and verification), so that a refusal looks like one. */
   idle(): Promise<void>;
 }
 
@@ -34,40 +42,58 @@ export interface PartnerAuthenticatorDeps {
   readonly throttle?: PartnerAuthThrottle;
 }
 
+/** How a check ended, with what the log may say about a refused one. */
+export interface PartnerCheck {
+  readonly caller: Caller | undefined;
+  /** The presented user name is an existing partner user (so it may be logged as such). */
+  readonly userExists: boolean;
+}
+
 /** Longer values cannot be valid and are not worth hashing. */
 const MAX_CREDENTIAL_LENGTH = 256;
+const REFUSED: PartnerCheck = { caller: undefined, userExists: false };
 
 export class PartnerAuthenticator {
   constructor(private readonly deps: PartnerAuthenticatorDeps) {}
 
   async authenticate(header: PartnerCredentials | null, sourceAddress = ''): Promise<Caller | undefined> {
+    return (await this.check(header, sourceAddress)).caller;
+  }
+
+  async check(header: PartnerCredentials | null, sourceAddress = ''): Promise<PartnerCheck> {
     const username = header?.UserName ?? '';
     const password = header?.Password ?? '';
     if (username === '' || password === '' || username.length > MAX_CREDENTIAL_LENGTH || password.length > MAX_CREDENTIAL_LENGTH) {
-      return undefined;
+      return REFUSED;
     }
-    const throttle = this.deps.throttle;
-    if (throttle && !throttle.allows(username, sourceAddress)) {
-      await throttle.idle();
-      return undefined;
-    }
+    const { throttle, memo, hasher } = this.deps;
     const user = await this.deps.partnerUsers.findByUsername(username);
-    if (!user) {
-      await this.deps.hasher.verify(this.deps.decoyHash, password);
-      throttle?.failed(username, sourceAddress);
-      return undefined;
-    }
+    const userExists = user !== undefined;
     const nowMs = this.deps.clock.now().getTime();
-    let verified = this.deps.memo.has(user.id, user.secretHash, password, nowMs);
-    if (!verified) {
-      verified = await this.deps.hasher.verify(user.secretHash, password);
-      if (verified) this.deps.memo.remember(user.id, user.secretHash, password, nowMs);
+    const remembered = user !== undefined && memo.has(user.id, user.secretHash, password, nowMs);
+    const usable = user !== undefined && user.active && user.entityActive;
+    // The happy path: a secret verified lately, from where this user signed in lately. Such a
+    // pair is past every block anyway, so it needs neither a reservation nor a hash.
+    if (remembered && usable && (throttle === undefined || throttle.knowsLocally(username, sourceAddress))) {
+      return { caller: { userId: user.id, username: user.username, entityId: user.entityId }, userExists };
     }
-    if (!verified || !user.active || !user.entityActive) {
-      throttle?.failed(username, sourceAddress);
-      return undefined;
+    const attempt = throttle ? await throttle.reserve(username, sourceAddress) : undefined;
+    if (throttle && attempt === undefined) {
+      await throttle.idle();
+      return { caller: undefined, userExists };
     }
-    throttle?.succeeded(username, sourceAddress);
-    return { userId: user.id, username: user.username, entityId: user.entityId };
+    let verified = remembered;
+    if (user === undefined) {
+      await hasher.verify(this.deps.decoyHash, password);
+    } else if (!verified) {
+      verified = await hasher.verify(user.secretHash, password);
+      if (verified) memo.remember(user.id, user.secretHash, password, nowMs);
+    }
+    if (user === undefined || !verified || !usable) {
+      if (attempt) await throttle?.failed(attempt);
+      return { caller: undefined, userExists };
+    }
+    if (attempt) await throttle?.succeeded(attempt, username, sourceAddress);
+    return { caller: { userId: user.id, username: user.username, entityId: user.entityId }, userExists };
   }
 }
