@@ -14,7 +14,6 @@ import { bootstrapFirstPartner } from '../../src/app/admin.js';
 import type { PasswordHasher } from '../../src/domain/ports.js';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { ENGINES, migratedStore, type EngineUnderTest } from './engines.js';
-import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { STORE_TEST_NOW, insertEntity, newAccount } from '../support/store-records.js';
 
 const NOW = STORE_TEST_NOW;

@@ -12,7 +12,6 @@ import { argon2Hasher } from '../../src/security/argon2-hasher.js';
 import { createPartnerUser } from '../../src/app/admin.js';
 import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { POSTGRES_TEST_URL } from '../support/test-database.js';
-import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { soap, startCluster, type Cluster, type Instance } from './cluster.js';
 
 const skip = POSTGRES_TEST_URL ? false : 'AMS_TEST_DATABASE_URL is not set';
