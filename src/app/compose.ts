@@ -129,6 +129,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
 
   const uow = createUnitOfWork(store.db, {
+    traits: store.traits,
     onCommit: () => mailWorker.nudge(),
     ...(store.committedReader ? { committedReader: store.committedReader } : {}),
   });

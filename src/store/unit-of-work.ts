@@ -2,14 +2,15 @@ import type { Kysely } from 'kysely';
 import type { Repositories, UnitOfWork } from '../domain/ports.js';
 import type { Database } from './schema.js';
 import type { CommittedReader } from './committed-reader.js';
+import type { EngineTraits } from './dialect.js';
 import { accountRepository } from './repositories/accounts.js';
 import { entityRepository, licenseKeyRepository, partnerUserRepository } from './repositories/partners.js';
 import { auditRepository, outboxRepository } from './repositories/records.js';
 import { tokenRepository } from './repositories/tokens.js';
 
-function repositories(db: Kysely<Database>, reader?: CommittedReader): Repositories {
+function repositories(db: Kysely<Database>, reader?: CommittedReader, traits?: EngineTraits): Repositories {
   return {
-    accounts: accountRepository(db, reader),
+    accounts: accountRepository(db, reader, traits),
     entities: entityRepository(db),
     partnerUsers: partnerUserRepository(db, reader),
     tokens: tokenRepository(db),
@@ -24,11 +25,13 @@ export interface UnitOfWorkOptions {
   readonly onCommit?: () => void;
   /** SQLite: hot reads outside transactions run on it; a transaction's reads never do. */
   readonly committedReader?: CommittedReader;
+  /** The engine's traits: sign-in reservations are written without waiting for the disk (see `withoutFlush`). */
+  readonly traits?: EngineTraits;
 }
 
-export function createUnitOfWork(db: Kysely<Database>, { onCommit, committedReader }: UnitOfWorkOptions = {}): UnitOfWork {
+export function createUnitOfWork(db: Kysely<Database>, { onCommit, committedReader, traits }: UnitOfWorkOptions = {}): UnitOfWork {
   return {
-    ...repositories(db, committedReader),
+    ...repositories(db, committedReader, traits),
     async transaction(work) {
       const result = await db.transaction().execute((trx) => work(repositories(trx)));
       onCommit?.();

@@ -116,7 +116,8 @@ for (const engine of ENGINES) {
     it('grants exactly the limit of password checks racing on one account, before any hashing, and locks at the limit', async () => {
       const store = await fresh();
       const e = await insertEntity(store.db, 'Root', null);
-      const uow = createUnitOfWork(store.db);
+      // As the app builds it: reservations committed without waiting for the disk.
+      const uow = createUnitOfWork(store.db, { traits: store.traits });
       const inserted = await uow.accounts.insert(newAccount('alice', e));
       assert.ok(inserted !== 'duplicate');
       const at = (ms: number) => new Date(NOW.getTime() + ms);
@@ -148,12 +149,15 @@ for (const engine of ENGINES) {
       await uow.accounts.recordSuccessfulSignIn(inserted.id, at(401));
       const afterSuccess = await store.db.selectFrom('accounts').select(['failed_sign_ins', 'hour_checks']).executeTakeFirstOrThrow();
       assert.deepEqual({ ...afterSuccess }, { failed_sign_ins: 0, hour_checks: 0 });
+      // The relaxed commit setting ends with the write: every other commit still waits for the disk.
+      const durability = store.traits.engine === 'sqlite' ? sql`PRAGMA synchronous` : sql`SHOW synchronous_commit`;
+      assert.deepEqual(Object.values((await durability.execute(store.db)).rows[0] as object), [store.traits.engine === 'sqlite' ? 2 : 'on']);
     });
 
     it('opens a new window after the window or a lock ends, and never grants more than the hourly cap', async () => {
       const store = await fresh();
       const e = await insertEntity(store.db, 'Root', null);
-      const uow = createUnitOfWork(store.db);
+      const uow = createUnitOfWork(store.db, { traits: store.traits });
       const inserted = await uow.accounts.insert(newAccount('alice', e));
       assert.ok(inserted !== 'duplicate');
       const policy = { maxFailures: 3, windowMs: 1_000, lockMs: 500, maxChecksPerHour: 5 };

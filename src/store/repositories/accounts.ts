@@ -4,6 +4,7 @@ import { isAccountStatus } from '../../domain/accounts/account.js';
 import type { AccountsTable, Database } from '../schema.js';
 import { prepareQuery } from '../prepared-query.js';
 import type { CommittedReader } from '../committed-reader.js';
+import type { EngineTraits } from '../dialect.js';
 
 const toDate = (ms: number | null): Date | null => (ms === null ? null : new Date(Number(ms)));
 
@@ -67,7 +68,9 @@ const HOUR_MS = 3_600_000;
 
 export const usernameKey = (username: string): string => username.toLowerCase();
 
-export function accountRepository(db: Kysely<Database>, reader?: CommittedReader): AccountRepository {
+export function accountRepository(db: Kysely<Database>, reader?: CommittedReader, traits?: Pick<EngineTraits, 'withoutFlush'>): AccountRepository {
+  // Reservations and their give-back: counters whose loss in a crash only gives a check back.
+  const unflushed = <T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> => (traits && !db.isTransaction ? traits.withoutFlush(db, work) : work(db));
   // Every call on an account starts here: one query, compiled once (see prepared-query.ts).
   // It climbs from the account's entity towards the root, stopping at the caller's entity; the
   // depth bound stops a cycle an operator might create by hand.
@@ -166,21 +169,23 @@ export function accountRepository(db: Kysely<Database>, reader?: CommittedReader
       // A lock that has run out opens a new window (and is cleared, so it does so once).
       const windowOver = sql<boolean>`(failed_window_started_at IS NULL OR failed_window_started_at <= ${now - policy.windowMs} OR locked_until IS NOT NULL)`;
       const hourOver = sql<boolean>`(hour_started_at IS NULL OR hour_started_at <= ${now - HOUR_MS})`;
-      const row = await db
-        .updateTable('accounts')
-        .set({
-          failed_sign_ins: sql<number>`CASE WHEN ${windowOver} THEN 1 ELSE failed_sign_ins + 1 END`,
-          failed_window_started_at: sql<number>`CASE WHEN ${windowOver} THEN ${now} ELSE failed_window_started_at END`,
-          locked_until: null,
-          hour_checks: sql<number>`CASE WHEN ${hourOver} THEN 1 ELSE hour_checks + 1 END`,
-          hour_started_at: sql<number>`CASE WHEN ${hourOver} THEN ${now} ELSE hour_started_at END`,
-        })
-        .where('id', '=', accountId)
-        .where(sql<boolean>`(locked_until IS NULL OR locked_until <= ${now})`)
-        .where(sql<boolean>`(${windowOver} OR failed_sign_ins < ${policy.maxFailures})`)
-        .where(sql<boolean>`(${hourOver} OR hour_checks < ${policy.maxChecksPerHour})`)
-        .returning(['password_hash', 'credential_generation'])
-        .executeTakeFirst();
+      const row = await unflushed((db) =>
+        db
+          .updateTable('accounts')
+          .set({
+            failed_sign_ins: sql<number>`CASE WHEN ${windowOver} THEN 1 ELSE failed_sign_ins + 1 END`,
+            failed_window_started_at: sql<number>`CASE WHEN ${windowOver} THEN ${now} ELSE failed_window_started_at END`,
+            locked_until: null,
+            hour_checks: sql<number>`CASE WHEN ${hourOver} THEN 1 ELSE hour_checks + 1 END`,
+            hour_started_at: sql<number>`CASE WHEN ${hourOver} THEN ${now} ELSE hour_started_at END`,
+          })
+          .where('id', '=', accountId)
+          .where(sql<boolean>`(locked_until IS NULL OR locked_until <= ${now})`)
+          .where(sql<boolean>`(${windowOver} OR failed_sign_ins < ${policy.maxFailures})`)
+          .where(sql<boolean>`(${hourOver} OR hour_checks < ${policy.maxChecksPerHour})`)
+          .returning(['password_hash', 'credential_generation'])
+          .executeTakeFirst(),
+      );
       return row ? { granted: true, passwordHash: row.password_hash, credentialGeneration: Number(row.credential_generation) } : { granted: false };
     },
 
@@ -202,16 +207,18 @@ export function accountRepository(db: Kysely<Database>, reader?: CommittedReader
     async recordSuccessfulSignIn(accountId, at) {
       // The right password clears the window's count (as one check after another would) and gives
       // the hour's reservation back. The sign-in time is kept to the minute.
-      await db
-        .updateTable('accounts')
-        .set({
-          last_sign_in_at: sql<number>`CASE WHEN last_sign_in_at IS NULL OR last_sign_in_at < ${at.getTime() - SIGN_IN_TIME_RESOLUTION_MS} THEN ${at.getTime()} ELSE last_sign_in_at END`,
-          failed_sign_ins: 0,
-          failed_window_started_at: null,
-          hour_checks: sql<number>`CASE WHEN hour_checks > 0 THEN hour_checks - 1 ELSE 0 END`,
-        })
-        .where('id', '=', accountId)
-        .execute();
+      await unflushed((db) =>
+        db
+          .updateTable('accounts')
+          .set({
+            last_sign_in_at: sql<number>`CASE WHEN last_sign_in_at IS NULL OR last_sign_in_at < ${at.getTime() - SIGN_IN_TIME_RESOLUTION_MS} THEN ${at.getTime()} ELSE last_sign_in_at END`,
+            failed_sign_ins: 0,
+            failed_window_started_at: null,
+            hour_checks: sql<number>`CASE WHEN hour_checks > 0 THEN hour_checks - 1 ELSE 0 END`,
+          })
+          .where('id', '=', accountId)
+          .execute(),
+      );
     },
 
     async countByBackupServer(servers) {
