@@ -215,6 +215,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     limits: DEFAULT_XML_LIMITS,
     invoke,
     onInternalError: (err, info) => requestLog(info).error('soap pipeline failure', errorFields(err)),
+    // Read by the fallback (BOM, declaration, UTF-8) rather than refused, as ASMX does; operators see it.
+    onUnknownEncoding: (encoding, info) => requestLog(info).warn('unknown request charset, decoded by the fallback', { charset: encoding.slice(0, 64) }),
   });
 
   async function invokeForm(name: string, form: URLSearchParams, info: RequestInfo): Promise<HttpReply> {

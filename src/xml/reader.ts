@@ -21,8 +21,9 @@
  * messages are this parser's own.
  *
  * Refused on top of well-formedness: any DOCTYPE (as ASMX's `DtdProcessing.Prohibit` does, which
- * also rules out XXE and entity expansion), so only the five predefined entities exist; processing
- * instructions (WS-I BP R1009). Each limit is checked at the point saxes' event handlers checked
+ * also rules out XXE and entity expansion), so only the five predefined entities exist. Processing
+ * instructions are checked and skipped, as XmlReader's MoveToContent skips them in ASMX (WS-I BP
+ * R1009 forbids them, but the legacy service never refused one). Each limit is checked at the point saxes' event handlers checked
  * it (a start tag's depth and count once its name is read, an attribute once its value is closed,
  * text when its run ends), so that a hostile document costs at most one limit's worth of work and
  * fails with the same error as before: a 100,000-deep document stops after 64 levels, 50,000
@@ -52,9 +53,23 @@ export interface XmlElement {
   readonly ordinal: number;
 }
 
-/** The document is not well-formed XML, or it uses a feature we refuse (DTD, PI). */
+/** What had been read when a document was found malformed: its elements so far and which were open. */
+export interface PartialDocument {
+  /** The root element, once its start tag was read whole. */
+  readonly root: XmlElement | undefined;
+  /** The elements whose end tag had not been read, outermost first, and their QNames as written. */
+  readonly open: readonly XmlElement[];
+  readonly openNames: readonly string[];
+  /** Line (from 1) and column (from 1, as .NET's XmlException counts it) where the error was found. */
+  readonly line: number;
+  readonly column: number;
+}
+
+/** The document is not well-formed XML, or it uses a feature we refuse (a DTD). */
 export class XmlSyntaxError extends Error {
   override readonly name = 'XmlSyntaxError';
+  /** Set by `parseXml`: how far the document was read (a SOAP server answers by it, see src/soap/pipeline.ts). */
+  partial: PartialDocument | undefined;
 }
 
 /** The document exceeds one of the parse limits. */
@@ -85,7 +100,17 @@ export function decodeXmlBytes(bytes: Uint8Array): string {
 
 /** Parses a whole document (a string, or bytes for `decodeXmlBytes`) into its root element. */
 export function parseXml(source: string | Uint8Array, limits: XmlLimits = DEFAULT_XML_LIMITS): XmlElement {
-  return new XmlParser(toText(source), limits, NO_ORDINAL).parseDocument();
+  const text = toText(source);
+  const parser = new XmlParser(text, limits, NO_ORDINAL);
+  try {
+    return parser.parseDocument();
+  } catch (err) {
+    if (err instanceof XmlSyntaxError) {
+      const { line, column } = lineAndColumn(text, Math.min(parser.position, text.length));
+      err.partial = { root: parser.rootElement, open: parser.openElementList, openNames: parser.openNameList, line, column: column + 1 };
+    }
+    throw err;
+  }
 }
 
 /**
@@ -111,7 +136,6 @@ const NO_ORDINAL = -1;
 const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace';
 const XMLNS_NAMESPACE = 'http://www.w3.org/2000/xmlns/';
 const DTD_PROHIBITED = 'For security reasons DTD is prohibited in this XML document.';
-const PI_REFUSED = 'Processing instructions are not allowed in a SOAP message.';
 
 const TAB = 0x09;
 const LF = 0x0a;
@@ -319,6 +343,19 @@ class XmlParser {
     private readonly locateOrdinal: number,
   ) {}
 
+  get position(): number {
+    return this.pos;
+  }
+  get rootElement(): XmlElement | undefined {
+    return this.root;
+  }
+  get openElementList(): readonly XmlElement[] {
+    return this.openElements;
+  }
+  get openNameList(): readonly string[] {
+    return this.openNames;
+  }
+
   /** document ::= prolog element Misc* (XML 1.0 §2.1 [1]), the prolog without a DOCTYPE. */
   parseDocument(): XmlElement {
     if (this.src.charCodeAt(0) === BOM) this.pos = 1; // saxes skips one leading U+FEFF (and counts its column)
@@ -492,7 +529,7 @@ class XmlParser {
   }
 
   /**
-   * Skips Misc* (§2.8 [27]: white space and comments; no PIs, see the header) before or after
+   * Skips Misc* (§2.8 [27]: white space, comments and processing instructions) before or after
    * the root. Returns true with `pos` at the name of an element, false at the end of input.
    */
   private skipMisc(): boolean {
@@ -511,8 +548,8 @@ class XmlParser {
 
   /**
    * After a `<` that does not start an element: a comment, a CDATA section (character data, so
-   * only inside the root), or something refused — a DOCTYPE, a processing instruction, an end tag
-   * or anything else.
+   * only inside the root), a processing instruction, or something refused — a DOCTYPE, an XML
+   * declaration not at the start, an end tag or anything else.
    */
   private parseMarkupDeclaration(inContent: boolean): void {
     const src = this.src;
@@ -526,9 +563,34 @@ class XmlParser {
     } else if (src.startsWith('!DOCTYPE', this.pos)) {
       this.fail(DTD_PROHIBITED);
     } else if (src.charCodeAt(this.pos) === QUESTION) {
-      this.fail(this.xmlDeclarationAt(this.pos - 1) ? 'The XML declaration must be at the start of the document.' : PI_REFUSED);
+      if (this.xmlDeclarationAt(this.pos - 1)) this.fail('The XML declaration must be at the start of the document.');
+      this.pos++;
+      this.skipProcessingInstruction();
     } else {
       this.fail(src.charCodeAt(this.pos) === SLASH ? 'Unexpected end tag.' : 'Disallowed character after <.');
+    }
+  }
+
+  /**
+   * PI (§2.6 [16]-[17]) with `pos` after `<?`: skipped, as XmlReader's MoveToContent (and so
+   * ASMX) skips it. Its target is a Name without a colon (Namespaces §7) and no case of `xml`;
+   * its data, up to the first `?>`, is Chars.
+   */
+  private skipProcessingInstruction(): void {
+    if (!this.nameStartsAt(this.pos)) this.fail('Processing instruction without a valid target.');
+    const target = this.readName();
+    if (target.includes(':')) this.fail('A processing instruction target cannot contain a colon.');
+    if (target.toLowerCase() === 'xml') this.fail('The XML declaration must be at the start of the document.');
+    const src = this.src;
+    if (!src.startsWith('?>', this.pos) && !this.isSpace(src.charCodeAt(this.pos))) this.fail('Disallowed character in a processing instruction target.');
+    let pos = this.pos;
+    for (;;) {
+      const c = src.charCodeAt(pos);
+      if (c === QUESTION && src.charCodeAt(pos + 1) === GT) {
+        this.pos = pos + 2;
+        return;
+      }
+      pos += c < 0x80 && PLAIN_DATA[c] === 1 ? 1 : this.characterLength(pos);
     }
   }
 

@@ -1,0 +1,28 @@
+/**
+ * The text ASMX puts after "Server was unable to process request. --->" when the XmlReader
+ * fails while the request is being routed by its body (issue 15 item 2): the XmlException's
+ * message, as System.Xml words it (System.Xml.txt) for the cases a client meets in practice,
+ * with " Line l, position p." where .NET adds it. Other syntax errors keep this reader's own
+ * wording, in the same shape.
+ */
+import type { XmlSyntaxError } from '../xml/reader.js';
+
+export function xmlExceptionMessage(err: XmlSyntaxError): string {
+  const partial = err.partial;
+  const position = partial ? ` Line ${partial.line}, position ${partial.column}.` : '';
+  switch (err.message) {
+    case 'Root element is missing.':
+      return 'Root element is missing.'; // Xml_MissingRoot, thrown without line information
+    case 'For security reasons DTD is prohibited in this XML document.':
+      // Xml_DtdIsProhibited: ASMX's XmlTextReader is the v1-compatible one, without the "Ex" advice.
+      return 'DTD is prohibited in this XML document.';
+    case 'Unexpected end of the document.': {
+      const open = partial?.openNames ?? [];
+      if (open.length === 0) return `Unexpected end of file has occurred.${position}`;
+      // Xml_UnexpectedEOFInElementContent lists the open elements innermost first.
+      return `Unexpected end of file has occurred. The following elements are not closed: ${[...open].reverse().join(', ')}.${position}`;
+    }
+    default:
+      return `${err.message}${position}`;
+  }
+}
