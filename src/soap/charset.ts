@@ -46,8 +46,15 @@ export function encodingOfLabel(label: string): RequestEncoding | undefined {
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 const UTF16LE = new TextDecoder('utf-16le', { fatal: true });
 const UTF16BE = new TextDecoder('utf-16be', { fatal: true });
-// Every byte is a character in windows-1252 (the WHATWG table maps its five holes to C1 controls).
-const WINDOWS_1252 = new TextDecoder('windows-1252');
+/**
+ * windows-1252's bytes 0x80-0x9F (the rest is Latin-1). A table of our own: Node 20's
+ * TextDecoder('windows-1252') decodes these bytes as Latin-1 C1 controls (fixed in later Node
+ * versions). The five unassigned bytes map to the C1 control of the same value, as in .NET and
+ * the WHATWG table.
+ */
+const WINDOWS_1252_HIGH = new Uint16Array([
+  0x20ac, 0x0081, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021, 0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008d, 0x017d, 0x008f, 0x0090, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x009d, 0x017e, 0x0178,
+]);
 
 function decodeAs(encoding: RequestEncoding, bytes: Uint8Array): string {
   try {
@@ -59,7 +66,7 @@ function decodeAs(encoding: RequestEncoding, bytes: Uint8Array): string {
       case 'utf-16be':
         return UTF16BE.decode(bytes);
       case 'windows-1252':
-        return WINDOWS_1252.decode(bytes);
+        return decodeWindows1252(bytes);
       case 'iso-8859-1':
         // Not TextDecoder: its "iso-8859-1" label is windows-1252 (WHATWG), which reads bytes
         // 0x80-0x9F differently from .NET's Latin-1. Latin-1 is one byte per code point.
@@ -70,6 +77,11 @@ function decodeAs(encoding: RequestEncoding, bytes: Uint8Array): string {
   } catch {
     throw new XmlSyntaxError('Invalid character in the given encoding.');
   }
+}
+
+function decodeWindows1252(bytes: Uint8Array): string {
+  const latin1 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  return latin1.replace(/[\u0080-\u009f]/g, (c) => String.fromCharCode(WINDOWS_1252_HIGH[c.charCodeAt(0) - 0x80] ?? c.charCodeAt(0)));
 }
 
 /** .NET's ASCIIEncoding: a byte above 0x7F becomes `?` (TextDecoder's "ascii" is windows-1252). */

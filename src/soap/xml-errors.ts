@@ -22,7 +22,12 @@ export function xmlExceptionMessage(err: XmlSyntaxError): string {
       // Xml_UnexpectedEOFInElementContent lists the open elements innermost first.
       return `Unexpected end of file has occurred. The following elements are not closed: ${[...open].reverse().join(', ')}.${position}`;
     }
-    default:
+    default: {
+      const unbound = /^Unbound namespace prefix: (.*)\.$/.exec(err.message);
+      if (unbound) return `'${unbound[1]}' is an undeclared prefix.${position}`; // Xml_UnknownNs
+      const duplicate = /^Duplicate attribute: (.*)\.$/.exec(err.message);
+      if (duplicate) return `'${duplicate[1]}' is a duplicate attribute name.${position}`; // Xml_DupAttributeName
       return `${err.message}${position}`;
+    }
   }
 }

@@ -336,6 +336,8 @@ class XmlParser {
   private readonly attributeUris: string[] = [];
   private readonly attributeLocals: string[] = [];
   private attributeCount = 0;
+  /** Where the name of the start tag being read begins (an error about the element is reported there). */
+  private tagNameOffset = 0;
 
   constructor(
     private readonly src: string,
@@ -387,7 +389,10 @@ class XmlParser {
   private characterLength(at: number): number {
     const c = this.src.charCodeAt(at);
     if (c >= SPACE && c < 0x7f) return 1;
-    if (at >= this.src.length) return this.fail('Unexpected end of the document.');
+    if (at >= this.src.length) {
+      this.pos = at; // where the error is reported: the end, as .NET reports it
+      return this.fail('Unexpected end of the document.');
+    }
     if (c < SPACE) {
       if (c === TAB || c === LF || c === CR) return 1;
       return this.fail('Disallowed character.');
@@ -710,6 +715,7 @@ class XmlParser {
    * element's QName and prefixes are checked once the whole tag is read, as saxes does.
    */
   private parseStartTag(): void {
+    this.tagNameOffset = this.pos;
     const qname = this.readName();
     this.characterLength(this.pos); // the character that ended the name must be a Char
     this.countStartTag();
@@ -921,7 +927,10 @@ class XmlParser {
       const prefix = qname.slice(0, colon);
       if (prefix === 'xmlns') this.fail('An element cannot have the xmlns prefix.');
       uri = this.uriOf(prefix) ?? '';
-      if (uri === '') this.fail(`Unbound namespace prefix: ${prefix}.`);
+      if (uri === '') {
+        this.pos = this.tagNameOffset; // reported at the element's name, as .NET reports it
+        this.fail(`Unbound namespace prefix: ${prefix}.`);
+      }
       local = qname.slice(colon + 1);
     }
     const attributes = this.resolveAttributes();

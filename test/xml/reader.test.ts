@@ -23,6 +23,7 @@ import fc from 'fast-check';
 import { DEFAULT_XML_LIMITS, type XmlLimits } from '../../src/xml/limits.js';
 import { COMMON_DECLARATIONS, XmlLimitError, XmlSyntaxError, locateElement, parseXml, type XmlElement } from '../../src/xml/reader.js';
 import { locateElementReference, parseXmlReference } from '../support/reference-xml.js';
+import { decodeRequestBody } from '../../src/soap/charset.js';
 
 const RUNS = Number(process.env.AMS_XML_DIFF_RUNS ?? '3000');
 const SEED = Number(process.env.AMS_XML_DIFF_SEED ?? '20260301');
@@ -457,14 +458,19 @@ describe('XML reader: wire fixture requests', () => {
 
   it(`parses all ${requests.length} requests as the reference does, with the same position for every element`, () => {
     assert.ok(requests.length > 300);
+    let accepted = 0;
     for (const file of requests) {
-      const bytes = fs.readFileSync(file);
-      const ours = parseXml(bytes);
-      assert.deepStrictEqual(ours, parseXmlReference(bytes), file);
-      for (const ordinal of ordinalsOf(ours)) {
-        assert.deepStrictEqual(locateElement(bytes, ordinal), locateElementReference(bytes, ordinal), `${file} element ${ordinal}`);
+      // Some fixtures are in other encodings (read by their BOM or declaration) and some are malformed on purpose.
+      const text = decodeRequestBody(fs.readFileSync(file), undefined).text;
+      const ours = outcomeOf(() => parseXml(text));
+      assert.deepStrictEqual(ours, outcomeOf(() => parseXmlReference(text)), file);
+      if (!('accepted' in ours)) continue;
+      accepted += 1;
+      for (const ordinal of ordinalsOf(ours.accepted)) {
+        assert.deepStrictEqual(locateElement(text, ordinal), locateElementReference(text, ordinal), `${file} element ${ordinal}`);
       }
     }
+    assert.ok(accepted > 300, `${accepted} well-formed requests compared`);
   });
 });
 
