@@ -41,6 +41,18 @@ export function encodingOfLabel(label: string): RequestEncoding | undefined {
   return LABELS.get(label.trim().replace(/^["']|["']$/g, '').trim().toLowerCase());
 }
 
+/** The last charset parameter looked up: a client's calls all carry the same one (nearly always utf-8). */
+let lastCharset: string | undefined;
+let lastCharsetEncoding: RequestEncoding | undefined;
+
+function encodingOfCharset(charset: string): RequestEncoding | undefined {
+  if (charset !== lastCharset) {
+    lastCharsetEncoding = encodingOfLabel(charset);
+    lastCharset = charset;
+  }
+  return lastCharsetEncoding;
+}
+
 // Fatal: a byte sequence that is not valid in a Unicode encoding is malformed XML (400), as
 // .NET's XmlReader reports "Invalid character in the given encoding." BOMs are removed.
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -131,7 +143,7 @@ export function decodeRequestBody(bytes: Uint8Array, charset: string | undefined
   if (bom) return { text: decodeAs(bom, bytes), encoding: bom };
   let unknownEncoding: string | undefined;
   if (charset !== undefined && charset.trim() !== '') {
-    const named = encodingOfLabel(charset);
+    const named = encodingOfCharset(charset);
     if (named) return { text: decodeAs(named, bytes), encoding: named };
     unknownEncoding = charset.trim();
   }
