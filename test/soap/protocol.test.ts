@@ -212,6 +212,9 @@ describe('SOAP protocol behaviour', () => {
     assert.ok(warning, 'a warning is logged');
     assert.match(warning, /"charset":"x-unheard-of"/);
     assert.match(warning, /"requestId":"charset-warning"/);
+    const again = t.logLines.length;
+    await t.app.soap({ contentType: 'text/xml; charset=x-unheard-of', soapAction: '"sosonlinebackup.com/GetAccountInfo"', body: Buffer.from(soap11) }, INFO);
+    assert.equal(t.logLines.slice(again).filter((l) => l.includes('unknown request charset')).length, 0, 'once per charset, not per request');
   });
 
   it('ignores unknown elements and wrong-namespace fields, as XmlSerializer does', async () => {
