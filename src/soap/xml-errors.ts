@@ -2,7 +2,8 @@
  * The text ASMX puts after "Server was unable to process request. --->" when the XmlReader
  * fails while the request is being routed by its body (issue 15 item 2): the XmlException's
  * message, as System.Xml words it (System.Xml.txt) for the cases a client meets in practice,
- * with " Line l, position p." where .NET adds it. Other syntax errors keep this reader's own
+ * with " Line l, position p." where .NET adds it (an end tag that does not match its start tag, an
+ * undeclared prefix and a duplicate attribute included). Other syntax errors keep this reader's own
  * wording, in the same shape.
  */
 import type { XmlSyntaxError } from '../xml/reader.js';
@@ -10,6 +11,11 @@ import type { XmlSyntaxError } from '../xml/reader.js';
 export function xmlExceptionMessage(err: XmlSyntaxError): string {
   const partial = err.partial;
   const position = partial ? ` Line ${partial.line}, position ${partial.column}.` : '';
+  const mismatch = err.mismatch;
+  if (mismatch && partial?.openTagLine !== undefined && partial.openTagColumn !== undefined) {
+    // Xml_TagMismatchEx, reported at the end tag's name.
+    return `The '${mismatch.expected}' start tag on line ${partial.openTagLine} position ${partial.openTagColumn} does not match the end tag of '${mismatch.found}'.${position}`;
+  }
   switch (err.message) {
     case 'Root element is missing.':
       return 'Root element is missing.'; // Xml_MissingRoot, thrown without line information

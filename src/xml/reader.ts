@@ -63,6 +63,9 @@ export interface PartialDocument {
   /** Line (from 1) and column (from 1, as .NET's XmlException counts it) where the error was found. */
   readonly line: number;
   readonly column: number;
+  /** For an end tag that does not match: where the open element's name starts, counted the same way. */
+  readonly openTagLine?: number;
+  readonly openTagColumn?: number;
 }
 
 /** The document is not well-formed XML, or it uses a feature we refuse (a DTD). */
@@ -70,6 +73,8 @@ export class XmlSyntaxError extends Error {
   override readonly name = 'XmlSyntaxError';
   /** Set by `parseXml`: how far the document was read (a SOAP server answers by it, see src/soap/pipeline.ts). */
   partial: PartialDocument | undefined;
+  /** An end tag that names another element than the open one (`ordinal`, its QName `expected`). */
+  mismatch: { readonly expected: string; readonly found: string; readonly ordinal: number } | undefined;
 }
 
 /** The document exceeds one of the parse limits. */
@@ -107,10 +112,26 @@ export function parseXml(source: string | Uint8Array, limits: XmlLimits = DEFAUL
   } catch (err) {
     if (err instanceof XmlSyntaxError) {
       const { line, column } = lineAndColumn(text, Math.min(parser.position, text.length));
-      err.partial = { root: parser.rootElement, open: parser.openElementList, openNames: parser.openNameList, line, column: column + 1 };
+      err.partial = { root: parser.rootElement, open: parser.openElementList, openNames: parser.openNameList, line, column: column + 1, ...openTagPosition(text, limits, err) };
     }
     throw err;
   }
+}
+
+/** Where the name of the start tag an unmatched end tag should have closed begins (failure path only: parses again). */
+function openTagPosition(text: string, limits: XmlLimits, err: XmlSyntaxError): { openTagLine?: number; openTagColumn?: number } {
+  if (!err.mismatch) return {};
+  const locator = new XmlParser(text, limits, err.mismatch.ordinal);
+  try {
+    locator.parseDocument();
+  } catch {
+    // expected: the same error again, after the start tag was located
+  }
+  if (locator.locatedOffset < 0) return {};
+  // The start tag ends at locatedOffset; its `<` is the last one before (attribute values hold none).
+  const nameStart = text.lastIndexOf('<', locator.locatedOffset - 1) + 1;
+  const { line, column } = lineAndColumn(text, nameStart);
+  return { openTagLine: line, openTagColumn: column + 1 };
 }
 
 /**
@@ -996,17 +1017,38 @@ class XmlParser {
     return this.attributeLocals[i] === this.attributeLocals[j] && this.attributeUris[i] === this.attributeUris[j];
   }
 
+  /**
+   * An end tag that does not close the open element, with `pos` at its name. When it names
+   * another element, the error carries both names and the open element, so that its message can
+   * say where that start tag was (as .NET's does).
+   */
+  private failEndTag(expected: string): never {
+    const at = this.pos;
+    const found = this.nameStartsAt(at) ? this.readName() : '';
+    this.pos = at;
+    const err = new XmlSyntaxError(`Unexpected end tag (expected </${expected}>).`);
+    const open = this.openElements[this.openElements.length - 1];
+    if (found !== '' && found !== expected && open) err.mismatch = { expected, found, ordinal: open.ordinal };
+    throw err;
+  }
+
   /** ETag (§3.1 [42]) with `pos` after `</`: the name of the open element, S?, `>`. */
   private parseEndTag(): void {
     const qname = this.openNames[this.openNames.length - 1] ?? '';
-    if (!this.src.startsWith(qname, this.pos)) this.fail(`Unexpected end tag (expected </${qname}>).`);
-    this.pos += qname.length;
-    this.skipSpaces();
-    if (this.src.charCodeAt(this.pos) !== GT) this.fail(`Unexpected end tag (expected </${qname}>).`);
-    this.pos++;
-    this.openElements.pop();
-    this.openNames.pop();
-    this.restoreBindings(this.bindingMarks.pop() ?? 0);
-    if (this.openElements.length === 0) this.rootClosed = true;
+    const start = this.pos;
+    if (this.src.startsWith(qname, start)) {
+      this.pos += qname.length;
+      this.skipSpaces();
+      if (this.src.charCodeAt(this.pos) === GT) {
+        this.pos++;
+        this.openElements.pop();
+        this.openNames.pop();
+        this.restoreBindings(this.bindingMarks.pop() ?? 0);
+        if (this.openElements.length === 0) this.rootClosed = true;
+        return;
+      }
+    }
+    this.pos = start;
+    this.failEndTag(qname);
   }
 }

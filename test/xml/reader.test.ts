@@ -341,6 +341,34 @@ describe('XML reader: the rules, each checked against the saxes reference', () =
     }
   });
 
+  it('tells how far a malformed document was read: its root, the open elements and the error position', () => {
+    const text = '<r:E xmlns:r="urn:r"><r:B>\n  <x a="1"></y>';
+    const err = (() => {
+      try {
+        parseXml(text);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    assert.ok(err instanceof XmlSyntaxError);
+    assert.equal(err.partial?.root?.local, 'E');
+    assert.deepEqual(err.partial?.openNames, ['r:E', 'r:B', 'x']);
+    assert.deepEqual([err.partial?.line, err.partial?.column], [2, 14], 'at the end tag’s name, columns from 1');
+    assert.deepEqual(err.mismatch, { expected: 'x', found: 'y', ordinal: 2 });
+    assert.deepEqual([err.partial?.openTagLine, err.partial?.openTagColumn], [2, 4], 'where the open start tag’s name begins');
+    const eof = (() => {
+      try {
+        parseXml('<a>\n<b>');
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    assert.ok(eof instanceof XmlSyntaxError);
+    assert.deepEqual([eof.partial?.line, eof.partial?.column, eof.mismatch], [2, 4, undefined], 'the end of the document');
+  });
+
   it('skips well-formed processing instructions anywhere, as XmlReader.MoveToContent does, and refuses malformed ones', () => {
     for (const xml of ['<?pi?><a/>', '<?pi data?><a/>', '<a><?pi?></a>', '<a/><?pi?>', '<?xml-stylesheet href="x"?><a/>', '<?xml version="1.0"?><?p ??? > ?><a/>']) {
       assert.equal(accepted(xml).local, 'a', xml);
