@@ -19,6 +19,9 @@ export function xmlExceptionMessage(err: XmlSyntaxError): string {
   switch (err.message) {
     case 'Root element is missing.':
       return 'Root element is missing.'; // Xml_MissingRoot, thrown without line information
+    case 'Text data outside of the root element.':
+      // Xml_InvalidRootData: text (or a CDATA section) where the root element should start.
+      return `Data at the root level is invalid.${position}`;
     case 'For security reasons DTD is prohibited in this XML document.':
       // Xml_DtdIsProhibited: ASMX's XmlTextReader is the v1-compatible one, without the "Ex" advice.
       return 'DTD is prohibited in this XML document.';

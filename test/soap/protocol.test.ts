@@ -165,10 +165,13 @@ describe('SOAP protocol behaviour', () => {
     const cases: readonly [string, string, number, RegExp][] = [
       ['text/xml', '', 500, /<soap:Value>soap:Receiver<\/soap:Value>.*Server was unable to process request\. ---&gt; Root element is missing\./],
       ['text/xml', `<!DOCTYPE x>${soap11}`, 500, /<soap:Value>soap:Receiver<\/soap:Value>.*---&gt; DTD is prohibited in this XML document\./],
+      ['text/xml', '{"userName": "alice"}', 500, /---&gt; Data at the root level is invalid\. Line 1, position 1\.<\/soap:Text>/],
+      ['text/xml', soap11.replace('</UserName>', '</Username>'), 500, /---&gt; The 'UserName' start tag on line 1 position \d+ does not match the end tag of 'Username'\. Line 1, position \d+\./],
       ['text/xml', soap11.replace('<soap:Body>', '<soap:Body a="1" a="2">'), 500, /<faultcode>soap:Server<\/faultcode><faultstring>Server was unable to process request\. ---&gt; 'a' is a duplicate attribute name\. Line 1, position \d+\./],
       // The request element was found; the document breaks after it: read as parameters, 400.
       ['application/soap+xml', soap12.replace('</soap:Body></soap:Envelope>', ''), 400, /^$/],
       ['text/xml', soap11.replace('alice', 'al&x;ice'), 400, /^$/],
+      ['text/xml', soap11.replace('</userName>', '</username>'), 400, /^$/],
     ];
     for (const [ct, body, status, pattern] of cases) {
       const r = await send(ct, undefined, body);
