@@ -18,16 +18,17 @@
  * refused, as .NET's XmlReader (and so ASMX) refuses it, where saxes switches to XML 1.1 rules;
  * and an unpaired surrogate is refused everywhere, where saxes reads a lone high surrogate
  * together with the next code unit (strings decoded from bytes never contain one). Error
- * messages are this parser's own.
+ * messages are this parser's own; on failure `parseXml` attaches how far it got (the partial
+ * tree and the position), from which the SOAP layer words ASMX's answer.
  *
  * Refused on top of well-formedness: any DOCTYPE (as ASMX's `DtdProcessing.Prohibit` does, which
- * also rules out XXE and entity expansion), so only the five predefined entities exist. Processing
- * instructions are checked and skipped, as XmlReader's MoveToContent skips them in ASMX (WS-I BP
- * R1009 forbids them, but the legacy service never refused one). Each limit is checked at the point saxes' event handlers checked
- * it (a start tag's depth and count once its name is read, an attribute once its value is closed,
- * text when its run ends), so that a hostile document costs at most one limit's worth of work and
- * fails with the same error as before: a 100,000-deep document stops after 64 levels, 50,000
- * attributes after 100.
+ * also rules out XXE and entity expansion), so only the five predefined entities exist.
+ * Processing instructions are checked and skipped, as XmlReader's MoveToContent skips them in
+ * ASMX (WS-I BP R1009 forbids them, but the legacy service never refused one). Each limit is
+ * checked at the point saxes' event handlers checked it (a start tag's depth and count once its
+ * name is read, an attribute once its value is closed, text when its run ends), so that a hostile
+ * document costs at most one limit's worth of work and fails with the same error as before: a
+ * 100,000-deep document stops after 64 levels, 50,000 attributes after 100.
  *
  * test/xml/reader.test.ts holds unit cases for each rule and a seeded differential test against
  * the saxes-based reference (test/support/reference-xml.ts): generated and mutated documents are
