@@ -64,6 +64,8 @@ export interface App {
 }
 
 const systemClock: Clock = { now: () => new Date() };
+/** Distinct unknown request charsets warned about per process; a bound, so odd clients cannot grow it. */
+const MAX_WARNED_CHARSETS = 100;
 
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const logger =
@@ -239,11 +241,20 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     }
   }
 
+  const warnedCharsets = new Set<string>();
   const soap = createSoapPipeline<Operation, RequestInfo>({
     operations: OPERATIONS,
     limits: DEFAULT_XML_LIMITS,
     invoke,
     onInternalError: (err, info) => requestLog(info).error('soap pipeline failure', errorFields(err)),
+    // Read by the fallback (BOM, declaration, UTF-8) rather than refused, as ASMX does. Operators
+    // see each unknown charset once per process: a client sends the same one on every call.
+    onUnknownEncoding: (encoding, info) => {
+      const charset = encoding.slice(0, 64);
+      if (warnedCharsets.has(charset) || warnedCharsets.size >= MAX_WARNED_CHARSETS) return;
+      warnedCharsets.add(charset);
+      requestLog(info).warn('unknown request charset, decoded by the fallback (logged once per charset)', { charset });
+    },
   });
 
   async function invokeForm(name: string, form: URLSearchParams, info: RequestInfo): Promise<HttpReply> {

@@ -7,6 +7,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SERVICE_PATH } from '../contract/common-types.js';
 import type { SoapPipeline } from '../soap/pipeline.js';
+import { parseContentType } from '../soap/content-type.js';
+import { guessVersion } from '../soap/versions.js';
 import { escapeText } from '../xml/writer.js';
 import type { Logger } from '../observability/logger.js';
 import type { RequestMetrics } from '../observability/metrics.js';
@@ -106,6 +108,11 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
+/** The content type of an empty SOAP error answer: that of the version ASMX guesses from the headers. */
+function soapErrorContentType(req: http.IncomingMessage): string {
+  return guessVersion(parseContentType(req.headers['content-type']), req.headers['soapaction'] === undefined ? undefined : '').responseContentType;
+}
+
 function htmlError(title: string): string {
   return `<!DOCTYPE html><html><head><title>${escapeText(title)}</title></head><body><h1>Server Error</h1><p>${escapeText(title)}</p></body></html>`;
 }
@@ -168,7 +175,8 @@ export function createHttpHandler(options: HttpAppOptions): http.RequestListener
 
     if (pathLower === SERVICE_PATH_LOWER) {
       if (method === 'POST') return soapCall(req, info);
-      if (method !== 'GET' && method !== 'HEAD') {
+      // Every verb but GET and POST, HEAD included (SoapServerProtocolFactory, DocumentationServerProtocol).
+      if (method !== 'GET') {
         return { status: 405, contentType: 'text/html; charset=utf-8', body: htmlError('Request format is unrecognized.') };
       }
       const host = req.headers.host && HOST.test(req.headers.host) ? req.headers.host : 'localhost';
@@ -256,7 +264,8 @@ export function createHttpHandler(options: HttpAppOptions): http.RequestListener
       (reply) => write(reply),
       (err: unknown) => {
         if (err instanceof BodyTooLarge) {
-          write({ status: 413, body: '' }, true);
+          // In the request's SOAP content type, as ASMX sets it before it writes an error.
+          write({ status: 413, contentType: soapErrorContentType(req), body: '' }, true);
           req.resume();
           return;
         }

@@ -44,9 +44,12 @@ export function faultEnvelope(version: SoapVersion, fault: SoapFault): string {
   );
 }
 
-/** Sent with a VersionMismatch fault: the envelopes we do understand (SOAP 1.2 part 2, §5.4.7). */
+/**
+ * Sent with a VersionMismatch fault: the envelopes we understand, SOAP 1.1 first, each with the
+ * prefix and the declaration ASMX's CreateUpgradeHeader gives it (SoapServerProtocol.cs).
+ */
 const UPGRADE_HEADER =
   `<soap:Header><soap12:Upgrade xmlns:soap12="${SOAP12.envelopeNamespace}">` +
-  `<soap12:SupportedEnvelope qname="soap12:Envelope" />` +
-  `<soap12:SupportedEnvelope qname="soap11:Envelope" xmlns:soap11="${SOAP11.envelopeNamespace}" />` +
+  `<soap12:SupportedEnvelope qname="soap:Envelope" xmlns:soap="${SOAP11.envelopeNamespace}" />` +
+  `<soap12:SupportedEnvelope qname="soap12:Envelope" xmlns:soap12="${SOAP12.envelopeNamespace}" />` +
   `</soap12:Upgrade></soap:Header>`;

@@ -43,6 +43,16 @@ export function versionOfEnvelope(namespace: string): SoapVersion | undefined {
   return SOAP_VERSIONS.find((v) => v.envelopeNamespace === namespace);
 }
 
+/**
+ * The version ASMX assumes before it reads the body (SoapServerProtocol.GuessVersion, both
+ * versions enabled): SOAP 1.1 when there is a SOAPAction header and the type is not
+ * application/soap+xml, SOAP 1.2 otherwise. Faults raised before the envelope is read, and
+ * empty error answers, are written in it.
+ */
+export function guessVersion(contentType: { readonly mediaType: string }, soapAction: string | undefined): SoapVersion {
+  return soapAction !== undefined && contentType.mediaType !== SOAP12.mediaType ? SOAP11 : SOAP12;
+}
+
 export const XSI_NAMESPACE = 'http://www.w3.org/2001/XMLSchema-instance';
 export const XSD_NAMESPACE = 'http://www.w3.org/2001/XMLSchema';
 

@@ -18,15 +18,17 @@
  * refused, as .NET's XmlReader (and so ASMX) refuses it, where saxes switches to XML 1.1 rules;
  * and an unpaired surrogate is refused everywhere, where saxes reads a lone high surrogate
  * together with the next code unit (strings decoded from bytes never contain one). Error
- * messages are this parser's own.
+ * messages are this parser's own; on failure `parseXml` attaches how far it got (the partial
+ * tree and the position), from which the SOAP layer words ASMX's answer.
  *
  * Refused on top of well-formedness: any DOCTYPE (as ASMX's `DtdProcessing.Prohibit` does, which
- * also rules out XXE and entity expansion), so only the five predefined entities exist; processing
- * instructions (WS-I BP R1009). Each limit is checked at the point saxes' event handlers checked
- * it (a start tag's depth and count once its name is read, an attribute once its value is closed,
- * text when its run ends), so that a hostile document costs at most one limit's worth of work and
- * fails with the same error as before: a 100,000-deep document stops after 64 levels, 50,000
- * attributes after 100.
+ * also rules out XXE and entity expansion), so only the five predefined entities exist.
+ * Processing instructions are checked and skipped, as XmlReader's MoveToContent skips them in
+ * ASMX (WS-I BP R1009 forbids them, but the legacy service never refused one). Each limit is
+ * checked at the point saxes' event handlers checked it (a start tag's depth and count once its
+ * name is read, an attribute once its value is closed, text when its run ends), so that a hostile
+ * document costs at most one limit's worth of work and fails with the same error as before: a
+ * 100,000-deep document stops after 64 levels, 50,000 attributes after 100.
  *
  * test/xml/reader.test.ts holds unit cases for each rule and a seeded differential test against
  * the saxes-based reference (test/support/reference-xml.ts): generated and mutated documents are
@@ -52,9 +54,28 @@ export interface XmlElement {
   readonly ordinal: number;
 }
 
-/** The document is not well-formed XML, or it uses a feature we refuse (DTD, PI). */
+/** What had been read when a document was found malformed: its elements so far and which were open. */
+export interface PartialDocument {
+  /** The root element, once its start tag was read whole. */
+  readonly root: XmlElement | undefined;
+  /** The elements whose end tag had not been read, outermost first, and their QNames as written. */
+  readonly open: readonly XmlElement[];
+  readonly openNames: readonly string[];
+  /** Line (from 1) and column (from 1, as .NET's XmlException counts it) where the error was found. */
+  readonly line: number;
+  readonly column: number;
+  /** For an end tag that does not match: where the open element's name starts, counted the same way. */
+  readonly openTagLine?: number;
+  readonly openTagColumn?: number;
+}
+
+/** The document is not well-formed XML, or it uses a feature we refuse (a DTD). */
 export class XmlSyntaxError extends Error {
   override readonly name = 'XmlSyntaxError';
+  /** Set by `parseXml`: how far the document was read (a SOAP server answers by it, see src/soap/pipeline.ts). */
+  partial: PartialDocument | undefined;
+  /** An end tag that names another element than the open one (`ordinal`, its QName `expected`). */
+  mismatch: { readonly expected: string; readonly found: string; readonly ordinal: number } | undefined;
 }
 
 /** The document exceeds one of the parse limits. */
@@ -85,7 +106,33 @@ export function decodeXmlBytes(bytes: Uint8Array): string {
 
 /** Parses a whole document (a string, or bytes for `decodeXmlBytes`) into its root element. */
 export function parseXml(source: string | Uint8Array, limits: XmlLimits = DEFAULT_XML_LIMITS): XmlElement {
-  return new XmlParser(toText(source), limits, NO_ORDINAL).parseDocument();
+  const text = toText(source);
+  const parser = new XmlParser(text, limits, NO_ORDINAL);
+  try {
+    return parser.parseDocument();
+  } catch (err) {
+    if (err instanceof XmlSyntaxError) {
+      const { line, column } = lineAndColumn(text, Math.min(parser.position, text.length));
+      err.partial = { root: parser.rootElement, open: parser.openElementList, openNames: parser.openNameList, line, column: column + 1, ...openTagPosition(text, limits, err) };
+    }
+    throw err;
+  }
+}
+
+/** Where the name of the start tag an unmatched end tag should have closed begins (failure path only: parses again). */
+function openTagPosition(text: string, limits: XmlLimits, err: XmlSyntaxError): { openTagLine?: number; openTagColumn?: number } {
+  if (!err.mismatch) return {};
+  const locator = new XmlParser(text, limits, err.mismatch.ordinal);
+  try {
+    locator.parseDocument();
+  } catch {
+    // expected: the same error again, after the start tag was located
+  }
+  if (locator.locatedOffset < 0) return {};
+  // The start tag ends at locatedOffset; its `<` is the last one before (attribute values hold none).
+  const nameStart = text.lastIndexOf('<', locator.locatedOffset - 1) + 1;
+  const { line, column } = lineAndColumn(text, nameStart);
+  return { openTagLine: line, openTagColumn: column + 1 };
 }
 
 /**
@@ -111,7 +158,6 @@ const NO_ORDINAL = -1;
 const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace';
 const XMLNS_NAMESPACE = 'http://www.w3.org/2000/xmlns/';
 const DTD_PROHIBITED = 'For security reasons DTD is prohibited in this XML document.';
-const PI_REFUSED = 'Processing instructions are not allowed in a SOAP message.';
 
 const TAB = 0x09;
 const LF = 0x0a;
@@ -312,12 +358,27 @@ class XmlParser {
   private readonly attributeUris: string[] = [];
   private readonly attributeLocals: string[] = [];
   private attributeCount = 0;
+  /** Where the name of the start tag being read begins (an error about the element is reported there). */
+  private tagNameOffset = 0;
 
   constructor(
     private readonly src: string,
     private readonly limits: XmlLimits,
     private readonly locateOrdinal: number,
   ) {}
+
+  get position(): number {
+    return this.pos;
+  }
+  get rootElement(): XmlElement | undefined {
+    return this.root;
+  }
+  get openElementList(): readonly XmlElement[] {
+    return this.openElements;
+  }
+  get openNameList(): readonly string[] {
+    return this.openNames;
+  }
 
   /** document ::= prolog element Misc* (XML 1.0 §2.1 [1]), the prolog without a DOCTYPE. */
   parseDocument(): XmlElement {
@@ -350,7 +411,10 @@ class XmlParser {
   private characterLength(at: number): number {
     const c = this.src.charCodeAt(at);
     if (c >= SPACE && c < 0x7f) return 1;
-    if (at >= this.src.length) return this.fail('Unexpected end of the document.');
+    if (at >= this.src.length) {
+      this.pos = at; // where the error is reported: the end, as .NET reports it
+      return this.fail('Unexpected end of the document.');
+    }
     if (c < SPACE) {
       if (c === TAB || c === LF || c === CR) return 1;
       return this.fail('Disallowed character.');
@@ -492,7 +556,7 @@ class XmlParser {
   }
 
   /**
-   * Skips Misc* (§2.8 [27]: white space and comments; no PIs, see the header) before or after
+   * Skips Misc* (§2.8 [27]: white space, comments and processing instructions) before or after
    * the root. Returns true with `pos` at the name of an element, false at the end of input.
    */
   private skipMisc(): boolean {
@@ -511,8 +575,8 @@ class XmlParser {
 
   /**
    * After a `<` that does not start an element: a comment, a CDATA section (character data, so
-   * only inside the root), or something refused — a DOCTYPE, a processing instruction, an end tag
-   * or anything else.
+   * only inside the root), a processing instruction, or something refused — a DOCTYPE, an XML
+   * declaration not at the start, an end tag or anything else.
    */
   private parseMarkupDeclaration(inContent: boolean): void {
     const src = this.src;
@@ -526,9 +590,34 @@ class XmlParser {
     } else if (src.startsWith('!DOCTYPE', this.pos)) {
       this.fail(DTD_PROHIBITED);
     } else if (src.charCodeAt(this.pos) === QUESTION) {
-      this.fail(this.xmlDeclarationAt(this.pos - 1) ? 'The XML declaration must be at the start of the document.' : PI_REFUSED);
+      if (this.xmlDeclarationAt(this.pos - 1)) this.fail('The XML declaration must be at the start of the document.');
+      this.pos++;
+      this.skipProcessingInstruction();
     } else {
       this.fail(src.charCodeAt(this.pos) === SLASH ? 'Unexpected end tag.' : 'Disallowed character after <.');
+    }
+  }
+
+  /**
+   * PI (§2.6 [16]-[17]) with `pos` after `<?`: skipped, as XmlReader's MoveToContent (and so
+   * ASMX) skips it. Its target is a Name without a colon (Namespaces §7) and no case of `xml`;
+   * its data, up to the first `?>`, is Chars.
+   */
+  private skipProcessingInstruction(): void {
+    if (!this.nameStartsAt(this.pos)) this.fail('Processing instruction without a valid target.');
+    const target = this.readName();
+    if (target.includes(':')) this.fail('A processing instruction target cannot contain a colon.');
+    if (target.toLowerCase() === 'xml') this.fail('The XML declaration must be at the start of the document.');
+    const src = this.src;
+    if (!src.startsWith('?>', this.pos) && !this.isSpace(src.charCodeAt(this.pos))) this.fail('Disallowed character in a processing instruction target.');
+    let pos = this.pos;
+    for (;;) {
+      const c = src.charCodeAt(pos);
+      if (c === QUESTION && src.charCodeAt(pos + 1) === GT) {
+        this.pos = pos + 2;
+        return;
+      }
+      pos += c < 0x80 && PLAIN_DATA[c] === 1 ? 1 : this.characterLength(pos);
     }
   }
 
@@ -648,6 +737,7 @@ class XmlParser {
    * element's QName and prefixes are checked once the whole tag is read, as saxes does.
    */
   private parseStartTag(): void {
+    this.tagNameOffset = this.pos;
     const qname = this.readName();
     this.characterLength(this.pos); // the character that ended the name must be a Char
     this.countStartTag();
@@ -859,7 +949,10 @@ class XmlParser {
       const prefix = qname.slice(0, colon);
       if (prefix === 'xmlns') this.fail('An element cannot have the xmlns prefix.');
       uri = this.uriOf(prefix) ?? '';
-      if (uri === '') this.fail(`Unbound namespace prefix: ${prefix}.`);
+      if (uri === '') {
+        this.pos = this.tagNameOffset; // reported at the element's name, as .NET reports it
+        this.fail(`Unbound namespace prefix: ${prefix}.`);
+      }
       local = qname.slice(colon + 1);
     }
     const attributes = this.resolveAttributes();
@@ -925,17 +1018,38 @@ class XmlParser {
     return this.attributeLocals[i] === this.attributeLocals[j] && this.attributeUris[i] === this.attributeUris[j];
   }
 
+  /**
+   * An end tag that does not close the open element, with `pos` at its name. When it names
+   * another element, the error carries both names and the open element, so that its message can
+   * say where that start tag was (as .NET's does).
+   */
+  private failEndTag(expected: string): never {
+    const at = this.pos;
+    const found = this.nameStartsAt(at) ? this.readName() : '';
+    this.pos = at;
+    const err = new XmlSyntaxError(`Unexpected end tag (expected </${expected}>).`);
+    const open = this.openElements[this.openElements.length - 1];
+    if (found !== '' && found !== expected && open) err.mismatch = { expected, found, ordinal: open.ordinal };
+    throw err;
+  }
+
   /** ETag (§3.1 [42]) with `pos` after `</`: the name of the open element, S?, `>`. */
   private parseEndTag(): void {
     const qname = this.openNames[this.openNames.length - 1] ?? '';
-    if (!this.src.startsWith(qname, this.pos)) this.fail(`Unexpected end tag (expected </${qname}>).`);
-    this.pos += qname.length;
-    this.skipSpaces();
-    if (this.src.charCodeAt(this.pos) !== GT) this.fail(`Unexpected end tag (expected </${qname}>).`);
-    this.pos++;
-    this.openElements.pop();
-    this.openNames.pop();
-    this.restoreBindings(this.bindingMarks.pop() ?? 0);
-    if (this.openElements.length === 0) this.rootClosed = true;
+    const start = this.pos;
+    if (this.src.startsWith(qname, start)) {
+      this.pos += qname.length;
+      this.skipSpaces();
+      if (this.src.charCodeAt(this.pos) === GT) {
+        this.pos++;
+        this.openElements.pop();
+        this.openNames.pop();
+        this.restoreBindings(this.bindingMarks.pop() ?? 0);
+        if (this.openElements.length === 0) this.rootClosed = true;
+        return;
+      }
+    }
+    this.pos = start;
+    this.failEndTag(qname);
   }
 }

@@ -404,6 +404,10 @@ export function violations(c: FuzzCase, r: SoapResponse): string[] {
   const found: string[] = [];
   if (!ALLOWED.has(r.status)) found.push(`status ${r.status}`);
   if ((r.status === 400 || r.status === 413 || r.status === 415) && r.body !== '') found.push(`${r.status} with a body`);
+  // Empty answers carry a SOAP content type too, as ASMX sets it before it writes an error.
+  if ((r.status === 400 || r.status === 415) && r.contentType !== 'text/xml; charset=utf-8' && r.contentType !== 'application/soap+xml; charset=utf-8') {
+    found.push(`${r.status} with content type ${String(r.contentType)}`);
+  }
   if (LEAK.test(r.body)) found.push(`internal detail in the body: ${LEAK.exec(r.body)?.[0]}`);
   for (const secret of [...c.secrets, ...SEEDED_SECRETS]) {
     if (secret.length >= 8 && (r.body.includes(secret) || r.body.includes(escapeText(secret)))) found.push('a secret in the answer');

@@ -20,8 +20,12 @@ interface Attack {
   readonly name: string;
   readonly body: () => Buffer | string;
   readonly contentType?: string;
+  /** Default: GetAccountInfo's, so the request is routed before its body is read (see routedByBody). */
+  readonly soapAction?: string | null;
   readonly status: number;
 }
+
+const INFO_ACTION = '"sosonlinebackup.com/GetAccountInfo"';
 
 const ATTACKS: readonly Attack[] = [
   {
@@ -47,12 +51,14 @@ const ATTACKS: readonly Attack[] = [
   { name: 'invalid UTF-8', body: () => Buffer.concat([Buffer.from(wrap('<x>')), Buffer.from([0xff, 0xfe, 0xfd]), Buffer.from('</x>')]), status: 400 },
   { name: 'unbound prefix', body: () => wrap('<p:GetAccountInfo><userName>alice</userName></p:GetAccountInfo>'), status: 400 },
   { name: 'duplicate attribute', body: () => wrap('<x a="1" a="2"/>'), status: 400 },
-  { name: 'processing instruction in the body', body: () => wrap('<?evil data?><GetAccountInfo xmlns="sosonlinebackup.com"/>'), status: 400 },
+  // Skipped, as ASMX's XmlReader skips it (issue 15); the request is answered as without it.
+  { name: 'processing instruction in the body', body: () => wrap(`<?evil data?>${INFO}`), status: 200 },
   { name: 'mismatched tags', body: () => wrap('<a><b></a></b>'), status: 400 },
-  { name: 'SOAP 1.1 envelope under the SOAP 1.2 type', body: () => wrap(''), contentType: 'application/soap+xml; charset=utf-8', status: 415 },
+  { name: 'SOAP 1.1 envelope under the SOAP 1.2 type', body: () => wrap(INFO), contentType: 'application/soap+xml; charset=utf-8', status: 415 },
   {
     name: 'SOAP 1.2 envelope under text/xml with an unknown action (accepted as 1.2, routed, fault)',
     body: () => envelope('1.2', '<Nope xmlns="sosonlinebackup.com"/>', AUTH),
+    soapAction: null,
     status: 500,
   },
   { name: 'not an envelope at all', body: () => `<Envelope xmlns="${S11}x"><Body/></Envelope>`, status: 500 },
@@ -68,13 +74,30 @@ const ATTACKS: readonly Attack[] = [
     status: 200,
   },
   { name: 'a CDATA section split inside a value (legal)', body: () => wrap(INFO.replace('alice', 'al<![CDATA[ic]]>e')), status: 200 },
-  { name: 'CDATA in place of the operation element', body: () => wrap(`<![CDATA[${INFO}]]>`), status: 500 },
+  { name: 'CDATA in place of the operation element', body: () => wrap(`<![CDATA[${INFO}]]>`), soapAction: null, status: 500 },
   { name: 'a comment inside a start tag', body: () => wrap(INFO.replace('<userName>', '<userName <!-- x -->>')), status: 400 },
   { name: "a comment containing '--'", body: () => wrap(`<!-- a -- b -->${INFO}`), status: 400 },
   { name: 'an unterminated CDATA section', body: () => wrap(`<![CDATA[${INFO}`), status: 400 },
   { name: 'CDATA after the root element', body: () => `${wrap(INFO)}<![CDATA[x]]>`, status: 400 },
-  { name: 'a processing instruction before the root element', body: () => wrap(INFO).replace('?>', '?><?xml-stylesheet href="x"?>'), status: 400 },
+  { name: 'a processing instruction before the root element', body: () => wrap(INFO).replace('?>', '?><?xml-stylesheet href="x"?>'), status: 200 },
+  { name: 'a second XML declaration', body: () => wrap(INFO).replace('?>', '?><?xml version="1.0"?>'), status: 400 },
+  ...routedByBody(),
 ];
+
+/**
+ * Without SOAPAction ASMX reads the body to find the operation, and an XML error met before the
+ * request element is a 500 `soap:Receiver` fault (issue 15); one met after it is still a 400.
+ */
+function routedByBody(): Attack[] {
+  return [
+    { name: 'billion laughs, routed by the body', body: () => `<!DOCTYPE x [<!ENTITY a "a"><!ENTITY b "&a;&a;">]>${wrap(INFO).replace(/^<\?xml[^>]*>/, '')}`, soapAction: null, status: 500 },
+    { name: 'XXE, routed by the body', body: () => `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><x>&xxe;</x>`, soapAction: null, status: 500 },
+    { name: 'an empty body, routed by the body', body: () => '', soapAction: null, status: 500 },
+    { name: 'an unbound prefix on the request element, routed by the body', body: () => wrap('<p:GetAccountInfo/>'), soapAction: null, status: 500 },
+    { name: 'an undeclared entity after the request element, routed by the body', body: () => wrap(INFO.replace('alice', '&nope;')), soapAction: null, status: 400 },
+    { name: '100,000-deep nesting, routed by the body', body: () => wrap(`${'<a>'.repeat(100_000)}${'</a>'.repeat(100_000)}`), soapAction: null, status: 400 },
+  ];
+}
 
 function post(port: number, body: Buffer | string, contentType = 'text/xml; charset=utf-8', soapAction?: string) {
   return new Promise<{ status: number; body: string; ms: number }>((resolve, reject) => {
@@ -118,7 +141,7 @@ describe('hostile XML', () => {
       await post(server.port, normal); // warm: the partner credential is remembered
       const heapBefore = process.memoryUsage().heapUsed;
       const [hostile, ordinary] = await Promise.all([
-        post(server.port, attack.body(), attack.contentType),
+        post(server.port, attack.body(), attack.contentType, attack.soapAction === null ? undefined : (attack.soapAction ?? INFO_ACTION)),
         new Promise<Awaited<ReturnType<typeof post>>>((resolve, reject) => setTimeout(() => post(server.port, normal).then(resolve, reject), 5)),
       ]);
       assert.equal(hostile.status, attack.status, hostile.body.slice(0, 200));

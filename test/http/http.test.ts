@@ -77,11 +77,36 @@ describe('HTTP edge', () => {
     assert.match(String(generated.headers['x-request-id']), /^[0-9a-f-]{36}$/);
   });
 
-  it('refuses a body over the limit with 413 before reading it all', async () => {
+  it('refuses a body over the limit with 413 before reading it all, in the SOAP content type of the version ASMX guesses', async () => {
     const big = `<x>${'a'.repeat(70_000)}</x>`;
-    const r = await request(server.port, { method: 'POST', path: PATH, headers: { 'Content-Type': 'text/xml' }, body: big });
+    const r = await request(server.port, { method: 'POST', path: PATH, headers: { 'Content-Type': 'text/xml', SOAPAction: '"x"' }, body: big });
     assert.equal(r.status, 413);
     assert.equal(r.body, '');
+    assert.equal(r.headers['content-type'], 'text/xml; charset=utf-8');
+    const soap12 = await request(server.port, { method: 'POST', path: PATH, headers: { 'Content-Type': 'application/soap+xml' }, body: big });
+    assert.equal(soap12.status, 413);
+    assert.equal(soap12.headers['content-type'], 'application/soap+xml; charset=utf-8');
+  });
+
+  it('sends empty 400 and 415 answers with a Content-Type and Content-Length 0', async () => {
+    const malformed = await request(server.port, {
+      method: 'POST',
+      path: PATH,
+      headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: '"sosonlinebackup.com/GetAccountInfo"' },
+      body: '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>',
+    });
+    assert.deepEqual([malformed.status, malformed.headers['content-type'], malformed.headers['content-length'], malformed.body], [400, 'text/xml; charset=utf-8', '0', '']);
+    const json = await request(server.port, { method: 'POST', path: PATH, headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    assert.deepEqual([json.status, json.headers['content-type'], json.body], [415, 'application/soap+xml; charset=utf-8', '']);
+  });
+
+  it('answers HEAD on the .asmx with 405, like every verb but GET and POST', async () => {
+    for (const method of ['HEAD', 'PUT', 'DELETE', 'OPTIONS']) {
+      const r = await request(server.port, { method, path: PATH });
+      assert.equal(r.status, 405, method);
+    }
+    assert.equal((await request(server.port, { method: 'HEAD', path: `${PATH}?wsdl` })).status, 405);
+    assert.equal((await request(server.port, { method: 'GET', path: PATH })).status, 200);
   });
 
   it('answers other verbs with 405, unknown /Op paths and remote form posts with a 500 page', async () => {

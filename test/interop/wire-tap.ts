@@ -11,7 +11,9 @@ export interface HttpMessage {
   readonly startLine: string;
   /** Lower-cased names. */
   readonly headers: Readonly<Record<string, string>>;
+  /** The body decoded as UTF-8; `bodyBytes` holds it as sent. */
   readonly body: string;
+  readonly bodyBytes: Buffer;
 }
 
 export interface Exchange {
@@ -59,7 +61,8 @@ function parseMessages(buf: Buffer): HttpMessage[] {
       chunks.push(buf.subarray(p, p + length));
       p += length;
     }
-    out.push({ startLine, headers, body: Buffer.concat(chunks).toString('utf8') });
+    const bodyBytes = Buffer.concat(chunks);
+    out.push({ startLine, headers, body: bodyBytes.toString('utf8'), bodyBytes });
     pos = p;
   }
   return out;

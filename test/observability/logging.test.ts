@@ -84,7 +84,7 @@ describe('request log line', () => {
     assert.equal(fault.status, 500);
     assert.deepEqual(pick(requestLines(t, fault.requestId)[0]), { soapVersion: '1.1', operation: undefined, result: 'Client', status: 500, partnerUser: undefined, entityId: undefined });
 
-    const malformed = await rawPost(server.port, '<soap:Envelope', { 'content-type': 'text/xml' });
+    const malformed = await rawPost(server.port, '<soap:Envelope', { 'content-type': 'text/xml', soapaction: '"sosonlinebackup.com/GetAccountInfo"' });
     assert.equal(malformed.status, 400);
     assert.deepEqual(pick(requestLines(t, malformed.requestId)[0]), { soapVersion: undefined, operation: undefined, result: 'BadRequest', status: 400, partnerUser: undefined, entityId: undefined });
 

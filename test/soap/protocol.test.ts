@@ -123,11 +123,101 @@ describe('SOAP protocol behaviour', () => {
     assert.equal((await send('text/xml', undefined, many)).status, 400);
   });
 
-  it('answers an unknown envelope namespace with a VersionMismatch fault', async () => {
+  it('answers an unknown envelope namespace with a VersionMismatch fault whose Upgrade header lists SOAP 1.1 first, as CreateUpgradeHeader writes it', async () => {
     const r = await send('text/xml', undefined, '<e:Envelope xmlns:e="urn:not-soap"><e:Body/></e:Envelope>');
     assert.equal(r.status, 500);
+    assert.equal(r.contentType, 'text/xml; charset=utf-8');
     assert.match(r.body, /<faultcode>soap:VersionMismatch<\/faultcode>/);
-    assert.match(r.body, /SupportedEnvelope/);
+    assert.ok(
+      r.body.includes(
+        '<soap:Header><soap12:Upgrade xmlns:soap12="http://www.w3.org/2003/05/soap-envelope">' +
+          '<soap12:SupportedEnvelope qname="soap:Envelope" xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" />' +
+          '<soap12:SupportedEnvelope qname="soap12:Envelope" xmlns:soap12="http://www.w3.org/2003/05/soap-envelope" />' +
+          '</soap12:Upgrade></soap:Header>',
+      ),
+      r.body,
+    );
+  });
+
+  it('gives empty 400 and 415 answers the SOAP content type ASMX sets: the envelope’s version once read, else the guessed one', async () => {
+    const malformed11 = await send('text/xml; charset=utf-8', '"sosonlinebackup.com/GetAccountInfo"', soap11.replace('</soap:Body>', '</soap:Bodx>'));
+    assert.deepEqual([malformed11.status, malformed11.contentType, malformed11.body], [400, 'text/xml; charset=utf-8', '']);
+    const malformed12 = await send('application/soap+xml; action="sosonlinebackup.com/GetAccountInfo"', undefined, soap12.replace('</soap:Body>', '</soap:Bodx>'));
+    assert.deepEqual([malformed12.status, malformed12.contentType], [400, 'application/soap+xml; charset=utf-8']);
+    // Nothing read (a DOCTYPE first), routed by SOAPAction: the guessed version is 1.1.
+    const doctype = await send('text/xml', '"sosonlinebackup.com/GetAccountInfo"', `<!DOCTYPE x>${soap12}`);
+    assert.deepEqual([doctype.status, doctype.contentType], [400, 'text/xml; charset=utf-8']);
+    const json = await send('application/json', '"sosonlinebackup.com/GetAccountInfo"', soap11);
+    assert.deepEqual([json.status, json.contentType, json.body], [415, 'text/xml; charset=utf-8', '']);
+    const jsonNoAction = await send('application/json', undefined, soap11);
+    assert.deepEqual([jsonNoAction.status, jsonNoAction.contentType], [415, 'application/soap+xml; charset=utf-8']);
+    const soap11AsSoap12 = await send('application/soap+xml', undefined, soap11);
+    assert.deepEqual([soap11AsSoap12.status, soap11AsSoap12.contentType], [415, 'text/xml; charset=utf-8']);
+  });
+
+  it('answers an unknown SOAPAction before reading the body, as ASMX routes before it reads', async () => {
+    const r = await send('text/xml', '"sosonlinebackup.com/Nope"', '<not xml');
+    assert.equal(r.status, 500);
+    assert.match(r.body, /SOAPAction: sosonlinebackup.com\/Nope\.<\/faultstring>/);
+  });
+
+  it('answers an XML error met while routing by the body with a 500 Server fault, one met after the request element with 400', async () => {
+    const cases: readonly [string, string, number, RegExp][] = [
+      ['text/xml', '', 500, /<soap:Value>soap:Receiver<\/soap:Value>.*Server was unable to process request\. ---&gt; Root element is missing\./],
+      ['text/xml', `<!DOCTYPE x>${soap11}`, 500, /<soap:Value>soap:Receiver<\/soap:Value>.*---&gt; DTD is prohibited in this XML document\./],
+      ['text/xml', '{"userName": "alice"}', 500, /---&gt; Data at the root level is invalid\. Line 1, position 1\.<\/soap:Text>/],
+      ['text/xml', soap11.replace('</UserName>', '</Username>'), 500, /---&gt; The 'UserName' start tag on line 1 position \d+ does not match the end tag of 'Username'\. Line 1, position \d+\./],
+      ['text/xml', soap11.replace('<soap:Body>', '<soap:Body a="1" a="2">'), 500, /<faultcode>soap:Server<\/faultcode><faultstring>Server was unable to process request\. ---&gt; 'a' is a duplicate attribute name\. Line 1, position \d+\./],
+      // The request element was found; the document breaks after it: read as parameters, 400.
+      ['application/soap+xml', soap12.replace('</soap:Body></soap:Envelope>', ''), 400, /^$/],
+      ['text/xml', soap11.replace('alice', 'al&x;ice'), 400, /^$/],
+      ['text/xml', soap11.replace('</userName>', '</username>'), 400, /^$/],
+    ];
+    for (const [ct, body, status, pattern] of cases) {
+      const r = await send(ct, undefined, body);
+      assert.equal(r.status, status, body);
+      assert.match(r.body, pattern, body);
+    }
+  });
+
+  it('answers a missing Body with the .NET resource text: a read error when the action routes, a process error when the body must', async () => {
+    const noBody11 = soap11.replace(/<soap:Body>.*<\/soap:Body>/, '');
+    const routed = await send('text/xml', '"sosonlinebackup.com/GetAccountInfo"', noBody11);
+    assert.match(routed.body, /<faultcode>soap:Client<\/faultcode><faultstring>Server was unable to read request\. ---&gt; Request format is invalid: Missing required soap:Body element\.<\/faultstring>/);
+    const unrouted = await send('text/xml', undefined, noBody11);
+    assert.match(unrouted.body, /<faultcode>soap:Server<\/faultcode><faultstring>Server was unable to process request\. ---&gt; Request format is invalid: Missing required soap:Body element\.<\/faultstring>/);
+    const notEnvelope = await send('text/xml', '"sosonlinebackup.com/GetAccountInfo"', '<soap:Envelopes xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"/>');
+    assert.match(notEnvelope.body, /Server was unable to read request\. ---&gt; Request format is invalid: Missing required soap:Envelope element\./);
+  });
+
+  it('runs the routed operation with absent parameters when the Body holds another element, as XmlSerializer skips an unknown node', async () => {
+    const other = envelope('1.1', '<GetAllAccounts xmlns="sosonlinebackup.com"><request/></GetAllAccounts>', AUTH);
+    const r = await send('text/xml', '"sosonlinebackup.com/GetAccountInfo"', other);
+    assert.equal(r.status, 200);
+    assert.equal(r.operation, 'GetAccountInfo');
+    assert.match(r.body, /<Code>InvalidInputParameters<\/Code><Message>userName is required\.<\/Message>/);
+  });
+
+  it('decodes ISO-8859-1, windows-1252 and UTF-16 bodies and answers in UTF-8; an unknown charset is read by the fallback and logged', async () => {
+    const latin = soap11.replace('<?xml version="1.0" encoding="utf-8"?>', '<?xml version="1.0" encoding="ISO-8859-1"?>');
+    const r = await t.app.soap({ contentType: 'text/xml; charset=ISO-8859-1', soapAction: '"sosonlinebackup.com/GetAccountInfo"', body: Buffer.from(latin, 'latin1') }, INFO);
+    assert.equal(r.status, 200);
+    assert.equal(r.contentType, 'text/xml; charset=utf-8');
+    const utf16 = await t.app.soap({ contentType: 'application/soap+xml; charset=utf-16', soapAction: undefined, body: Buffer.from(soap12, 'utf16le') }, INFO);
+    assert.equal(utf16.status, 200);
+    const before = t.logLines.length;
+    const unknown = await t.app.soap(
+      { contentType: 'text/xml; charset=x-unheard-of', soapAction: '"sosonlinebackup.com/GetAccountInfo"', body: Buffer.from(soap11) },
+      { ...INFO, requestId: 'charset-warning' },
+    );
+    assert.equal(unknown.status, 200);
+    const warning = t.logLines.slice(before).find((l) => l.includes('unknown request charset'));
+    assert.ok(warning, 'a warning is logged');
+    assert.match(warning, /"charset":"x-unheard-of"/);
+    assert.match(warning, /"requestId":"charset-warning"/);
+    const again = t.logLines.length;
+    await t.app.soap({ contentType: 'text/xml; charset=x-unheard-of', soapAction: '"sosonlinebackup.com/GetAccountInfo"', body: Buffer.from(soap11) }, INFO);
+    assert.equal(t.logLines.slice(again).filter((l) => l.includes('unknown request charset')).length, 0, 'once per charset, not per request');
   });
 
   it('ignores unknown elements and wrong-namespace fields, as XmlSerializer does', async () => {

@@ -5,7 +5,7 @@
  * validate the new parser with itself. It throws the same error classes as the real reader.
  *
  * saxes 6 with `{ xmlns: true }`: strict XML 1.0 + Namespaces, any DOCTYPE refused (as ASMX's
- * `DtdProcessing.Prohibit` does), processing instructions refused (WS-I BP R1009), and every
+ * `DtdProcessing.Prohibit` does), processing instructions skipped (as ASMX's XmlReader skips them), and every
  * limit checked from inside the event that would exceed it. saxes is quadratic in depth when
  * tracking namespaces; the depth check in `opentagstart` stops a 100,000-deep document after
  * 64 levels.
@@ -42,9 +42,7 @@ function parse(text: string, limits: XmlLimits, locate: { ordinal: number; found
   parser.on('doctype', () => {
     throw new XmlSyntaxError('For security reasons DTD is prohibited in this XML document.');
   });
-  parser.on('processinginstruction', () => {
-    throw new XmlSyntaxError('Processing instructions are not allowed in a SOAP message.');
-  });
+  // Processing instructions are skipped (saxes has checked their syntax), as ASMX's reader skips them.
   parser.on('opentagstart', () => {
     if (stack.length >= limits.maxDepth) {
       throw new XmlLimitError('maxDepth', `The document is nested deeper than ${limits.maxDepth} elements.`);

@@ -3,7 +3,8 @@
  * SOAP version (`request.soap11.xml`, `request.soap12.xml`) is sent through the app's SOAP
  * pipeline on a fresh copy of the seeded database, and the response is compared as canonical
  * XML with `response.soap11.xml` / `response.soap12.xml`. `case.json` holds the expected
- * status, optional state to set up first ("given") and state to check afterwards ("then").
+ * status and Content-Type (empty answers carry one too), optional request headers, optional
+ * state to set up first ("given") and state to check afterwards ("then").
  *
  * UPDATE_FIXTURES=1 writes the responses instead of comparing: review the diff before committing.
  */
@@ -20,6 +21,11 @@ import { digestToken } from '../../src/security/tokens.js';
 interface WireCase {
   readonly description: string;
   readonly status: number;
+  /**
+   * Expected response Content-Type per version; default: the request's SOAP version's
+   * (`text/xml; charset=utf-8` for soap11, `application/soap+xml; charset=utf-8` for soap12).
+   */
+  readonly contentType?: Partial<Record<'soap11' | 'soap12', string>>;
   /** HTTP headers per version; default: what a generated client sends for the folder's operation. */
   readonly headers?: Partial<Record<'soap11' | 'soap12', { contentType?: string; soapAction?: string | null }>>;
   readonly given?: Given;
@@ -240,6 +246,8 @@ describe('wire fixtures', () => {
             { requestId: 'wire', sourceAddress: '192.0.2.10', isLocal: false },
           );
           assert.equal(response.status, c.spec.status, response.body);
+          const defaultType = version === 'soap11' ? 'text/xml; charset=utf-8' : 'application/soap+xml; charset=utf-8';
+          assert.equal(response.contentType, c.spec.contentType?.[version] ?? defaultType, 'Content-Type');
           const responseFile = path.join(c.dir, `response.${version}.xml`);
           if (UPDATE) {
             if (response.body) fs.writeFileSync(responseFile, `${maskRandom(response.body, c.spec.anyText)}\n`);
