@@ -6,6 +6,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { clearTimeout, setTimeout } from 'node:timers';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const runs = Math.min(20, Math.max(1, Number(process.argv[2] ?? 2) || 2));
