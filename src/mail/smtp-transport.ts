@@ -26,6 +26,8 @@ interface NodemailerError {
   readonly responseCode?: number;
   readonly command?: string;
   readonly message?: string;
+  /** nodemailer: which wait ran out (CONNECT_TIMEOUT, GREETING_TIMEOUT, UPGRADE_TIMEOUT, SOCKET_TIMEOUT). */
+  readonly timeoutType?: string;
 }
 
 /** The stages at which a 5xx answer is about this message (sender, recipient, content), not about the server or our login. */
@@ -61,6 +63,10 @@ const SESSION_COMMANDS = new Set(['CONN', 'EHLO', 'HELO', 'LHLO', 'STARTTLS', 'A
  */
 export function isTransportFailure(e: NodemailerError): boolean {
   if (e.responseCode === 421) return true;
+  // Silence mid-session (nodemailer reports it as command CONN whatever the stage) may be a
+  // server stuck on this very message after DATA: it spends an attempt, so that such a message
+  // ends dead-lettered instead of being held, probed and resent forever.
+  if (e.timeoutType === 'SOCKET_TIMEOUT') return false;
   if (e.command !== undefined && SESSION_COMMANDS.has(e.command)) return true;
   return typeof e.code === 'string' && TRANSPORT_CODES.has(e.code);
 }

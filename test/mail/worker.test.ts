@@ -296,6 +296,25 @@ describe('outbox worker', () => {
     }
   });
 
+  it('a server that goes silent mid-send (after DATA) costs that message an attempt: never held and resent forever', async () => {
+    await enqueue(1);
+    const sink = await startSmtpSink({ hangAfterData: true });
+    // Each wait of the SMTP client bounded to 300 ms: the silence after DATA is a socket timeout.
+    const transport = smtpTransport({ url: sink.url, requireTls: false, ca: null, rejectUnauthorized: true, timeoutMs: 300 });
+    try {
+      const w = worker(transport, { random: () => 0.5 });
+      assert.deepEqual(await w.deliverDue(), { claimed: 1, sent: 0, retried: 1, dead: 0, held: 0 });
+      assert.equal(w.transportStatus.state, 'up', 'the server answered the session: it is not down');
+      const [row] = await rows();
+      assert.equal(row?.attempts, 1);
+      assert.equal(row?.next_attempt_at, now + 60_000);
+      assert.equal(sink.unanswered.length, 1, 'the DATA reached the server, which never answered');
+    } finally {
+      transport.close?.();
+      await sink.close();
+    }
+  });
+
   it('refuses a send deadline that is not shorter than the lease', () => {
     assert.throws(() => worker({ description: 'x', send: async () => undefined }, { leaseMs: 1000, sendTimeoutMs: 1000 }), /shorter than the lease/);
   });
