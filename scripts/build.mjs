@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const STAMP = path.join(ROOT, 'dist', '.build-fingerprint');
@@ -36,26 +37,30 @@ function fingerprint() {
   return createHash('sha256').update(lines.sort().join('\n')).digest('hex');
 }
 
-const ifStale = process.argv.includes('--if-stale');
-const current = fingerprint();
-if (ifStale && existsSync(STAMP) && readFileSync(STAMP, 'utf8').trim() === current && existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) {
-  process.exit(0);
+/**
+ * Compiles when needed (`ifStale`) or always. Returns nothing; on failure prints one `ams:` line
+ * and exits 1 (a start on half-built code would be worse).
+ */
+export function build({ ifStale }) {
+  const current = fingerprint();
+  if (ifStale && existsSync(STAMP) && readFileSync(STAMP, 'utf8').trim() === current && existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) return;
+  let tsc;
+  try {
+    tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  } catch {
+    // A production install pruned of devDependencies, with sources newer than dist/.
+    console.error('ams: build failed: the sources changed since dist/ was built and TypeScript is not installed (run npm install, then npm run build)');
+    process.exit(1);
+  }
+  const started = Date.now();
+  if (ifStale) console.error('ams: sources changed since the last build; compiling (tsc)…');
+  const run = spawnSync(process.execPath, [tsc, '-p', path.join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'inherit' });
+  if (run.status !== 0) {
+    console.error(`ams: build failed: tsc exited with status ${run.status ?? run.signal}`);
+    process.exit(1);
+  }
+  writeFileSync(STAMP, `${current}\n`);
+  if (ifStale) console.error(`ams: compiled in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-let tsc;
-try {
-  tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-} catch {
-  // A production install pruned of devDependencies, with sources newer than dist/.
-  console.error('ams: build failed: the sources changed since dist/ was built and TypeScript is not installed (run npm install, then npm run build)');
-  process.exit(1);
-}
-const started = Date.now();
-if (ifStale) console.error('ams: sources changed since the last build; compiling (tsc)…');
-const run = spawnSync(process.execPath, [tsc, '-p', path.join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'inherit' });
-if (run.status !== 0) {
-  console.error(`ams: build failed: tsc exited with status ${run.status ?? run.signal}`);
-  process.exit(1);
-}
-writeFileSync(STAMP, `${current}\n`);
-if (ifStale) console.error(`ams: compiled in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) build({ ifStale: process.argv.includes('--if-stale') });
