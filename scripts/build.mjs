@@ -1,6 +1,6 @@
 // Compiles src/ into dist/ (tsc -p tsconfig.build.json) and records what it compiled.
 //
-// `node scripts/build.mjs --if-stale` (npm's `prepare` and `prestart`) compiles only when a source
+// `node scripts/build.mjs --if-stale` (npm's `prepare`; `npm start` calls it through scripts/start.mjs) compiles only when a source
 // changed since the last successful build, so `npm start` on unchanged sources reaches its socket
 // in well under a second of build time instead of a full `tsc` run (12 s idle, 38 s on a busy
 // machine: issue 17). "Changed" is judged by a fingerprint of the path, size and mtime of every
