@@ -357,6 +357,9 @@ function help(): string {
     'Configuration comes from environment variables (`ams config` shows those in force):',
     ...SETTINGS.map((s) => `  ${s.env.padEnd(36)} ${describeType(s.type).replace(/`/g, '')}; default: ${s.default}\n  ${' '.repeat(36)} ${s.description}`),
     '',
+    'Exit status: 0 done; 1 failed; 2 a configuration or usage error (a restart will not help);',
+    '3 a dependency (the database) unreachable. Failures are one line on stderr, naming the setting to check.',
+    '',
     `ams ${AMS_VERSION}`,
     '',
   ].join('\n');
