@@ -70,15 +70,25 @@ const MAX_WARNED_CHARSETS = 100;
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const logger =
     overrides.logger ?? createLogger(config.logLevel, undefined, { format: config.logFormat === 'auto' ? (process.stdout.isTTY ? 'pretty' : 'json') : config.logFormat });
+  const store = openConfiguredStore(config, (err) => logger.warn('database connection lost; the pool will reconnect', errorFields(err)));
+  try {
+    return await assembleApp(config, overrides, logger, store);
+  } catch (err) {
+    // A start that fails (database unreachable, migration refused, a bad mail setting) leaves no
+    // pool behind to keep the process alive; the CLI explains the error in one line (cli/failure.ts).
+    await store.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function assembleApp(config: Config, overrides: AppOverrides, logger: Logger, store: Store): Promise<App> {
   const clock = overrides.clock ?? systemClock;
   const hasher = overrides.hasher ?? argon2Hasher;
 
-  const store = openConfiguredStore(config, (err) => logger.warn('database connection lost; the pool will reconnect', errorFields(err)));
   const migration = await migrate(store);
   for (const r of migration.results ?? []) logger.info('migration', { migration: r.migrationName, status: r.status });
   if (migration.error !== undefined) {
-    await store.close();
-    throw new Error(`database migration failed: ${migration.error instanceof Error ? migration.error.message : String(migration.error)}`);
+    throw new Error(`database migration failed: ${migration.error instanceof Error ? migration.error.message : String(migration.error)}`, { cause: migration.error });
   }
 
   // Instances starting together on an empty database take turns: exactly one creates the first user.
@@ -105,6 +115,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
           ...(overrides.hasher === undefined ? { argon2: argon2Hasher.limiter } : {}),
           outboxBacklog,
           ...(poolStats ? { pool: poolStats } : {}),
+          mailTransport: () => mailWorker.transportStatus,
           now: () => clock.now().getTime(),
         });
   const stopHashTiming = metrics && overrides.hasher === undefined ? argon2Hasher.onTimed((seconds) => metrics.observeHash(seconds)) : undefined;
@@ -127,6 +138,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     onDelivered: (m) => {
       if (metrics && m.createdAt !== undefined) metrics.observeDelivery((clock.now().getTime() - m.createdAt) / 1000);
       logger.info('mail delivered', { outboxId: m.id, messageId: m.messageId, event: m.event, attempts: m.attempts });
+    },
+    probeIntervalMs: config.mailProbeSeconds * 1000,
+    // Once per change of state, not per message: an outage with a thousand queued notices is two log lines.
+    onTransportChange: (status) => {
+      if (status.state === 'down') {
+        logger.warn('mail server unreachable: mail waits without spending attempts', { error: status.lastError, probeSeconds: config.mailProbeSeconds, mail: transport.description });
+      } else {
+        logger.info('mail server answers again: sending the waiting mail', { mail: transport.description });
+      }
     },
   });
 
@@ -295,6 +315,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       db: store.db,
       knownMigrations: Object.keys(MIGRATIONS),
       mailWorkerRunning: () => mailWorker.isRunning,
+      mailTransport: () => mailWorker.transportStatus,
       outboxBacklog,
       now: () => clock.now().getTime(),
       timeoutMs: 2000,

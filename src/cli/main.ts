@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { ConfigError, describeType, loadConfig, SETTINGS } from '../config/config.js';
+import { describeType, loadConfig, SETTINGS, type Config } from '../config/config.js';
 import { formatEffectiveConfig, unknownSettings } from '../config/effective.js';
 import { AMS_VERSION } from '../observability/version.js';
 import { createApp } from '../app/compose.js';
@@ -34,7 +34,7 @@ import { escapeControlsInLines } from '../observability/control-characters.js';
 const out = (text: string): boolean => process.stdout.write(escapeControlsInLines(text));
 const outError = (text: string): boolean => process.stderr.write(escapeControlsInLines(text));
 const print = (line: string): boolean => out(`${line}\n`);
-const printError = (line: string): boolean => outError(`${line}\n`);
+import { EXIT_STATUS, explainFailure, failureDetail, failureLine, ListenFailure, StepFailure } from './failure.js';
 
 interface Command {
   readonly name: string;
@@ -102,7 +102,7 @@ async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
   const store = openConfiguredStore(config);
   try {
     const result = await migrate(store);
-    if (result.error !== undefined) throw new Error(`migration failed: ${String(result.error)}`);
+    if (result.error !== undefined) throw new StepFailure('database migration failed', result.error);
     return await work(store);
   } finally {
     await store.close();
@@ -118,7 +118,13 @@ const COMMANDS: readonly Command[] = [
       const config = loadConfig();
       const app = await createApp(config);
       for (const variable of unknownSettings(process.env)) app.logger.warn('unknown AMS_ variable ignored (a typo?)', { variable });
-      const server = await app.listen();
+      let server;
+      try {
+        server = await app.listen();
+      } catch (err) {
+        await app.close();
+        throw listenFailure(err, config);
+      }
       return new Promise<number>((resolve) => {
         // Drain (issue 6): no new connections; requests in flight are answered, the mail worker
         // finishes its sends; then the database closes and the exit status is 0. Past
@@ -163,10 +169,7 @@ const COMMANDS: readonly Command[] = [
         const { error, results } = await migrate(store);
         for (const r of results ?? []) print(`${r.status}\t${r.migrationName}`);
         if ((results ?? []).length === 0) print('database is up to date');
-        if (error !== undefined) {
-          printError(`migration failed: ${error instanceof Error ? error.message : String(error)}`);
-          return 1;
-        }
+        if (error !== undefined) throw new StepFailure('database migration failed', error);
         return 0;
       } finally {
         await store.close();
@@ -364,9 +367,65 @@ function help(): string {
     'Configuration comes from environment variables (`ams config` shows those in force):',
     ...SETTINGS.map((s) => `  ${s.env.padEnd(36)} ${describeType(s.type).replace(/`/g, '')}; default: ${s.default}\n  ${' '.repeat(36)} ${s.description}`),
     '',
+    'Exit status: 0 done; 1 failed; 2 a configuration or usage error (a restart will not help);',
+    '3 a dependency (the database) unreachable. Failures are one line on stderr, naming the setting to check.',
+    '',
     `ams ${AMS_VERSION}`,
     '',
   ].join('\n');
+}
+
+/** Which listener (the service's or the metrics endpoint's) a failed listen was for. */
+function listenFailure(err: unknown, config: Config): unknown {
+  const f = (err !== null && typeof err === 'object' ? err : {}) as { syscall?: unknown; port?: unknown; address?: unknown };
+  if (f.syscall !== 'listen' && f.syscall !== 'getaddrinfo') return err;
+  const metrics = config.metricsPort !== null && config.metricsPort !== 0 && f.port === config.metricsPort && config.metricsPort !== config.port;
+  return new ListenFailure(
+    metrics ? config.metricsHost : config.host,
+    metrics ? (config.metricsPort ?? 0) : config.port,
+    metrics ? 'AMS_METRICS_PORT' : 'AMS_PORT',
+    err,
+  );
+}
+
+/** For `ams <word> <unknown>`: the usages of the commands that start with that word, else none. */
+function unknownCommand(argv: readonly string[]): string {
+  const family = COMMANDS.filter((c) => c.name.split(' ')[0] === argv[0]);
+  const usages = family.length > 0 ? family.map((c) => c.usage) : ['ams <command> [options]'];
+  return [
+    `ams: unknown command: ${argv.join(' ').replace(/\s+/g, ' ').slice(0, 100)}`,
+    ...usages.map((u, i) => `${i === 0 ? 'usage: ' : '       '}${u}`),
+    '`ams help` lists every command and setting.',
+    '',
+  ].join('\n');
+}
+
+/** Stack traces are for whoever debugs AMS itself, not for the operator's terminal or journal. */
+function debugging(): boolean {
+  return process.env.AMS_LOG_LEVEL?.trim().toLowerCase() === 'debug';
+}
+
+/**
+ * `ams wsdl | head -3`: the reader went away, which is how such a pipeline ends, not a failure.
+ * The service itself keeps running when its stdout goes (its log lines are then lost).
+ */
+function endQuietlyWhenStdoutCloses(serving: boolean): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') {
+      if (!serving) process.exit(0);
+      return;
+    }
+    process.stderr.write(`ams: cannot write the output: ${err.message}\n`);
+    process.exit(1);
+  });
+}
+
+function configOrNull(): Config | null {
+  try {
+    return loadConfig();
+  } catch {
+    return null;
+  }
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -375,28 +434,32 @@ export async function main(argv: string[]): Promise<number> {
   const command = [...COMMANDS]
     .sort((a, b) => b.name.split(' ').length - a.name.split(' ').length)
     .find((c) => c.name.split(' ').every((word, i) => argv[i] === word));
+  endQuietlyWhenStdoutCloses(command?.name === 'serve');
   if (!command) {
-    const asked = argv.length > 0 && argv[0] !== 'help' && argv[0] !== '--help';
-    (asked ? outError : out)(`${asked ? `unknown command: ${argv.join(' ')}\n\n` : ''}${help()}`);
-    return asked ? 2 : 0;
+    if (argv.length > 0 && argv[0] !== 'help' && argv[0] !== '--help') {
+      outError(unknownCommand(argv));
+      return 2;
+    }
+    out(help());
+    return 0;
   }
   try {
     return await command.run(argv.slice(command.name.split(' ').length));
   } catch (err) {
     if (err instanceof UsageError) {
-      outError(`${err.message}\nusage: ${command.usage}\n`);
-      return 2;
-    }
-    if (err instanceof ConfigError) {
-      // One line naming the variable and what it expects; 2 like a usage error, so a
-      // supervisor (systemd: RestartPreventExitStatus=2) does not restart into the same mistake.
-      outError(`ams: invalid configuration: ${err.message}\n`);
+      outError(`ams: ${command.name}: ${err.message.replace(/\s+/g, ' ')}\nusage: ${command.usage}\n`);
       return 2;
     }
     if (err instanceof AdminError || err instanceof CommandError) {
-      outError(`${err.message}\n`);
+      outError(`ams: ${err.message}\n`);
       return 1;
     }
-    throw err;
+    // One line naming what failed, why and the setting to check; the status tells a supervisor
+    // whether a restart can help (failure.ts). A bad setting is 2, so systemd
+    // (RestartPreventExitStatus=2) does not restart into the same mistake.
+    const failure = explainFailure(err, `ams ${command.name}`, configOrNull());
+    outError(`${failureLine(failure)}\n`);
+    if (debugging()) outError(`${failureDetail(err)}\n`);
+    return EXIT_STATUS[failure.kind];
   }
 }

@@ -9,6 +9,8 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly databaseUrl: string;
+  /** True only for the built-in default path, whose folder (`./data/`) is made on first start; a configured path's folder must exist. */
+  readonly databaseCreateFolder: boolean;
   readonly databasePoolSize: number;
   readonly databaseStatementTimeoutMs: number;
   readonly databaseSslMode: 'disable' | 'require' | 'verify-ca' | 'verify-full' | null;
@@ -28,6 +30,7 @@ export interface Config {
   readonly mailRetryMaxSeconds: number;
   readonly mailConcurrency: number;
   readonly mailLeaseSeconds: number;
+  readonly mailProbeSeconds: number;
   readonly backupServers: readonly string[];
   readonly bootstrapUsername: string | null;
   readonly bootstrapPassword: string | null;
@@ -118,7 +121,8 @@ export const SETTINGS: readonly Setting[] = [
     type: T.database,
     secret: 'url',
     default: './data/ams.sqlite',
-    description: 'A SQLite file path (or `sqlite:PATH`), or `postgres://user:pass@host:5432/db` for PostgreSQL.',
+    description:
+      'A SQLite file path (or `sqlite:PATH`) in an existing folder (only the default\'s `./data/` is created), or `postgres://user:pass@host:5432/db` for PostgreSQL.',
   },
   {
     env: 'AMS_DATABASE_POOL_SIZE',
@@ -204,6 +208,13 @@ export const SETTINGS: readonly Setting[] = [
     default: '120',
     description:
       'How long a claimed message is reserved for the instance sending it. A send unanswered after 80 % of it is abandoned and retried; a message whose sender crashed is sent again once the lease runs out.',
+  },
+  {
+    env: 'AMS_MAIL_PROBE_SECONDS',
+    type: T.integer(1, 3_600),
+    default: '15',
+    description:
+      'While the SMTP server cannot be reached (refused, timed out, TLS failure, 421, login refused), how often to check whether it answers again (connect, EHLO, QUIT); on the first answer the waiting mail goes out at once. Such failures spend none of a message\'s attempts.',
   },
   {
     env: 'AMS_BACKUP_SERVERS',
@@ -328,6 +339,9 @@ export const SETTINGS: readonly Setting[] = [
   },
 ];
 
+/** The embedded default: works with no setup, its folder made on first start. */
+const DEFAULT_DATABASE_PATH = './data/ams.sqlite';
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
@@ -373,9 +387,13 @@ function connectionSettings(env: Env) {
 }
 
 export function loadConfig(env: Env = process.env): Config {
-  const databaseUrl = text(env, 'AMS_DATABASE_URL', './data/ams.sqlite');
+  const databaseUrl = text(env, 'AMS_DATABASE_URL', DEFAULT_DATABASE_PATH);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(databaseUrl) && !/^(postgres(ql)?|sqlite):\/\//i.test(databaseUrl)) {
     throw new ConfigError(`AMS_DATABASE_URL must be a SQLite file path, sqlite:PATH or postgres://user:pass@host:5432/db, got a ${databaseUrl.split(':')[0]}:// URL`);
+  }
+  // Never repeats the value: it may hold a password.
+  if (/^postgres(ql)?:\/\//i.test(databaseUrl) && !URL.canParse(databaseUrl)) {
+    throw new ConfigError('AMS_DATABASE_URL is not a valid PostgreSQL URL: expected postgres://user:password@host:5432/database, special characters of the password percent-encoded');
   }
   const logFormat = text(env, 'AMS_LOG_FORMAT', 'auto');
   if (logFormat !== 'auto' && logFormat !== 'json' && logFormat !== 'pretty') throw new ConfigError(`AMS_LOG_FORMAT must be auto, json or pretty, got "${logFormat}"`);
@@ -418,6 +436,8 @@ export function loadConfig(env: Env = process.env): Config {
     port: integer(env, 'AMS_PORT', 8080, 0, 65535),
     host: text(env, 'AMS_HOST', '0.0.0.0'),
     databaseUrl,
+    // The built-in path (unset, or spelled out) gets its ./data/ made; any other path must exist.
+    databaseCreateFolder: databaseUrl === DEFAULT_DATABASE_PATH,
     databasePoolSize: integer(env, 'AMS_DATABASE_POOL_SIZE', 10, 1, 1000),
     databaseStatementTimeoutMs: integer(env, 'AMS_DATABASE_STATEMENT_TIMEOUT_MS', 5000, 0, 3_600_000),
     databaseSslMode,
@@ -437,6 +457,7 @@ export function loadConfig(env: Env = process.env): Config {
     mailRetryMaxSeconds,
     mailConcurrency: integer(env, 'AMS_MAIL_CONCURRENCY', 4, 1, 64),
     mailLeaseSeconds: integer(env, 'AMS_MAIL_LEASE_SECONDS', 120, 2, 3_600),
+    mailProbeSeconds: integer(env, 'AMS_MAIL_PROBE_SECONDS', 15, 1, 3_600),
     backupServers,
     bootstrapUsername,
     bootstrapPassword,

@@ -14,6 +14,11 @@ export interface MailMessage {
 export interface MailTransport {
   /** Resolves when the message was accepted; throws MailDeliveryError otherwise. */
   send(message: MailMessage): Promise<void>;
+  /**
+   * Is the server there and willing (SMTP: connect, EHLO, STARTTLS and AUTH as configured, QUIT)?
+   * Throws MailDeliveryError when not. Absent: the transport has no server to be down.
+   */
+  verify?(): Promise<void>;
   readonly description: string;
   close?(): void;
 }
@@ -24,6 +29,11 @@ export class MailDeliveryError extends Error {
     message: string,
     /** A 5xx answer: retrying the same message cannot succeed. */
     readonly permanent: boolean,
+    /**
+     * The failure is the server's or the connection's (refused, timed out, TLS, 421, our login),
+     * not this message's: every message would fail alike, so none should spend an attempt on it.
+     */
+    readonly transportDown = false,
   ) {
     super(message);
   }

@@ -8,6 +8,14 @@
  * again once the lease runs out. Between rounds the worker sleeps until the next message falls
  * due or lease runs out, or `pollIntervalMs` at most (other processes, such as
  * `ams outbox retry`, may have queued something).
+ *
+ * Two kinds of failure (issue 17). One about a message (a recipient refused with 4xx, a send
+ * that hung) spends one of its attempts and backs it off. One about the server (refused, timed
+ * out, TLS, 421, our login) says nothing about the message: its claim is undone, attempts
+ * untouched, and the transport is marked down. While down the worker claims nothing; every
+ * `probeIntervalMs` it asks the transport whether the server answers (`verify()`: connect,
+ * EHLO, QUIT), and on the first yes sends the whole backlog at once, so an outage costs the
+ * queued mail no more than one probe interval after the server returns.
  */
 import type { ClaimedMessage, OutboxQueue } from './queue.js';
 import { MailDeliveryError, type MailMessage, type MailTransport } from './message.js';
@@ -60,16 +68,34 @@ export interface OutboxWorkerOptions {
   readonly random?: () => number;
   readonly onError: (error: unknown, message?: ClaimedMessage) => void;
   readonly onDelivered?: (message: ClaimedMessage) => void;
+  /** How often to probe a transport that is down (default 15 s). */
+  readonly probeIntervalMs?: number;
+  /** The transport went down or came back. */
+  readonly onTransportChange?: (status: TransportStatus) => void;
 }
 
-export type DeliveryResult = 'sent' | 'retried' | 'dead';
+export type DeliveryResult = 'sent' | 'retried' | 'dead' | 'held';
 
 export interface DeliveryRun {
   readonly claimed: number;
   readonly sent: number;
   readonly retried: number;
   readonly dead: number;
+  /** Given back unspent: the transport was down. */
+  readonly held: number;
 }
+
+export interface TransportStatus {
+  readonly state: 'up' | 'down';
+  /** When it entered this state (epoch ms, the worker's clock). */
+  readonly since: number;
+  /** Why it is down; null when up. */
+  readonly lastError: string | null;
+  /** Probes made since it went down. */
+  readonly probes: number;
+}
+
+export const DEFAULT_PROBE_INTERVAL_MS = 15_000;
 
 /** The wait when something is due but could not be claimed (another worker got it first). */
 const MIN_WAKE_MS = 20;
@@ -79,9 +105,18 @@ export class OutboxWorker {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = true;
+  private status: TransportStatus;
+  private readonly probeIntervalMs: number;
 
   constructor(private readonly options: OutboxWorkerOptions) {
     if (options.sendTimeoutMs >= options.leaseMs) throw new Error('the send timeout must be shorter than the lease');
+    this.probeIntervalMs = options.probeIntervalMs ?? DEFAULT_PROBE_INTERVAL_MS;
+    this.status = { state: 'up', since: options.now(), lastError: null, probes: 0 };
+  }
+
+  /** Up, or down since when and why (for readiness, metrics and logs). */
+  get transportStatus(): TransportStatus {
+    return this.status;
   }
 
   /** Started and not stopped (for the readiness check). */
@@ -95,9 +130,9 @@ export class OutboxWorker {
     this.schedule(0);
   }
 
-  /** Wake up now (a transaction just queued a message). */
+  /** Wake up now (a transaction just queued a message). While the transport is down the next probe decides. */
   nudge(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.status.state === 'down') return;
     if (this.running) this.again = true;
     else this.schedule(0);
   }
@@ -120,7 +155,7 @@ export class OutboxWorker {
         })
         .finally(() => {
           this.running = undefined;
-          if (!this.stopped) this.schedule(this.again ? 0 : next);
+          if (!this.stopped) this.schedule(this.again && this.status.state === 'up' ? 0 : next);
           this.again = false;
         });
     }, delayMs);
@@ -131,9 +166,11 @@ export class OutboxWorker {
   private async loop(): Promise<number> {
     const o = this.options;
     try {
+      if (this.status.state === 'down' && !(await this.probe())) return this.probeIntervalMs;
       for (;;) {
         const round = await this.deliverDue();
         if (this.stopped) return o.pollIntervalMs;
+        if (this.status.state === 'down') return this.probeIntervalMs;
         if (round.claimed < o.concurrency) break;
       }
       const wake = await o.queue.nextWakeAt();
@@ -151,7 +188,34 @@ export class OutboxWorker {
     const claimed = await o.queue.claimDue(o.now(), o.leaseMs, o.concurrency);
     const results = await Promise.all(claimed.map((m) => this.deliver(m)));
     const count = (r: DeliveryResult): number => results.filter((x) => x === r).length;
-    return { claimed: claimed.length, sent: count('sent'), retried: count('retried'), dead: count('dead') };
+    return { claimed: claimed.length, sent: count('sent'), retried: count('retried'), dead: count('dead'), held: count('held') };
+  }
+
+  /** Does the server answer again? Marks the transport up when it does. */
+  async probe(): Promise<boolean> {
+    const o = this.options;
+    this.status = { ...this.status, probes: this.status.probes + 1 };
+    try {
+      if (o.transport.verify) await this.withDeadline(o.transport.verify(), Math.min(o.sendTimeoutMs, Math.max(this.probeIntervalMs, 5_000)));
+    } catch (err) {
+      this.status = { ...this.status, lastError: err instanceof Error ? err.message : String(err) };
+      return false;
+    }
+    this.setStatus({ state: 'up', since: o.now(), lastError: null, probes: 0 });
+    return true;
+  }
+
+  private markDown(reason: string): void {
+    if (this.status.state === 'down') {
+      this.status = { ...this.status, lastError: reason };
+      return;
+    }
+    this.setStatus({ state: 'down', since: this.options.now(), lastError: reason, probes: 0 });
+  }
+
+  private setStatus(status: TransportStatus): void {
+    this.status = status;
+    this.options.onTransportChange?.(status);
   }
 
   private async deliver(m: ClaimedMessage): Promise<DeliveryResult> {
@@ -169,6 +233,12 @@ export class OutboxWorker {
     } catch (err) {
       const permanent = err instanceof MailDeliveryError && err.permanent;
       const reason = err instanceof Error ? err.message : String(err);
+      if (err instanceof MailDeliveryError && err.transportDown) {
+        // Not this message's fault: give the attempt back; the probe decides when to try again.
+        await o.queue.release(m.id, reason);
+        this.markDown(reason);
+        return 'held';
+      }
       o.onError(err, m);
       if (permanent || m.attempts >= o.retry.maxAttempts) {
         await o.queue.markFailed(m.id, reason, null);
@@ -199,13 +269,10 @@ export class OutboxWorker {
     };
   }
 
-  private async withDeadline(send: Promise<void>): Promise<void> {
+  private async withDeadline(send: Promise<void>, ms = this.options.sendTimeoutMs): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new MailDeliveryError(`no answer within ${Math.round(this.options.sendTimeoutMs / 1000)} s`, false)),
-        this.options.sendTimeoutMs,
-      );
+      timer = setTimeout(() => reject(new MailDeliveryError(`no answer within ${Math.round(ms / 1000)} s`, false)), ms);
     });
     try {
       await Promise.race([send, deadline]);

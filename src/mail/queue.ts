@@ -21,6 +21,11 @@ export interface OutboxQueue {
   markSent(id: number, now: number): Promise<void>;
   /** `retryAt` null: give up (dead letter). */
   markFailed(id: number, error: string, retryAt: number | null): Promise<void>;
+  /**
+   * The send failed because the server could not be reached, not because of this message: the
+   * claim is undone (lease dropped, the attempt given back), due as before, with the error noted.
+   */
+  release(id: number, error: string): Promise<void>;
   /** When the worker should look again: the earliest due time or lease end of a pending message. */
   nextWakeAt(): Promise<number | null>;
 }

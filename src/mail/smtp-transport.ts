@@ -26,6 +26,8 @@ interface NodemailerError {
   readonly responseCode?: number;
   readonly command?: string;
   readonly message?: string;
+  /** nodemailer: which wait ran out (CONNECT_TIMEOUT, GREETING_TIMEOUT, UPGRADE_TIMEOUT, SOCKET_TIMEOUT). */
+  readonly timeoutType?: string;
 }
 
 /** The stages at which a 5xx answer is about this message (sender, recipient, content), not about the server or our login. */
@@ -45,6 +47,30 @@ export function isPermanentSmtpFailure(e: NodemailerError): boolean {
   return e.code === 'EENVELOPE' || e.code === 'EMESSAGE';
 }
 
+/**
+ * nodemailer's codes for a failure to reach or use the server at all: connecting, DNS, the
+ * socket dropping, TLS (STARTTLS refused or a certificate not trusted), a greeting it did not
+ * understand, our login refused.
+ */
+const TRANSPORT_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS', 'EPROTOCOL', 'EAUTH', 'ENOAUTH']);
+/** Session stages before any message is named: a refusal there is about the server or us. */
+const SESSION_COMMANDS = new Set(['CONN', 'EHLO', 'HELO', 'LHLO', 'STARTTLS', 'AUTH PLAIN', 'AUTH LOGIN', 'AUTH XOAUTH2', 'AUTH CRAM-MD5']);
+
+/**
+ * The transport is down rather than this message refused: the connection failed, or the server
+ * answered 421 ("service not available, closing channel") at any stage, or refused the session
+ * before MAIL FROM. A 4xx or 5xx for a sender, recipient or content is the message's own.
+ */
+export function isTransportFailure(e: NodemailerError): boolean {
+  if (e.responseCode === 421) return true;
+  // Silence mid-session (nodemailer reports it as command CONN whatever the stage) may be a
+  // server stuck on this very message after DATA: it spends an attempt, so that such a message
+  // ends dead-lettered instead of being held, probed and resent forever.
+  if (e.timeoutType === 'SOCKET_TIMEOUT') return false;
+  if (e.command !== undefined && SESSION_COMMANDS.has(e.command)) return true;
+  return typeof e.code === 'string' && TRANSPORT_CODES.has(e.code);
+}
+
 const CERTIFICATE_ERRORS = /certificate|self[- ]signed|CERT_|UNABLE_TO_VERIFY|ALTNAME/i;
 
 /** The failure in one line, with the setting that changes it where it is ours to change. */
@@ -57,6 +83,12 @@ function explain(e: NodemailerError, fallback: string, requireTls: boolean): str
 
 export function redactSmtpUrl(url: string): string {
   return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+}
+
+function deliveryError(err: unknown, requireTls: boolean): MailDeliveryError {
+  const e = (err !== null && typeof err === 'object' ? err : {}) as NodemailerError;
+  const down = isTransportFailure(e);
+  return new MailDeliveryError(explain(e, String(err), requireTls), !down && isPermanentSmtpFailure(e), down);
 }
 
 export function smtpTransport(options: SmtpOptions): MailTransport {
@@ -83,8 +115,14 @@ export function smtpTransport(options: SmtpOptions): MailTransport {
       try {
         await transporter.sendMail(nodemailerFields(m));
       } catch (err) {
-        const e = (err !== null && typeof err === 'object' ? err : {}) as NodemailerError;
-        throw new MailDeliveryError(explain(e, String(err), requireTls), isPermanentSmtpFailure(e));
+        throw deliveryError(err, requireTls);
+      }
+    },
+    async verify() {
+      try {
+        await transporter.verify();
+      } catch (err) {
+        throw deliveryError(err, requireTls);
       }
     },
     close: () => transporter.close(),

@@ -34,6 +34,8 @@ export interface MetricsSources {
   readonly outboxBacklog?: () => Promise<OutboxBacklog>;
   /** PostgreSQL only. */
   readonly pool?: () => PoolStats;
+  /** The mail server as the delivery worker last found it. */
+  readonly mailTransport?: () => { readonly state: 'up' | 'down'; readonly since: number };
   readonly now: () => number;
 }
 
@@ -142,6 +144,27 @@ export class ServiceMetrics implements RequestMetrics {
           } catch {
             this.reset();
           }
+        },
+      });
+    }
+
+    const mailTransport = sources.mailTransport;
+    if (mailTransport) {
+      new client.Gauge({
+        name: 'ams_mail_transport_up',
+        help: 'Whether the mail server answered the last delivery or probe (1), or cannot be reached and mail waits (0).',
+        registers,
+        collect() {
+          this.set(mailTransport().state === 'up' ? 1 : 0);
+        },
+      });
+      new client.Gauge({
+        name: 'ams_mail_transport_down_seconds',
+        help: 'How long the mail server has been unreachable (0 while it answers).',
+        registers,
+        collect() {
+          const t = mailTransport();
+          this.set(t.state === 'up' ? 0 : Math.max(0, (sources.now() - t.since) / 1000));
         },
       });
     }

@@ -2,7 +2,8 @@
  * GET /readyz: may this instance take traffic? Yes when the database answers (`SELECT 1`
  * within a short deadline), every migration this build knows is applied, and the mail worker
  * runs. The outbox backlog (pending and dead only) is reported alongside for monitoring; dead
- * or waiting mail does not make an instance unready, since another instance would do no better.
+ * or waiting mail does not make an instance unready, since another instance would do no better,
+ * and neither does an SMTP server that is down (reported as `mailTransport`), for the same reason.
  *
  * GET /healthz is the cheap liveness answer (the process runs and its event loop turns) and
  * touches no database.
@@ -21,6 +22,8 @@ export interface ReadinessSources {
   /** The migration names this build ships. */
   readonly knownMigrations: readonly string[];
   readonly mailWorkerRunning: () => boolean;
+  /** The mail server as the worker last found it: up, or down since when. */
+  readonly mailTransport?: () => { readonly state: 'up' | 'down'; readonly since: number };
   readonly outboxBacklog: () => Promise<OutboxBacklog>;
   readonly now: () => number;
   /** The whole check's deadline; a database slower than that is as good as down to a balancer. */
@@ -82,6 +85,7 @@ export function readinessCheck(sources: ReadinessSources): () => Promise<HealthR
     }
 
     const ok = migrations === 'current' && mailWorker === 'running';
+    const transport = sources.mailTransport?.();
     return {
       ok,
       details: {
@@ -89,6 +93,14 @@ export function readinessCheck(sources: ReadinessSources): () => Promise<HealthR
         migrations,
         ...(pendingMigrations && pendingMigrations.length > 0 ? { pendingMigrations } : {}),
         mailWorker,
+        ...(transport
+          ? {
+              mailTransport:
+                transport.state === 'up'
+                  ? { state: 'up' }
+                  : { state: 'down', since: new Date(transport.since).toISOString(), downSeconds: Math.max(0, Math.round((sources.now() - transport.since) / 1000)) },
+            }
+          : {}),
         ...(outbox ? { outbox } : {}),
       },
     };

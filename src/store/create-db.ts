@@ -69,6 +69,22 @@ export interface OpenOptions {
   readonly postgresSslCaFile?: string | null;
   /** A pooled connection failed while idle (e.g. the server restarted); the pool replaces it. */
   readonly onConnectionError?: (err: Error) => void;
+  /**
+   * SQLite: create the file's folder when it is missing (default true). False for a path the
+   * operator typed: a typo must not silently start a new, empty database (issue 17).
+   */
+  readonly createFolder?: boolean;
+}
+
+/** The SQLite file's folder does not exist, and creating it was not allowed. */
+export class DatabaseFolderMissingError extends Error {
+  override readonly name = 'DatabaseFolderMissingError';
+  constructor(
+    readonly file: string,
+    readonly folder: string,
+  ) {
+    super(`cannot open the SQLite database ${file}: the folder ${folder} does not exist`);
+  }
 }
 
 /** The database settings of the service's Config (structurally; store/ does not import config/). */
@@ -78,6 +94,8 @@ export interface DatabaseSettings {
   readonly databaseStatementTimeoutMs: number;
   readonly databaseSslMode: SslMode | null;
   readonly databaseSslCaFile: string | null;
+  /** SQLite: may the file's folder be created (the built-in default path), or must it exist (a configured one)? */
+  readonly databaseCreateFolder?: boolean;
 }
 
 /** Opens the database the settings name, with their pool, timeout and TLS settings. */
@@ -87,6 +105,7 @@ export function openConfiguredStore(settings: DatabaseSettings, onConnectionErro
     postgresStatementTimeoutMs: settings.databaseStatementTimeoutMs,
     postgresSslMode: settings.databaseSslMode,
     postgresSslCaFile: settings.databaseSslCaFile,
+    createFolder: settings.databaseCreateFolder ?? true,
     ...(onConnectionError ? { onConnectionError } : {}),
   });
 }
@@ -155,7 +174,11 @@ export function openStore(location: DatabaseLocation, options: OpenOptions = {})
       close: () => db.destroy(),
     };
   }
-  if (location.target !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(location.target)), { recursive: true });
+  if (location.target !== ':memory:') {
+    const folder = path.dirname(path.resolve(location.target));
+    if (options.createFolder ?? true) fs.mkdirSync(folder, { recursive: true });
+    else if (!fs.existsSync(folder)) throw new DatabaseFolderMissingError(location.target, folder);
+  }
   const sqlite = new BetterSqlite3(location.target);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');

@@ -1,6 +1,8 @@
 /**
- * The SMTP server is down while accounts change: every notice is queued and retried with
- * back-off; when the server comes back, all of them are delivered, none twice (by Message-ID).
+ * The SMTP server is down while accounts change: every notice is queued, the transport is marked
+ * down without spending any message's attempts, and probed; when the server comes back, all of
+ * them are delivered, none twice (by Message-ID). (test/mail/recovery.test.ts: the same at the
+ * default settings, with /readyz and the metrics.)
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,7 +19,7 @@ describe('SMTP outage', () => {
     const t = await startTestApp({
       template: await seededTemplate(),
       transport: 'configured',
-      env: { AMS_SMTP_URL: `smtp://127.0.0.1:${port}`, AMS_MAIL_RETRY_BASE_SECONDS: '1', AMS_MAIL_RETRY_MAX_SECONDS: '2', AMS_MAIL_CONCURRENCY: '4' },
+      env: { AMS_SMTP_URL: `smtp://127.0.0.1:${port}`, AMS_MAIL_PROBE_SECONDS: '1', AMS_MAIL_CONCURRENCY: '4' },
     });
     const db = t.app.store.db;
     try {
@@ -45,13 +47,15 @@ describe('SMTP outage', () => {
         assert.equal(changed.code, 'Success');
       }
       const expected = ACCOUNTS * 2;
-      // Every message has been tried and failed at least once, and is still pending.
+      // The transport is down; messages tried before it went down were given their attempt back.
+      await waitFor(() => t.app.mailWorker.transportStatus.state === 'down', 15_000, 'the transport marked down');
       await waitFor(async () => {
-        const rows = await db.selectFrom('outbox').select(['state', 'attempts']).execute();
-        return rows.length === expected && rows.every((r) => r.state === 'pending' && r.attempts >= 1);
-      }, 15_000, 'every message tried while the server is down');
-      const failed = await db.selectFrom('outbox').select(['last_error', 'next_attempt_at']).execute();
-      assert.ok(failed.every((r) => /ECONNREFUSED|connect/i.test(r.last_error ?? '')), failed[0]?.last_error ?? '');
+        const rows = await db.selectFrom('outbox').select(['state', 'attempts', 'lease_until']).execute();
+        return rows.length === expected && rows.every((r) => r.state === 'pending' && r.lease_until === null);
+      }, 15_000, 'every message queued, none held by a send');
+      const waiting = await db.selectFrom('outbox').select(['attempts', 'last_error']).execute();
+      assert.ok(waiting.every((r) => r.attempts === 0), 'no attempt spent on an unreachable server');
+      assert.ok(waiting.some((r) => /ECONNREFUSED|connect/i.test(r.last_error ?? '')), 'the reason is noted on the messages tried');
 
       // The server comes back on the same address.
       const smtp = await startSmtpSink({ port });
@@ -66,11 +70,12 @@ describe('SMTP outage', () => {
         assert.equal(smtp.received.length, expected, 'no message twice');
         assert.equal(new Set(ids).size, expected, 'distinct Message-IDs');
         assert.deepEqual([...ids].sort(), rows.map((r) => r.message_id).sort(), 'exactly the queued messages');
+        assert.ok(rows.every((r) => r.attempts === 1), 'each delivered at its first counted attempt');
         for (let i = 0; i < ACCOUNTS; i++) {
           const to = smtp.received.filter((m) => m.rcpt.includes(`outage${i}@example.com`)).map((m) => m.parsed.subject);
           assert.deepEqual(to.sort(), ['Welcome to Online Backup', 'Your Online Backup password was changed']);
         }
-        // Back-off is at most 2 s (±20 %) here, so everything is out within a few seconds of the server's return.
+        // The probe runs every second here, so everything is out within a few seconds of the server's return.
         assert.ok(drainMs < 6_000, `drained in ${drainMs} ms`);
         ctx.diagnostic(`${expected} queued messages delivered ${drainMs} ms after the SMTP server came back`);
       } finally {

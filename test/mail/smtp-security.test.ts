@@ -87,13 +87,14 @@ describe('SMTP authentication and TLS', () => {
     });
   }
 
-  it('a wrong SMTP password is a retried failure, not a dead letter (535 is about us, not the message)', async () => {
-    const { sink, row } = await run({ auth: { user: SMTP_USER, password: SMTP_PASSWORD, methods: ['PLAIN'] } }, (s) => ({
+  it('a wrong SMTP password marks the transport down, not the message: no attempt spent (535 is about us)', async () => {
+    const { sink, row, t } = await run({ auth: { user: SMTP_USER, password: SMTP_PASSWORD, methods: ['PLAIN'] } }, (s) => ({
       AMS_SMTP_URL: `smtp://${encodeURIComponent(SMTP_USER)}:wrong@127.0.0.1:${s.port}`,
       AMS_SMTP_REQUIRE_TLS: 'false',
     }));
     assert.equal(row.state, 'pending');
-    assert.equal(row.attempts, 1);
+    assert.equal(row.attempts, 0, 'held for the probe, its attempts untouched');
+    assert.equal(t.app.mailWorker.transportStatus.state, 'down');
     assert.match(row.last_error ?? '', /535/);
     assert.equal(sink.received.length, 0);
   });
@@ -125,6 +126,7 @@ describe('SMTP authentication and TLS', () => {
     }));
     assert.equal(row.state, 'pending');
     assert.match(row.last_error ?? '', /self-signed certificate \(the server certificate is not trusted: see AMS_SMTP_CA_FILE\)/);
+    assert.equal(row.attempts, 0, 'a TLS failure is the transport\'s: no attempt spent');
     assert.deepEqual(sink.authAttempts, []);
     assert.equal(sink.received.length, 0);
   });

@@ -28,6 +28,8 @@ export interface SinkOptions {
   readonly rejectRecipient?: (address: string) => { code: number; message: string } | undefined;
   /** Read the message, then never answer the end of DATA: a server that hangs mid-send. */
   readonly hangAfterData?: boolean;
+  /** Greet a new connection with this error (e.g. 421 "try later") instead of 220, while it returns one. */
+  readonly rejectConnection?: () => { code: number; message: string } | undefined;
 }
 
 export interface SmtpSink {
@@ -38,6 +40,8 @@ export interface SmtpSink {
   readonly unanswered: ReceivedMail[];
   /** AUTH attempts, accepted or not. */
   readonly authAttempts: { readonly method: string; readonly user: string; readonly ok: boolean }[];
+  /** Connections accepted (greeted, whatever came next). */
+  readonly connections: () => number;
   close(): Promise<void>;
 }
 
@@ -45,6 +49,7 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
   const received: ReceivedMail[] = [];
   const unanswered: ReceivedMail[] = [];
   const authAttempts: { method: string; user: string; ok: boolean }[] = [];
+  let connections = 0;
   const auth = options.auth;
   const config: SMTPServerOptions = {
     logger: false,
@@ -68,6 +73,12 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
           },
         }
       : { authOptional: true }),
+    onConnect(_session, callback) {
+      connections++;
+      const rejection = options.rejectConnection?.();
+      if (rejection) callback(Object.assign(new Error(rejection.message), { responseCode: rejection.code }));
+      else callback();
+    },
     onRcptTo(address, _session, callback) {
       const rejection = options.rejectRecipient?.(address.address);
       if (rejection) callback(Object.assign(new Error(rejection.message), { responseCode: rejection.code }));
@@ -109,6 +120,7 @@ export async function startSmtpSink(options: SinkOptions = {}): Promise<SmtpSink
     received,
     unanswered,
     authAttempts,
+    connections: () => connections,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -10,7 +10,8 @@ import { outboxQueue } from '../../src/store/repositories/outbox-queue.js';
 import { OutboxWorker, RETRY_JITTER, retryDelayMs, retrySchedule, type OutboxWorkerOptions, type RetryPolicy } from '../../src/mail/outbox-worker.js';
 import { MailDeliveryError, type MailMessage, type MailTransport } from '../../src/mail/message.js';
 import { loadConfig } from '../../src/config/config.js';
-import { waitFor } from './smtp-sink.js';
+import { smtpTransport } from '../../src/mail/smtp-transport.js';
+import { freePort, startSmtpSink, waitFor } from './smtp-sink.js';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 0, 15, 10, 0, 0);
@@ -142,7 +143,7 @@ describe('outbox worker', () => {
       },
     };
     const w = worker(failing, { random: () => 0.5 });
-    assert.deepEqual(await w.deliverDue(), { claimed: 1, sent: 0, retried: 1, dead: 0 });
+    assert.deepEqual(await w.deliverDue(), { claimed: 1, sent: 0, retried: 1, dead: 0, held: 0 });
     let [row] = await rows();
     assert.equal(row?.state, 'pending');
     assert.equal(row?.next_attempt_at, now + 60_000, 'first wait: the base');
@@ -153,7 +154,7 @@ describe('outbox worker', () => {
     [row] = await rows();
     assert.equal(row?.next_attempt_at, now + 120_000, 'second wait: doubled');
     now += 120_000;
-    assert.deepEqual(await w.deliverDue(), { claimed: 1, sent: 0, retried: 0, dead: 1 });
+    assert.deepEqual(await w.deliverDue(), { claimed: 1, sent: 0, retried: 0, dead: 1, held: 0 });
     [row] = await rows();
     assert.equal(row?.state, 'dead');
     assert.equal(row?.attempts, 3);
@@ -169,7 +170,7 @@ describe('outbox worker', () => {
         throw new MailDeliveryError('550 5.1.1 no such mailbox', true);
       },
     };
-    assert.deepEqual(await worker(rejecting).deliverDue(), { claimed: 1, sent: 0, retried: 0, dead: 1 });
+    assert.deepEqual(await worker(rejecting).deliverDue(), { claimed: 1, sent: 0, retried: 0, dead: 1, held: 0 });
     const [row] = await rows();
     assert.equal(row?.state, 'dead');
     assert.equal(row?.attempts, 1);
@@ -207,6 +208,111 @@ describe('outbox worker', () => {
     assert.equal(sends, 0);
     const [row] = await rows();
     assert.match(row?.last_error ?? '', /gave up after 3 attempts/);
+  });
+
+  /** A real SMTP client (nodemailer) for 127.0.0.1:port, waits bounded to 2 s. */
+  function smtpTo(port: number): MailTransport {
+    return smtpTransport({ url: `smtp://127.0.0.1:${port}`, requireTls: false, ca: null, rejectUnauthorized: true, timeoutMs: 2_000 });
+  }
+
+  it('an unreachable server holds the messages unspent; the probe finds it back and the backlog goes out', async () => {
+    await enqueue(6);
+    const port = await freePort(); // nothing listens: connection refused
+    const transport = smtpTo(port);
+    const changes: string[] = [];
+    const w = worker(transport, { onTransportChange: (s) => changes.push(s.state) });
+    try {
+      assert.deepEqual(await w.deliverDue(), { claimed: 4, sent: 0, retried: 0, dead: 0, held: 4 });
+      assert.equal(w.transportStatus.state, 'down');
+      assert.match(w.transportStatus.lastError ?? '', /ECONNREFUSED|connect/i);
+      for (const row of await rows()) {
+        assert.equal(row.state, 'pending');
+        assert.equal(row.attempts, 0, 'the attempt is given back');
+        assert.equal(row.lease_until, null);
+        assert.ok(row.next_attempt_at <= now, 'still due: no back-off for an outage');
+      }
+      assert.equal(await w.probe(), false, 'still down');
+      assert.equal(w.transportStatus.probes, 1);
+
+      const sink = await startSmtpSink({ port });
+      try {
+        assert.equal(await w.probe(), true, 'connect + EHLO + QUIT answered');
+        assert.equal(w.transportStatus.state, 'up');
+        assert.ok(sink.connections() >= 1);
+        assert.deepEqual(changes, ['down', 'up'], 'one change each way, however many messages failed');
+        assert.equal((await w.deliverDue()).sent, 4);
+        assert.equal((await w.deliverDue()).sent, 2);
+        assert.equal(sink.received.length, 6);
+        assert.equal(new Set(sink.received.map((m) => m.parsed.messageId)).size, 6);
+        assert.ok((await rows()).every((r) => r.state === 'sent' && r.attempts === 1));
+      } finally {
+        await sink.close();
+      }
+    } finally {
+      transport.close?.();
+    }
+  });
+
+  it('421 at the greeting is the server, not the message: held unspent until a probe is greeted', async () => {
+    await enqueue(2);
+    let busy = true;
+    const sink = await startSmtpSink({ rejectConnection: () => (busy ? { code: 421, message: 'Service not available, try later' } : undefined) });
+    const transport = smtpTo(sink.port);
+    try {
+      const w = worker(transport);
+      assert.equal((await w.deliverDue()).held, 2);
+      assert.equal(w.transportStatus.state, 'down');
+      assert.match(w.transportStatus.lastError ?? '', /421/);
+      assert.ok((await rows()).every((r) => r.attempts === 0));
+      assert.equal(await w.probe(), false);
+      busy = false;
+      assert.equal(await w.probe(), true);
+      assert.equal((await w.deliverDue()).sent, 2);
+      assert.equal(sink.received.length, 2);
+    } finally {
+      transport.close?.();
+      await sink.close();
+    }
+  });
+
+  it('a 4xx for one recipient backs that message off; the transport stays up and the others go', async () => {
+    await enqueue(3);
+    const sink = await startSmtpSink({
+      rejectRecipient: (address) => (address === 'user1@example.com' ? { code: 450, message: '4.2.1 Mailbox busy, try later' } : undefined),
+    });
+    const transport = smtpTo(sink.port);
+    try {
+      const w = worker(transport, { random: () => 0.5 });
+      assert.deepEqual(await w.deliverDue(), { claimed: 3, sent: 2, retried: 1, dead: 0, held: 0 });
+      assert.equal(w.transportStatus.state, 'up');
+      const busy = (await rows()).find((r) => r.recipient === 'user1@example.com');
+      assert.equal(busy?.state, 'pending');
+      assert.equal(busy?.attempts, 1, 'this one spent an attempt');
+      assert.equal(busy?.next_attempt_at, now + 60_000, 'and waits its back-off');
+      assert.match(busy?.last_error ?? '', /450/);
+    } finally {
+      transport.close?.();
+      await sink.close();
+    }
+  });
+
+  it('a server that goes silent mid-send (after DATA) costs that message an attempt: never held and resent forever', async () => {
+    await enqueue(1);
+    const sink = await startSmtpSink({ hangAfterData: true });
+    // Each wait of the SMTP client bounded to 300 ms: the silence after DATA is a socket timeout.
+    const transport = smtpTransport({ url: sink.url, requireTls: false, ca: null, rejectUnauthorized: true, timeoutMs: 300 });
+    try {
+      const w = worker(transport, { random: () => 0.5 });
+      assert.deepEqual(await w.deliverDue(), { claimed: 1, sent: 0, retried: 1, dead: 0, held: 0 });
+      assert.equal(w.transportStatus.state, 'up', 'the server answered the session: it is not down');
+      const [row] = await rows();
+      assert.equal(row?.attempts, 1);
+      assert.equal(row?.next_attempt_at, now + 60_000);
+      assert.equal(sink.unanswered.length, 1, 'the DATA reached the server, which never answered');
+    } finally {
+      transport.close?.();
+      await sink.close();
+    }
   });
 
   it('refuses a send deadline that is not shorter than the lease', () => {

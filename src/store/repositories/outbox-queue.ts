@@ -83,6 +83,15 @@ export function outboxQueue(db: Kysely<Database>, traits: Pick<EngineTraits, 'sk
         .execute();
     },
 
+    async release(id, error) {
+      await db
+        .updateTable('outbox')
+        .set((eb) => ({ lease_until: null, last_error: error, attempts: eb.case().when('attempts', '>', 0).then(eb('attempts', '-', 1)).else(0).end() }))
+        .where('id', '=', id)
+        .where('state', '=', 'pending')
+        .execute();
+    },
+
     async nextWakeAt() {
       const rows = await db
         .selectFrom('outbox')
