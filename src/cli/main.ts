@@ -24,6 +24,7 @@ import { outboxQueue } from '../store/repositories/outbox-queue.js';
 import { describeRetry, formatOutboxList, parseOutboxState } from '../mail/outbox-report.js';
 import { checkOptionalEmail } from '../domain/validation.js';
 import { formatAuditList, listAudit } from '../security/audit-report.js';
+import { LIFECYCLE_COMMANDS } from './commands/index.js';
 
 interface Command {
   readonly name: string;
@@ -192,6 +193,7 @@ const COMMANDS: readonly Command[] = [
       return 0;
     },
   },
+  ...LIFECYCLE_COMMANDS,
   {
     name: 'usage import',
     summary: 'Import used space per backup system from CSV (account,system,device_type,used_kb); all lines or none.',

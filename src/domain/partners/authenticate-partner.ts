@@ -58,16 +58,23 @@ export class PartnerAuthenticator {
       return undefined;
     }
     const nowMs = this.deps.clock.now().getTime();
-    let verified = this.deps.memo.has(user.id, user.secretHash, password, nowMs);
-    if (!verified) {
-      verified = await this.deps.hasher.verify(user.secretHash, password);
-      if (verified) this.deps.memo.remember(user.id, user.secretHash, password, nowMs);
-    }
+    let verified = await this.matches(user.id, user.secretHash, password, nowMs);
+    // During a rotation's overlap the replaced secret works too, until the moment it ends.
+    const previous = user.previousSecret;
+    if (!verified && previous !== undefined && nowMs < previous.expiresAtMs) verified = await this.matches(user.id, previous.hash, password, nowMs);
     if (!verified || !user.active || !user.entityActive) {
       throttle?.failed(username, sourceAddress);
       return undefined;
     }
     throttle?.succeeded(username, sourceAddress);
     return { userId: user.id, username: user.username, entityId: user.entityId };
+  }
+
+  /** Whether `password` is the secret stored as `secretHash`: remembered, or verified and then remembered. */
+  private async matches(userId: number, secretHash: string, password: string, nowMs: number): Promise<boolean> {
+    if (this.deps.memo.has(userId, secretHash, password, nowMs)) return true;
+    const verified = await this.deps.hasher.verify(secretHash, password);
+    if (verified) this.deps.memo.remember(userId, secretHash, password, nowMs);
+    return verified;
   }
 }
