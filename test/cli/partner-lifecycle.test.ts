@@ -184,7 +184,14 @@ function scenario(engine: string, open: () => Promise<{ url: string; drop(): Pro
       const signIn = await call('provider', 'Authenticate', { userName: 'sub-customer', password: 'sub-customer-password-1' });
       assert.equal(signIn.code, 'Success');
       assert.equal(signIn.text('accountStatus'), 'Active');
-      assert.equal((await call('provider', 'GetAuthenticationToken', { Username: 'sub-customer', Password: 'sub-customer-password-1' })).code, 'Success');
+      const authToken = await call('provider', 'GetAuthenticationToken', { Username: 'sub-customer', Password: 'sub-customer-password-1' });
+      assert.equal(authToken.code, 'Success');
+      assert.equal((await call('provider', 'ValidateAuthenticationToken', { Token: authToken.text('Token') ?? '' })).code, 'Success');
+      const webToken = await call('provider', 'GetAuthorizationToken', { Username: 'sub-customer', Password: 'sub-customer-password-1' });
+      assert.equal(webToken.code, 'Success');
+      assert.equal((await call('provider', 'RedeemAuthorizationToken', { Token: webToken.text('AuthToken') ?? '' })).code, 'Success');
+      // A partner user in the disabled subtree is a target like any other there.
+      assert.equal((await call('provider', 'GetAuthorizationTokenByEntity', { Username: 'sub-user', IsAppUser: false })).code, 'ObjectEntityMismatch');
 
       const listed = entities();
       assert.deepEqual(
@@ -304,6 +311,15 @@ function scenario(engine: string, open: () => Promise<{ url: string; drop(): Pro
       } finally {
         await store.close();
       }
+      const listed = JSON.parse(ok(run('audit', 'operators', '--limit', '2', '--json')).stdout) as { user: string; host: string; action: string; detail: Record<string, unknown> }[];
+      assert.deepEqual(
+        listed.map((c) => [c.user, c.host, c.action, c.detail.partnerUser, c.detail.overlapMs]),
+        [
+          [os.userInfo().username, os.hostname(), 'partner-user rotate', 'reseller-user', 4000],
+          [os.userInfo().username, os.hostname(), 'partner-user rotate', 'reseller-user', 0],
+        ],
+        'newest first',
+      );
       for (const text of outputs) assert.doesNotMatch(text, /\$argon2/);
     });
   });

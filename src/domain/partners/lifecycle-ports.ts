@@ -82,8 +82,18 @@ export interface LifecycleTransaction {
   audit(entry: OperatorAuditEntry): Promise<void>;
 }
 
+/** An operator's change as the audit log holds it. */
+export interface OperatorAuditRecord {
+  readonly at: Date;
+  readonly operator: Operator;
+  readonly action: string;
+  readonly detail: string;
+}
+
 export interface LifecycleStore {
   transaction<T>(work: (tx: LifecycleTransaction) => Promise<T>): Promise<T>;
+  /** The operators' changes, newest first. */
+  operatorAudit(limit: number): Promise<readonly OperatorAuditRecord[]>;
   entities(): Promise<readonly EntityRecord[]>;
   partnerUsers(entityId?: number): Promise<readonly PartnerUserRecord[]>;
   findAccounts(filter: AccountFilter): Promise<readonly AccountFound[]>;

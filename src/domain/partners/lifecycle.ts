@@ -8,7 +8,17 @@ import { ACCOUNT_STATUSES, isAccountStatus } from '../accounts/account.js';
 import type { PasswordHasher } from '../ports.js';
 import { USERNAME_PATTERN } from '../validation.js';
 import { effectiveActivity, refuseMove, subtreeOf } from './entity-tree.js';
-import type { AccountFilter, AccountFound, EntityChange, EntityRecord, LifecycleStore, LifecycleTransaction, Operator, PartnerUserRecord } from './lifecycle-ports.js';
+import type {
+  AccountFilter,
+  AccountFound,
+  EntityChange,
+  EntityRecord,
+  LifecycleStore,
+  LifecycleTransaction,
+  Operator,
+  OperatorAuditRecord,
+  PartnerUserRecord,
+} from './lifecycle-ports.js';
 import { rotateSecret } from './secret-rotation.js';
 
 export type Done<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string };
@@ -51,9 +61,14 @@ async function applyEntityChange(tx: LifecycleTransaction, operator: Operator, a
     if (why !== undefined) return refused(why);
   }
   await tx.updateEntity(id, change, now);
-  const after = before.map((e) =>
-    e.id === id ? { ...e, ...(change.enabled !== undefined ? { enabled: change.enabled } : {}), ...(change.parentId !== undefined ? { parentId: change.parentId } : {}) } : e,
-  );
+  const changed: EntityRecord = {
+    ...current,
+    name: change.name ?? current.name,
+    customerTypeCode: change.customerTypeCode ?? current.customerTypeCode,
+    parentId: change.parentId === undefined ? current.parentId : change.parentId,
+    enabled: change.enabled ?? current.enabled,
+  };
+  const after = before.map((e) => (e.id === id ? changed : e));
   const inForce = effectiveActivity(after);
   const switched = after.filter((e) => (inForce.get(e.id) ?? false) !== e.active);
   for (const active of [true, false]) {
@@ -61,7 +76,7 @@ async function applyEntityChange(tx: LifecycleTransaction, operator: Operator, a
     if (ids.length > 0) await tx.setEntitiesActive(ids, active);
   }
   const partnerUsersSwitched = switched.reduce((n, e) => n + e.partnerUsers, 0);
-  const entity = { ...current, ...change, parentId: change.parentId === undefined ? current.parentId : change.parentId, active: inForce.get(id) ?? false } as EntityRecord;
+  const entity: EntityRecord = { ...changed, active: inForce.get(id) ?? false };
   await tx.audit({
     at: now,
     operator,
@@ -154,6 +169,11 @@ export async function rotatePartnerSecret(
     });
     return done({ username: user.username, secret, oldSecretUntil: rotated.previousSecretExpiresAt });
   });
+}
+
+export async function listOperatorChanges(store: LifecycleStore, limit = 50): Promise<Done<readonly OperatorAuditRecord[]>> {
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_ACCOUNT_FIND_LIMIT) return refused(`--limit must be 1 to ${MAX_ACCOUNT_FIND_LIMIT}`);
+  return done(await store.operatorAudit(limit));
 }
 
 export interface AccountQuery {

@@ -131,6 +131,18 @@ export function partnerLifecycleStore(db: Kysely<Database>, traits: EngineTraits
   return {
     transaction: (work) => exclusively({ db, traits }, 'entity-tree', (trx) => work(transactionOn(trx))),
     entities: () => entityRecords(db),
+    async operatorAudit(limit) {
+      // Operator rows are the ones without a partner user (SOAP calls always have one).
+      const rows = await db
+        .selectFrom('audit_log')
+        .select(['at', 'actor_username', 'source_address', 'operation', 'detail'])
+        .where('actor_user_id', 'is', null)
+        .where('operation', 'like', 'ams %')
+        .orderBy('id', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({ at: new Date(Number(r.at)), operator: { user: r.actor_username, host: r.source_address }, action: r.operation.slice(4), detail: r.detail }));
+    },
     async partnerUsers(entityId) {
       let query = partnerUsersQuery(db).orderBy('u.username_key');
       if (entityId !== undefined) query = query.where('u.entity_id', '=', entityId);
