@@ -154,7 +154,7 @@ function scenario(engine: string, open: () => Promise<{ url: string; drop(): Pro
       await database?.drop();
     });
 
-    it('disables a subtree: its partner users are refused by the next call, ancestors get ObjectEntityMismatch, sign-ins keep working', async () => {
+    it('disables a subtree: its partner users are refused by the next call, ancestors get ObjectEntityMismatch, sign-ins keep working', async (t) => {
       for (let i = 0; i < 3; i++) {
         // Remembered by the service's credential memo after the first call.
         assert.equal((await call('sub', 'GetAccountInfo', { userName: 'sub-customer' })).code, 'Success');
@@ -166,6 +166,7 @@ function scenario(engine: string, open: () => Promise<{ url: string; drop(): Pro
       const refusedWithinMs = Date.now() - disabled.exitedAt;
       assert.equal(first.code, 'InvalidSoapCredentials', 'the first call after the command is refused');
       assert.ok(refusedWithinMs < 1000, `refused ${refusedWithinMs} ms after the command ended`);
+      t.diagnostic(`${engine}: first call after \`ams entity disable\` refused ${refusedWithinMs} ms after the command ended`);
       assert.equal((await call('reseller', 'GetAccountInfo', { userName: 'sub-customer' })).code, 'InvalidSoapCredentials');
       assert.equal((await call('provider', 'GetAccountInfo', { userName: 'sub-customer' })).code, 'ObjectEntityMismatch');
       assert.equal((await call('provider', 'ChangeAccountSize', { userName: 'sub-customer', sizeInMB: 2048 })).code, 'ObjectEntityMismatch');
@@ -344,7 +345,7 @@ describe('two instances on one PostgreSQL database', { skip: POSTGRES_TEST_URL ?
   });
   after(async () => cluster?.stop());
 
-  it('a disabled subtree and a rotated secret are refused by both instances at once; enabling restores both', async () => {
+  it('a disabled subtree and a rotated secret are refused by both instances at once; enabling restores both', async (t) => {
     const ams = amsOn(cluster.database.url);
     ok(ams('entity', 'create', '--name', 'Reseller', '--parent', '1'));
     const user = { user: 'cluster-reseller', password: secretOf(ok(ams('partner-user', 'create', '--entity', '2', '--username', 'cluster-reseller'))) };
@@ -358,6 +359,7 @@ describe('two instances on one PostgreSQL database', { skip: POSTGRES_TEST_URL ?
     const within = Date.now() - disabled.exitedAt;
     assert.deepEqual(answers.map((a) => a.code), ['InvalidSoapCredentials', 'InvalidSoapCredentials']);
     assert.ok(within < 1000, `both refused within ${within} ms`);
+    t.diagnostic(`two instances: both refused ${within} ms after \`ams entity disable\` ended`);
 
     ok(ams('entity', 'enable', '2'));
     assert.deepEqual((await Promise.all([probe(0), probe(1)])).map((a) => a.code), ['AccountNotFound', 'AccountNotFound']);
