@@ -18,13 +18,15 @@ export async function createEntity(
   now: Date,
 ): Promise<number> {
   if (input.name.trim() === '' || input.name.length > 200) throw new AdminError('entity name must be 1 to 200 characters');
+  let parentActive: number | undefined;
   if (input.parentId !== null) {
-    const parent = await db.selectFrom('entities').select('id').where('id', '=', input.parentId).executeTakeFirst();
-    if (!parent) throw new AdminError(`parent entity ${input.parentId} does not exist`);
+    parentActive = (await db.selectFrom('entities').select('active').where('id', '=', input.parentId).executeTakeFirst())?.active;
+    if (parentActive === undefined) throw new AdminError(`parent entity ${input.parentId} does not exist`);
   }
   const row = await db
     .insertInto('entities')
-    .values({ name: input.name.trim(), parent_id: input.parentId, active: 1, customer_type_code: input.customerTypeCode ?? '', created_at: now.getTime() })
+    // Enabled itself; in force only when its parent is (an entity below a disabled one is disabled too).
+    .values({ name: input.name.trim(), parent_id: input.parentId, active: parentActive ?? 1, customer_type_code: input.customerTypeCode ?? '', created_at: now.getTime() })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;

@@ -35,6 +35,7 @@ const out = (text: string): boolean => process.stdout.write(escapeControlsInLine
 const outError = (text: string): boolean => process.stderr.write(escapeControlsInLines(text));
 const print = (line: string): boolean => out(`${line}\n`);
 import { EXIT_STATUS, explainFailure, failureDetail, failureLine, ListenFailure, StepFailure } from './failure.js';
+import { LIFECYCLE_COMMANDS } from './commands/index.js';
 
 interface Command {
   readonly name: string;
@@ -206,6 +207,7 @@ const COMMANDS: readonly Command[] = [
       return 0;
     },
   },
+  ...LIFECYCLE_COMMANDS,
   {
     name: 'usage import',
     summary: 'Import used space per backup system from CSV (account,system,device_type,used_kb); all lines or none.',

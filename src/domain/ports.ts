@@ -41,8 +41,13 @@ export interface PartnerUser {
   readonly username: string;
   readonly secretHash: string;
   readonly active: boolean;
-  /** Whether the user's entity is active (read together with the user: one query per call). */
+  /**
+   * Whether the user's entity is in force — enabled itself and every entity above it (read
+   * together with the user: one query per call, so a disabled subtree is refused at once).
+   */
   readonly entityActive: boolean;
+  /** The secret a rotation replaced, accepted until `expiresAtMs` (issue 17); absent when none. */
+  readonly previousSecret?: { readonly hash: string; readonly expiresAtMs: number };
 }
 
 /** An account together with where it stands relative to a caller's entity. */

@@ -8,7 +8,10 @@ export interface EntitiesTable {
   id: Generated<number>;
   parent_id: number | null;
   name: string;
+  /** Effective: `enabled` here and on every ancestor (kept current by the operator's commands). */
   active: number;
+  /** The operator's own switch on this entity (migration 005). */
+  enabled: Generated<number>;
   customer_type_code: string;
   created_at: number;
 }
@@ -23,6 +26,9 @@ export interface PartnerUsersTable {
   active: number;
   created_at: number;
   updated_at: number;
+  /** The secret a rotation replaced, still accepted until `previous_secret_expires_at` (migration 005). */
+  previous_secret_hash: Generated<string | null>;
+  previous_secret_expires_at: Generated<number | null>;
 }
 
 export interface AccountsTable {

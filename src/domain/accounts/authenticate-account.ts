@@ -33,7 +33,7 @@ export async function authenticateAccount(
   if (!username.ok) return username.failure;
   if (input.password === null || input.password === '') return failure('InvalidInputParameters', `${fields.password} is required.`);
 
-  const found = await findAccountInTree(deps.uow, caller, username.value);
+  const found = await findAccountInTree(deps.uow, caller, username.value, { signIn: true });
   if ('failure' in found) return found.failure;
   const account = found.account;
   const now = deps.clock.now();

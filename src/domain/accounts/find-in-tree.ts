@@ -4,17 +4,22 @@ import type { Account, Caller, Repositories } from '../ports.js';
 /**
  * The account a caller may act on, or why not: `AccountNotFound` when no account has the
  * name, `ObjectEntityMismatch` when it belongs outside the caller's tree or to an inactive
- * entity.
+ * entity (one disabled itself or below a disabled one).
+ *
+ * `signIn`: the account's own sign-in (Authenticate, its tokens) keeps working under a disabled
+ * entity (issue 17): customers are not punished for their reseller; an operator who wants that
+ * cancels the accounts.
  */
 export async function findAccountInTree(
   repos: Repositories,
   caller: Caller,
   username: string,
+  { signIn = false }: { readonly signIn?: boolean } = {},
 ): Promise<{ readonly account: Account } | { readonly failure: Failure }> {
   const found = await repos.accounts.findInTree(username, caller.entityId);
   if (!found) return { failure: failure('AccountNotFound') };
   if (!found.inTree) return { failure: failure('ObjectEntityMismatch', 'The account belongs to an entity outside your tree.') };
-  if (!found.entityActive) return { failure: failure('ObjectEntityMismatch', "The account's entity is inactive.") };
+  if (!found.entityActive && !signIn) return { failure: failure('ObjectEntityMismatch', "The account's entity is inactive.") };
   const account = found.account;
   return { account };
 }

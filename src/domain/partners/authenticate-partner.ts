@@ -70,7 +70,10 @@ export class PartnerAuthenticator {
     const user = await this.deps.partnerUsers.findByUsername(username);
     const userExists = user !== undefined;
     const nowMs = this.deps.clock.now().getTime();
-    const remembered = user !== undefined && memo.has(user.id, user.secretHash, password, nowMs);
+    // During a rotation's overlap the replaced secret works too, until the moment it ends.
+    const previous = user?.previousSecret !== undefined && nowMs < user.previousSecret.expiresAtMs ? user.previousSecret : undefined;
+    const remembered =
+      user !== undefined && (memo.has(user.id, user.secretHash, password, nowMs) || (previous !== undefined && memo.has(user.id, previous.hash, password, nowMs)));
     const usable = user !== undefined && user.active && user.entityActive;
     // The happy path: a secret verified lately, from where this user signed in lately. Such a
     // pair is past every block anyway, so it needs neither a reservation nor a hash.
@@ -86,8 +89,8 @@ export class PartnerAuthenticator {
     if (user === undefined) {
       await hasher.verify(this.deps.decoyHash, password);
     } else if (!verified) {
-      verified = await hasher.verify(user.secretHash, password);
-      if (verified) memo.remember(user.id, user.secretHash, password, nowMs);
+      verified = await this.matches(user.id, user.secretHash, password, nowMs);
+      if (!verified && previous !== undefined) verified = await this.matches(user.id, previous.hash, password, nowMs);
     }
     if (user === undefined || !verified || !usable) {
       if (attempt) await throttle?.failed(attempt);
@@ -95,5 +98,13 @@ export class PartnerAuthenticator {
     }
     if (attempt) await throttle?.succeeded(attempt, username, sourceAddress);
     return { caller: { userId: user.id, username: user.username, entityId: user.entityId }, userExists };
+  }
+
+  /** Whether `password` is the secret stored as `secretHash`: remembered, or verified and then remembered. */
+  private async matches(userId: number, secretHash: string, password: string, nowMs: number): Promise<boolean> {
+    if (this.deps.memo.has(userId, secretHash, password, nowMs)) return true;
+    const verified = await this.deps.hasher.verify(secretHash, password);
+    if (verified) this.deps.memo.remember(userId, secretHash, password, nowMs);
+    return verified;
   }
 }

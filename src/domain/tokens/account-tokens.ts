@@ -39,7 +39,7 @@ async function provenAccount(
   const username = checkUsername(names.username, input.username);
   if (!username.ok) return { failure: username.failure };
   if (!input.password) return { failure: invalidInput(`${names.password} is required.`) };
-  const found = await findAccountInTree(deps.uow, caller, username.value);
+  const found = await findAccountInTree(deps.uow, caller, username.value, { signIn: true });
   if ('failure' in found) return found;
   const checked = await checkAccountPassword(deps, found.account, input.password);
   if (!checked.ok) return { failure: checked.failure };
@@ -134,6 +134,7 @@ export async function issueAuthorizationTokenByEntity(
   if (!user || !(await deps.uow.entities.isWithinTree(caller.entityId, user.entityId))) {
     return failure('ObjectEntityMismatch', 'No partner user of that name in your tree.');
   }
+  if (!user.entityActive) return failure('ObjectEntityMismatch', "The partner user's entity is disabled.");
   if (!user.active) return failure('InvalidAccountState', 'The user is disabled.');
   return storeAuthorization(deps, caller, { accountId: null, partnerUserId: user.id, entityId: user.entityId, credentialGeneration: 0 });
 }
@@ -169,8 +170,8 @@ export async function redeemAuthorizationToken(
   const subject = stored.accountId !== null ? await deps.uow.accounts.findById(stored.accountId) : undefined;
   const user = stored.partnerUserId !== null ? await deps.uow.partnerUsers.findById(stored.partnerUserId) : undefined;
   const username = subject?.username ?? user?.username;
-  // A cancelled account or a disabled user can no longer be signed in to.
-  if (username === undefined || subject?.status === 'Cancelled' || user?.active === false) return failure('InvalidToken');
+  // A cancelled account or a disabled user (or one in a disabled entity) can no longer be signed in to.
+  if (username === undefined || subject?.status === 'Cancelled' || user?.active === false || user?.entityActive === false) return failure('InvalidToken');
   if (subject && subject.credentialGeneration !== stored.credentialGeneration) return failure('InvalidToken');
   if (!(await deps.uow.tokens.consumeAuthorization(digest, deps.clock.now()))) return failure('InvalidToken');
   return success({ username, entityId: stored.entityId, isAppUser: stored.accountId !== null });

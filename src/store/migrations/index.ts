@@ -5,6 +5,7 @@ import * as m001 from './001-initial.js';
 import * as m002 from './002-catalogue.js';
 import * as m003 from './003-credential-generation.js';
 import * as m004 from './004-shared-limits.js';
+import * as m005 from './005-partner-lifecycle.js';
 
 interface VersionedMigration {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Kysely's documented type for migrations
@@ -18,4 +19,5 @@ export const MIGRATIONS: Readonly<Record<string, VersionedMigration>> = {
   '002-catalogue': m002,
   '003-credential-generation': m003,
   '004-shared-limits': m004,
+  '005-partner-lifecycle': m005,
 };

@@ -28,7 +28,9 @@ export function entityRepository(db: Kysely<Database>): EntityRepository {
   };
 }
 
-type PartnerUserRow = Pick<Selectable<PartnerUsersTable>, 'id' | 'entity_id' | 'username' | 'secret_hash' | 'active'> & { entity_active: number };
+type PartnerUserRow = Pick<Selectable<PartnerUsersTable>, 'id' | 'entity_id' | 'username' | 'secret_hash' | 'active' | 'previous_secret_hash' | 'previous_secret_expires_at'> & {
+  entity_active: number;
+};
 
 const partnerUserFromRow = (row: PartnerUserRow): PartnerUser => ({
   id: row.id,
@@ -37,12 +39,15 @@ const partnerUserFromRow = (row: PartnerUserRow): PartnerUser => ({
   secretHash: row.secret_hash,
   active: row.active === 1,
   entityActive: row.entity_active === 1,
+  ...(row.previous_secret_hash !== null && row.previous_secret_expires_at !== null
+    ? { previousSecret: { hash: row.previous_secret_hash, expiresAtMs: Number(row.previous_secret_expires_at) } }
+    : {}),
 });
 
 export function partnerUserRepository(db: Kysely<Database>, reader?: CommittedReader): PartnerUserRepository {
   const withEntity = () =>
     db.selectFrom('partner_users as u').innerJoin('entities as e', 'e.id', 'u.entity_id')
-      .select(['u.id', 'u.entity_id', 'u.username', 'u.secret_hash', 'u.active', 'e.active as entity_active']);
+      .select(['u.id', 'u.entity_id', 'u.username', 'u.secret_hash', 'u.active', 'u.previous_secret_hash', 'u.previous_secret_expires_at', 'e.active as entity_active']);
   // Every SOAP call starts here: compiled once (see prepared-query.ts).
   const byUsernameKey = prepareQuery<PartnerUserRow, [string], Database>(db, 1, (key) => withEntity().where('u.username_key', '=', key), reader);
   return {
