@@ -17,6 +17,7 @@ import { PartnerAuthenticator } from '../domain/partners/authenticate-partner.js
 import { CredentialMemo } from '../domain/partners/credential-memo.js';
 import type { Clock, PasswordHasher } from '../domain/ports.js';
 import { argon2Hasher } from '../security/argon2-hasher.js';
+import { withLegacyHashes } from '../security/legacy-hashes.js';
 import { digestToken, generateToken } from '../security/tokens.js';
 import { AuthThrottle } from '../security/auth-throttle.js';
 import { RateLimiter } from '../security/rate-limiter.js';
@@ -67,7 +68,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const logger =
     overrides.logger ?? createLogger(config.logLevel, undefined, { format: config.logFormat === 'auto' ? (process.stdout.isTTY ? 'pretty' : 'json') : config.logFormat });
   const clock = overrides.clock ?? systemClock;
-  const hasher = overrides.hasher ?? argon2Hasher;
+  // Imported accounts may still hold a legacy hash until their first sign-in (issue 18).
+  const hasher = withLegacyHashes(overrides.hasher ?? argon2Hasher);
 
   const store = openConfiguredStore(config, (err) => logger.warn('database connection lost; the pool will reconnect', errorFields(err)));
   const migration = await migrate(store);

@@ -149,6 +149,16 @@ export interface AccountPaymentsTable {
   created_at: number;
 }
 
+/** Issue 18: one row per record an import wrote (see migration 006). */
+export interface ImportLedgerTable {
+  kind: string;
+  record_key: string;
+  source_digest: string;
+  state_digest: string;
+  secret_hash: string;
+  imported_at: number;
+}
+
 export interface Database {
   entities: EntitiesTable;
   partner_users: PartnerUsersTable;
@@ -161,4 +171,5 @@ export interface Database {
   partner_license_keys: PartnerLicenseKeysTable;
   account_usage: AccountUsageTable;
   account_payments: AccountPaymentsTable;
+  import_ledger: ImportLedgerTable;
 }

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { EngineTraits } from '../dialect.js';
 import * as m001 from './001-initial.js';
 import * as m002 from './002-catalogue.js';
+import * as m006 from './006-import-ledger.js';
 
 interface VersionedMigration {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Kysely's documented type for migrations
@@ -14,4 +15,5 @@ interface VersionedMigration {
 export const MIGRATIONS: Readonly<Record<string, VersionedMigration>> = {
   '001-initial': m001,
   '002-catalogue': m002,
+  '006-import-ledger': m006,
 };
