@@ -18,6 +18,7 @@ import { CredentialMemo } from '../domain/partners/credential-memo.js';
 import type { Clock, PasswordHasher } from '../domain/ports.js';
 import { argon2Hasher } from '../security/argon2-hasher.js';
 import { withLegacyHashes } from '../security/legacy-hashes.js';
+import { upgradeLegacyHash } from '../domain/import/upgrade-legacy-hash.js';
 import { digestToken, generateToken } from '../security/tokens.js';
 import { AuthThrottle } from '../security/auth-throttle.js';
 import { RateLimiter } from '../security/rate-limiter.js';
@@ -172,6 +173,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     clock,
     memo: new CredentialMemo({ ttlMs: config.credentialMemoTtlMs, maxEntries: 10_000 }),
     decoyHash: await hasher.hash(generateSecret()),
+    upgradeLegacySecret: (user, password) =>
+      upgradeLegacyHash({ uow, hasher, clock }, { kind: 'partner-user', id: user.id, username: user.username, entityId: user.entityId, storedHash: user.secretHash }, password),
   });
 
   const resultCode = resultCodeReader(OPERATIONS);

@@ -24,6 +24,7 @@ import { outboxQueue } from '../store/repositories/outbox-queue.js';
 import { describeRetry, formatOutboxList, parseOutboxState } from '../mail/outbox-report.js';
 import { checkOptionalEmail } from '../domain/validation.js';
 import { formatAuditList, listAudit } from '../security/audit-report.js';
+import { IMPORT_USAGE, importCommand } from './commands/import.js';
 
 interface Command {
   readonly name: string;
@@ -191,6 +192,12 @@ const COMMANDS: readonly Command[] = [
       console.log('Keep it now: it is stored only as an Argon2id hash and cannot be shown again.');
       return 0;
     },
+  },
+  {
+    name: 'import',
+    summary: 'Import a legacy export or an `ams export` folder (docs/import-format.md); exit 1 if a row was rejected.',
+    usage: IMPORT_USAGE,
+    run: importCommand,
   },
   {
     name: 'usage import',

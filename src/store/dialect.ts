@@ -35,6 +35,12 @@ export interface EngineTraits {
    * same statement with the same key waits until the first one ends, then sees its work.
    */
   exclusiveLock(key: string): RawBuilder<unknown>;
+  /**
+   * After rows were inserted with explicit ids (an import keeping legacy entity ids): the
+   * statement that moves the table's id generator past them, or null where the engine already
+   * numbers new rows after the largest id (SQLite's AUTOINCREMENT).
+   */
+  idGeneratorPastMax(table: string): RawBuilder<unknown> | null;
 }
 
 export const ENGINE_TRAITS: Readonly<Record<Engine, EngineTraits>> = {
@@ -50,6 +56,7 @@ export const ENGINE_TRAITS: Readonly<Record<Engine, EngineTraits>> = {
     // A write (even one that matches no row) takes SQLite's single write lock at once, so a
     // second connection or process waits (busy_timeout) instead of reading a stale snapshot.
     exclusiveLock: () => sql`UPDATE entities SET id = id WHERE 0 = 1`,
+    idGeneratorPastMax: () => null,
   },
   postgres: {
     engine: 'postgres',
@@ -61,5 +68,7 @@ export const ENGINE_TRAITS: Readonly<Record<Engine, EngineTraits>> = {
     schemaScopedMigrations: true,
     // Advisory locks are per database; the schema in the key keeps schemas from sharing one.
     exclusiveLock: (key) => sql`SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':' || ${key}))`,
+    idGeneratorPastMax: (table) =>
+      sql`SELECT setval(pg_get_serial_sequence(${table}, 'id'), GREATEST((SELECT MAX(id) FROM ${sql.table(table)}), 1))`,
   },
 };

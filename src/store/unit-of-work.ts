@@ -6,6 +6,7 @@ import { accountRepository } from './repositories/accounts.js';
 import { entityRepository, licenseKeyRepository, partnerUserRepository } from './repositories/partners.js';
 import { auditRepository, outboxRepository } from './repositories/records.js';
 import { tokenRepository } from './repositories/tokens.js';
+import { hashUpgradeRepository } from './repositories/hash-upgrades.js';
 
 function repositories(db: Kysely<Database>, reader?: CommittedReader): Repositories {
   return {
@@ -16,6 +17,7 @@ function repositories(db: Kysely<Database>, reader?: CommittedReader): Repositor
     audit: auditRepository(db),
     outbox: outboxRepository(db),
     licenseKeys: licenseKeyRepository(db),
+    hashUpgrades: hashUpgradeRepository(db),
   };
 }
 

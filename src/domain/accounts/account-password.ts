@@ -6,6 +6,7 @@
 import { failure, type Failure } from '../outcome.js';
 import type { Account } from '../ports.js';
 import type { AccountDeps } from './deps.js';
+import { upgradeLegacyHash } from '../import/upgrade-legacy-hash.js';
 
 /** Longer than any policy allows: certainly wrong, and not worth hashing. */
 const MAX_PASSWORD_LENGTH = 1024;
@@ -22,5 +23,6 @@ export async function checkAccountPassword(deps: AccountDeps, account: Account, 
     await deps.uow.accounts.recordFailedSignIn(account.id, deps.clock.now(), deps.lockout);
     return failure('InvalidAccountCredentials');
   }
+  await upgradeLegacyHash(deps, { kind: 'account', id: account.id, username: account.username, entityId: account.entityId, storedHash: account.passwordHash }, password);
   return undefined;
 }

@@ -3,7 +3,7 @@
  * unknown user name costs one Argon2 verification like a known one, so neither the answer
  * nor its timing tells whether a partner user exists.
  */
-import type { Caller, Clock, PartnerUserRepository, PasswordHasher } from '../ports.js';
+import type { Caller, Clock, PartnerUser, PartnerUserRepository, PasswordHasher } from '../ports.js';
 import type { CredentialMemo } from './credential-memo.js';
 
 export interface PartnerCredentials {
@@ -32,6 +32,8 @@ export interface PartnerAuthenticatorDeps {
   /** A hash of a random secret, verified when the user does not exist, to keep timing uniform. */
   readonly decoyHash: string;
   readonly throttle?: PartnerAuthThrottle;
+  /** Issue 18: called after a legacy secret verified, to store it as Argon2id. */
+  readonly upgradeLegacySecret?: (user: PartnerUser, password: string) => Promise<unknown>;
 }
 
 /** Longer values cannot be valid and are not worth hashing. */
@@ -68,6 +70,7 @@ export class PartnerAuthenticator {
       return undefined;
     }
     throttle?.succeeded(username, sourceAddress);
+    await this.deps.upgradeLegacySecret?.(user, password);
     return { userId: user.id, username: user.username, entityId: user.entityId };
   }
 }
