@@ -25,6 +25,7 @@ import { describeRetry, formatOutboxList, parseOutboxState } from '../mail/outbo
 import { checkOptionalEmail } from '../domain/validation.js';
 import { formatAuditList, listAudit } from '../security/audit-report.js';
 import { IMPORT_USAGE, importCommand } from './commands/import.js';
+import { EXPORT_USAGE, exportCommand } from './commands/export.js';
 
 interface Command {
   readonly name: string;
@@ -198,6 +199,12 @@ const COMMANDS: readonly Command[] = [
     summary: 'Import a legacy export or an `ams export` folder (docs/import-format.md); exit 1 if a row was rejected.',
     usage: IMPORT_USAGE,
     run: importCommand,
+  },
+  {
+    name: 'export',
+    summary: 'Export everything in the import format (to move between SQLite and PostgreSQL; see the README).',
+    usage: EXPORT_USAGE,
+    run: exportCommand,
   },
   {
     name: 'usage import',

@@ -1,14 +1,43 @@
 /** The SQL of the legacy import (issue 18): batch look-ups by key, and one transaction per batch. */
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { EngineTraits } from '../dialect.js';
-import type { Database } from '../schema.js';
+import type { AccountsTable, Database } from '../schema.js';
 import { isAccountStatus } from '../../domain/accounts/account.js';
 import type {
   AccountState, CurrentRecord, EntityState, ImportKind, ImportStates, ImportStore, LedgerEntry, LicenseKeyState, PartnerUserState, RecordWrite,
 } from '../../domain/import/ports.js';
 
-const num = (v: number | string | bigint): number => Number(v);
-const numOrNull = (v: number | string | bigint | null): number | null => (v === null ? null : Number(v));
+export const num = (v: number | string | bigint): number => Number(v);
+export const numOrNull = (v: number | string | bigint | null): number | null => (v === null ? null : Number(v));
+
+export const ACCOUNT_STATE_COLUMNS = [
+  'username_key', 'username', 'full_name', 'email', 'entity_id', 'quota_mb', 'is_ultrasafe', 'status', 'backup_server', 'license_key',
+  'locale_code', 'secret_question', 'secret_answer_hash', 'email_notifications_disabled', 'payment_plan_id', 'signup_at', 'cancelled_at',
+  'password_hash', 'last_sign_in_at',
+] as const satisfies readonly (keyof AccountsTable)[];
+
+export function accountCurrent(r: Pick<Selectable<AccountsTable>, (typeof ACCOUNT_STATE_COLUMNS)[number]>): CurrentRecord<AccountState> {
+  if (!isAccountStatus(r.status)) throw new Error('an account has an unknown status');
+  const state: AccountState = {
+    username: r.username,
+    fullName: r.full_name,
+    email: r.email,
+    entityId: num(r.entity_id),
+    quotaMb: num(r.quota_mb),
+    isUltraSafe: num(r.is_ultrasafe) === 1,
+    status: r.status,
+    backupServer: r.backup_server,
+    licenseKey: r.license_key,
+    localeCode: r.locale_code,
+    secretQuestion: r.secret_question,
+    secretAnswerHash: r.secret_answer_hash,
+    emailNotificationsDisabled: num(r.email_notifications_disabled) === 1,
+    paymentPlanId: num(r.payment_plan_id),
+    signupAt: num(r.signup_at),
+    cancelledAt: numOrNull(r.cancelled_at),
+  };
+  return { state, secretHash: r.password_hash, lastSignInAt: numOrNull(r.last_sign_in_at) };
+}
 
 type Current<K extends ImportKind> = Map<string, CurrentRecord<ImportStates[K]>>;
 
@@ -44,35 +73,10 @@ export function importStore(db: Kysely<Database>, traits: EngineTraits): ImportS
       case 'account': {
         const rows = await db
           .selectFrom('accounts')
-          .select([
-            'username_key', 'username', 'full_name', 'email', 'entity_id', 'quota_mb', 'is_ultrasafe', 'status', 'backup_server', 'license_key',
-            'locale_code', 'secret_question', 'secret_answer_hash', 'email_notifications_disabled', 'payment_plan_id', 'signup_at', 'cancelled_at',
-            'password_hash', 'last_sign_in_at',
-          ])
+          .select(ACCOUNT_STATE_COLUMNS)
           .where('username_key', 'in', keys)
           .execute();
-        for (const r of rows) {
-          if (!isAccountStatus(r.status)) throw new Error(`an account has an unknown status`);
-          const state: AccountState = {
-            username: r.username,
-            fullName: r.full_name,
-            email: r.email,
-            entityId: num(r.entity_id),
-            quotaMb: num(r.quota_mb),
-            isUltraSafe: num(r.is_ultrasafe) === 1,
-            status: r.status,
-            backupServer: r.backup_server,
-            licenseKey: r.license_key,
-            localeCode: r.locale_code,
-            secretQuestion: r.secret_question,
-            secretAnswerHash: r.secret_answer_hash,
-            emailNotificationsDisabled: num(r.email_notifications_disabled) === 1,
-            paymentPlanId: num(r.payment_plan_id),
-            signupAt: num(r.signup_at),
-            cancelledAt: numOrNull(r.cancelled_at),
-          };
-          out.set(r.username_key, { state, secretHash: r.password_hash, lastSignInAt: numOrNull(r.last_sign_in_at) });
-        }
+        for (const r of rows) out.set(r.username_key, accountCurrent(r));
         return out;
       }
     }
