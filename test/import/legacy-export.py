@@ -5,7 +5,7 @@ It shares no code with AMS: each hash format is computed here from its definitio
 Python's hashlib/hmac and libxcrypt's bcrypt (the `crypt` module), so an import that
 misreads a byte layout fails the tests instead of agreeing with itself.
 
-usage: legacy-export.py OUT_DIR ACCOUNTS [SEED]   -> writes the CSV files, prints JSON facts
+usage: legacy-export.py OUT_DIR ACCOUNTS [SEED [FORMAT,FORMAT…]]   -> writes the CSV files, prints JSON facts
 """
 import base64, csv, hashlib, hmac, json, os, random, struct, sys, warnings
 
@@ -57,6 +57,7 @@ def hashed(fmt, pw, rnd):
 def main():
     out, count = sys.argv[1], int(sys.argv[2])
     rnd = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 18)
+    formats = sys.argv[4].split(",") if len(sys.argv) > 4 else FORMATS
     os.makedirs(out, exist_ok=True)
     facts = {"accounts": [], "partners": [], "licenseKeys": []}
     # Legacy ids far from AMS's own numbering, a root and two children (one inactive).
@@ -91,7 +92,7 @@ def main():
         w = csv.writer(f, lineterminator="\r\n")
         w.writerow(cols)
         for i in range(count):
-            fmt = FORMATS[i % len(FORMATS)]
+            fmt = formats[i % len(formats)]
             # Names the creation rules would refuse: a space, an apostrophe, non-ASCII, a long one.
             name = [f"user{i}", f"o'brien {i}", f"jürgen.{i}@legacy", "x" * 200 + str(i)][i % 4]
             pw = f"pw-{i}-Ä{rnd.randrange(10**6)}"

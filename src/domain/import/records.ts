@@ -85,7 +85,11 @@ export interface ImportRecords {
 export interface ParsedRow<R> {
   readonly key: string;
   readonly record: R;
-  /** Digest of the row as read (a clear password left out: the ledger never holds anything derived from it cheaply). */
+  /**
+   * Digest of the row as read, `REST:SECRET`: the password or partner secret apart, so that a
+   * delta that leaves it alone keeps the Argon2id hash a sign-in put in its place. A clear
+   * password is left out (the ledger never holds anything cheaply derived from it).
+   */
   readonly sourceDigest: string;
   readonly warnings: readonly string[];
 }
@@ -107,6 +111,9 @@ function secret(row: Row, hashColumn: string, formatColumn: string, saltColumn: 
   if (problem !== undefined) throw new RowProblem(`${hashColumn}: ${problem}`);
   return { format, hash, salt };
 }
+
+/** The part of a source digest that stands for the password or secret. */
+export const secretPartOf = (sourceDigest: string): string => sourceDigest.slice(sourceDigest.indexOf(':') + 1);
 
 /** What a secret contributes to the source digest: a clear password only by being clear. */
 const secretDigestPart = (s: SecretInput | null): unknown => (s === null ? null : s.format === 'clear' ? ['clear'] : [s.format, s.hash, s.salt]);
@@ -136,7 +143,8 @@ export function parsePartnerUser(row: Row): ParsedRow<PartnerUserRecord> {
     secret: secret(row, 'secret_hash', 'hash_format', 'salt'),
     active: bool(row, 'active', true),
   };
-  return { key: nameKey(record.username), record, sourceDigest: digestOf([record.entityId, record.username, secretDigestPart(record.secret), record.active]), warnings: [] };
+  const sourceDigest = `${digestOf([record.entityId, record.username, record.active])}:${digestOf(secretDigestPart(record.secret))}`;
+  return { key: nameKey(record.username), record, sourceDigest, warnings: [] };
 }
 
 export function parseLicenseKey(row: Row, digestKey: KeyDigester): ParsedRow<LicenseKeyRecord> {
@@ -172,6 +180,6 @@ export function parseAccount(row: Row): ParsedRow<AccountRecord> {
     paymentPlanId: integer(row, 'payment_plan_id', { min: 0, max: MAX_ID, absent: 0 }),
   };
   const warnings = record.email !== '' && !EMAIL.test(record.email) ? [`email ${JSON.stringify(record.email)} does not look like an e-mail address (imported as it is)`] : [];
-  const sourceDigest = digestOf({ ...record, password: secretDigestPart(record.password), answer: secretDigestPart(record.answer) });
+  const sourceDigest = `${digestOf({ ...record, password: null, answer: secretDigestPart(record.answer) })}:${digestOf(secretDigestPart(record.password))}`;
   return { key: nameKey(record.username), record, sourceDigest, warnings };
 }

@@ -18,7 +18,7 @@ import type { ImportKind, ImportStates, ImportStore, RecordWrite } from './ports
 import { normaliseAnswer, stateDigest, storedForm } from './record-states.js';
 import {
   IMPORT_FILES, IMPORT_ORDER, parseAccount, parseEntity, parseLicenseKey, parsePartnerUser,
-  type AccountRecord, type ImportRecords, type KeyDigester, type ParsedRow, type PartnerUserRecord, type Row,
+  secretPartOf, type AccountRecord, type ImportRecords, type KeyDigester, type ParsedRow, type PartnerUserRecord, type Row,
 } from './records.js';
 import { orderEntities } from './entity-order.js';
 import { RowProblem } from './row-checks.js';
@@ -127,9 +127,12 @@ class KindRun<K extends ImportKind> {
           noteRejection(this.report, p.line, `${this.describe(p)} already exists in AMS and was not imported: a conflict, nothing changed`);
           return;
         }
+        // The password stays as AMS holds it (perhaps upgraded to Argon2id) unless the file changed it.
+        let keepSecret: string | undefined;
         if (now_ && had) {
           const changedInAms = stateDigest(this.kind, now_.state) !== had.stateDigest || now_.secretHash !== had.secretHash;
-          if (had.sourceDigest === p.sourceDigest && (await this.clearSecretsMatch(p.record, now_))) {
+          const clearSame = await this.clearSecretsMatch(p.record, now_);
+          if (had.sourceDigest === p.sourceDigest && clearSame) {
             this.report.unchanged++;
             return;
           }
@@ -138,8 +141,10 @@ class KindRun<K extends ImportKind> {
             noteWarning(this.report, p.line, `${this.describe(p)} was changed through AMS since it was imported: AMS's version kept`);
             return;
           }
+          if (secretPartOf(had.sourceDigest) === secretPartOf(p.sourceDigest) && clearSame) keepSecret = now_.secretHash;
         }
-        const stored = await storedForm(this.kind, p.record, this.deps.hasher, now, now_);
+        const formed = await storedForm(this.kind, p.record, this.deps.hasher, now, now_);
+        const stored = keepSecret === undefined ? formed : { ...formed, secretHash: keepSecret };
         const digest = stateDigest(this.kind, stored.state);
         slots[index] = {
           key: p.key,
