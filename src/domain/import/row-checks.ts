@@ -19,7 +19,8 @@ function shown(value: string): string {
 export function text(row: Readonly<Record<string, string>>, column: string, max: number, options: { required?: boolean } = {}): string {
   const value = row[column] ?? '';
   if (options.required && value === '') throw new RowProblem(`${column} is empty`);
-  const length = [...value].length;
+  // Code points, not UTF-16 units (an emoji is one character); the spread only when it could matter.
+  const length = value.length <= max ? value.length : [...value].length;
   if (length > max) throw new RowProblem(`${column} is ${length} characters long; at most ${max} are allowed`);
   if (CONTROL.test(value)) throw new RowProblem(`${column} contains a control character`);
   return value;
