@@ -15,6 +15,7 @@ import { run, startServer, type Server } from './lib/processes.js';
 import { ratio, record } from './lib/report.js';
 import { ROOT, build } from './lib/compiled.js';
 import { authenticate, changeBackupAccountPassword, getAccountInfo, spreadAccounts, url } from './lib/requests.js';
+import { importScenario } from './import.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? '10');
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? '32');
@@ -319,7 +320,7 @@ async function cores(): Promise<void> {
   });
 }
 
-const SCENARIOS: Record<string, () => Promise<void>> = { protocol, edge, password, scale, memory, cores };
+const SCENARIOS: Record<string, () => Promise<void>> = { protocol, edge, password, scale, memory, cores, import: importScenario };
 
 const name = process.argv[2] ?? '';
 const scenario = SCENARIOS[name];

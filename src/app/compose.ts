@@ -18,6 +18,8 @@ import { PartnerAuthenticator } from '../domain/partners/authenticate-partner.js
 import { CredentialMemo } from '../domain/partners/credential-memo.js';
 import type { Clock, PasswordHasher } from '../domain/ports.js';
 import { argon2Hasher, withPacing } from '../security/argon2-hasher.js';
+import { withLegacyHashes } from '../security/legacy-hashes.js';
+import { upgradeLegacyHash } from '../domain/import/upgrade-legacy-hash.js';
 import { digestToken, generateToken } from '../security/tokens.js';
 import { AuthThrottle, nameDigester } from '../security/auth-throttle.js';
 import { RateLimiter } from '../security/rate-limiter.js';
@@ -83,7 +85,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
 async function assembleApp(config: Config, overrides: AppOverrides, logger: Logger, store: Store): Promise<App> {
   const clock = overrides.clock ?? systemClock;
-  const hasher = overrides.hasher ?? argon2Hasher;
+  // Imported accounts may still hold a legacy hash until their first sign-in (issue 18).
+  const hasher = withLegacyHashes(overrides.hasher ?? argon2Hasher);
 
   const migration = await migrate(store);
   for (const r of migration.results ?? []) logger.info('migration', { migration: r.migrationName, status: r.status });
@@ -215,6 +218,8 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
     clock,
     memo: new CredentialMemo({ ttlMs: config.credentialMemoTtlMs, maxEntries: 10_000 }),
     decoyHash: await hasher.hash(generateSecret()),
+    upgradeLegacySecret: (user, password) =>
+      upgradeLegacyHash({ uow, hasher, clock }, { kind: 'partner-user', id: user.id, username: user.username, entityId: user.entityId, storedHash: user.secretHash }, password),
   });
 
   const resultCode = resultCodeReader(OPERATIONS);

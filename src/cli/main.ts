@@ -36,6 +36,8 @@ const outError = (text: string): boolean => process.stderr.write(escapeControlsI
 const print = (line: string): boolean => out(`${line}\n`);
 import { EXIT_STATUS, explainFailure, failureDetail, failureLine, ListenFailure, StepFailure } from './failure.js';
 import { LIFECYCLE_COMMANDS } from './commands/index.js';
+import { IMPORT_USAGE, importCommand } from './commands/import.js';
+import { EXPORT_USAGE, exportCommand } from './commands/export.js';
 
 interface Command {
   readonly name: string;
@@ -208,6 +210,18 @@ const COMMANDS: readonly Command[] = [
     },
   },
   ...LIFECYCLE_COMMANDS,
+  {
+    name: 'import',
+    summary: 'Import a legacy export or an `ams export` folder (docs/import-format.md); exit 1 if a row was rejected.',
+    usage: IMPORT_USAGE,
+    run: importCommand,
+  },
+  {
+    name: 'export',
+    summary: 'Export everything in the import format (to move between SQLite and PostgreSQL; see the README).',
+    usage: EXPORT_USAGE,
+    run: exportCommand,
+  },
   {
     name: 'usage import',
     summary: 'Import used space per backup system from CSV (account,system,device_type,used_kb); all lines or none.',

@@ -290,6 +290,13 @@ export interface OutboxRepository {
   enqueue(notification: Notification, at: Date): Promise<void>;
 }
 
+/** Issue 18: swapping a legacy hash for Argon2id after a successful sign-in. */
+export interface HashUpgradeRepository {
+  /** Stores `to` if the account's hash is still `from` (also in the import ledger); false otherwise. */
+  replaceAccountHash(accountId: number, from: string, to: string, at: Date): Promise<boolean>;
+  replacePartnerSecret(partnerUserId: number, from: string, to: string, at: Date): Promise<boolean>;
+}
+
 export interface Repositories {
   readonly accounts: AccountRepository;
   readonly entities: EntityRepository;
@@ -298,6 +305,7 @@ export interface Repositories {
   readonly audit: AuditRepository;
   readonly outbox: OutboxRepository;
   readonly licenseKeys: LicenseKeyRepository;
+  readonly hashUpgrades: HashUpgradeRepository;
 }
 
 /** Repositories outside a transaction, and a way to run a function inside one. */

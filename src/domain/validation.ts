@@ -41,7 +41,24 @@ export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly o
 const ok = <T>(value: T): Checked<T> => ({ ok: true, value });
 const bad = (message: string): Checked<never> => ({ ok: false, failure: invalidInput(message) });
 
+/** The longest user name AMS stores: legacy names (issue 18) are kept as they were. */
+export const MAX_STORED_USERNAME = 256;
+
+/**
+ * A user name that names an existing account. Legacy imports (issue 18) keep names the
+ * creation rules refuse (longer, spaces, apostrophes, accents), and partners' code holds them,
+ * so a look-up accepts anything that could be stored; only `checkNewUsername` applies §4's rules.
+ */
 export function checkUsername(field: string, value: string | null): Checked<string> {
+  if (value === null || value === '') return bad(`${field} is required.`);
+  if ([...value].length > MAX_STORED_USERNAME || UNPRINTABLE.test(value)) {
+    return bad(`${field} must be at most ${MAX_STORED_USERNAME} characters, none of them a control character.`);
+  }
+  return ok(value);
+}
+
+/** A user name for a new account (SERVICE.md §4). */
+export function checkNewUsername(field: string, value: string | null): Checked<string> {
   if (value === null || value === '') return bad(`${field} is required.`);
   if (!USERNAME_PATTERN.test(value)) {
     return bad(`${field} must be 3 to 50 characters, each a letter, a digit or one of @ . _ -.`);

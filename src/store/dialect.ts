@@ -44,6 +44,12 @@ export interface EngineTraits {
    * (SQLite) and ~10 ms (PostgreSQL) on the benchmark machine (bench/README.md).
    */
   withoutFlush<T>(db: Kysely<Database>, work: (db: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
+   * After rows were inserted with explicit ids (an import keeping legacy entity ids): the
+   * statement that moves the table's id generator past them, or null where the engine already
+   * numbers new rows after the largest id (SQLite's AUTOINCREMENT).
+   */
+  idGeneratorPastMax(table: string): RawBuilder<unknown> | null;
 }
 
 export const ENGINE_TRAITS: Readonly<Record<Engine, EngineTraits>> = {
@@ -71,6 +77,7 @@ export const ENGINE_TRAITS: Readonly<Record<Engine, EngineTraits>> = {
           await sql`PRAGMA synchronous = FULL`.execute(connection);
         }
       }),
+    idGeneratorPastMax: () => null,
   },
   postgres: {
     engine: 'postgres',
@@ -88,5 +95,7 @@ export const ENGINE_TRAITS: Readonly<Record<Engine, EngineTraits>> = {
         await sql`SET LOCAL synchronous_commit = off`.execute(trx);
         return work(trx);
       }),
+    idGeneratorPastMax: (table) =>
+      sql`SELECT setval(pg_get_serial_sequence(${table}, 'id'), GREATEST((SELECT MAX(id) FROM ${sql.table(table)}), 1))`,
   },
 };

@@ -190,6 +190,16 @@ export interface ServiceKeysTable {
   value: string;
 }
 
+/** Issue 18: one row per record an import wrote (see migration 006). */
+export interface ImportLedgerTable {
+  kind: string;
+  record_key: string;
+  source_digest: string;
+  state_digest: string;
+  secret_hash: string;
+  imported_at: number;
+}
+
 export interface Database {
   entities: EntitiesTable;
   partner_users: PartnerUsersTable;
@@ -206,4 +216,5 @@ export interface Database {
   auth_known_sources: AuthKnownSourcesTable;
   partner_rate_buckets: PartnerRateBucketsTable;
   service_keys: ServiceKeysTable;
+  import_ledger: ImportLedgerTable;
 }

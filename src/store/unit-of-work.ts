@@ -7,6 +7,7 @@ import { accountRepository } from './repositories/accounts.js';
 import { entityRepository, licenseKeyRepository, partnerUserRepository } from './repositories/partners.js';
 import { auditRepository, outboxRepository } from './repositories/records.js';
 import { tokenRepository } from './repositories/tokens.js';
+import { hashUpgradeRepository } from './repositories/hash-upgrades.js';
 
 function repositories(db: Kysely<Database>, reader?: CommittedReader, traits?: EngineTraits): Repositories {
   return {
@@ -17,6 +18,7 @@ function repositories(db: Kysely<Database>, reader?: CommittedReader, traits?: E
     audit: auditRepository(db),
     outbox: outboxRepository(db),
     licenseKeys: licenseKeyRepository(db),
+    hashUpgrades: hashUpgradeRepository(db),
   };
 }
 

@@ -8,6 +8,7 @@
 import { failure, type Failure } from '../outcome.js';
 import type { Account } from '../ports.js';
 import type { AccountDeps } from './deps.js';
+import { upgradeLegacyHash } from '../import/upgrade-legacy-hash.js';
 
 /** Longer than any policy allows: certainly wrong, and not worth hashing. */
 const MAX_PASSWORD_LENGTH = 1024;
@@ -40,5 +41,7 @@ export async function checkAccountPassword(deps: AccountDeps, account: Account, 
     return refused(failure('InvalidAccountCredentials'));
   }
   await deps.uow.accounts.recordSuccessfulSignIn(account.id, deps.clock.now());
+  // Issue 18: a legacy hash (from an import) that just verified is replaced by Argon2id.
+  await upgradeLegacyHash(deps, { kind: 'account', id: account.id, username: account.username, entityId: account.entityId, storedHash: reservation.passwordHash }, password);
   return { ok: true, proven: { credentialGeneration: reservation.credentialGeneration } };
 }

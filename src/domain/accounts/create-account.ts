@@ -7,7 +7,7 @@
  */
 import { failure, invalidInput, success, type Failure, type Outcome } from '../outcome.js';
 import type { Caller, Repositories, RequestContext } from '../ports.js';
-import { checkOptionalEmail, checkOptionalText, checkPassword, checkUsername } from '../validation.js';
+import { checkNewUsername, checkOptionalEmail, checkOptionalText, checkPassword } from '../validation.js';
 import type { AccountDeps } from './deps.js';
 
 export interface NewAccountFields {
@@ -42,7 +42,7 @@ export function checkNewAccountFields(
   raw: { username: Raw; password: Raw; fullName?: Raw; firstName?: Raw; email: Raw; licenseKey?: Raw; localeCode?: Raw; secretQuestion?: Raw; secretAnswer?: Raw },
   names: { username: string; password: string; fullName?: string; firstName?: string; email: string; licenseKey?: string; localeCode?: string; secretQuestion?: string; secretAnswer?: string },
 ): NewAccountFields | Failure {
-  const username = checkUsername(names.username, raw.username);
+  const username = checkNewUsername(names.username, raw.username);
   if (!username.ok) return username.failure;
   const password = checkPassword(names.password, raw.password, deps.passwordPolicy);
   if (!password.ok) return password.failure;

@@ -3,7 +3,7 @@
  * unknown user name costs one Argon2 verification like a known one, so neither the answer
  * nor its timing tells whether a partner user exists.
  */
-import type { Caller, Clock, PartnerUserRepository, PasswordHasher } from '../ports.js';
+import type { Caller, Clock, PartnerUser, PartnerUserRepository, PasswordHasher } from '../ports.js';
 import type { CredentialMemo } from './credential-memo.js';
 
 export interface PartnerCredentials {
@@ -40,6 +40,8 @@ export interface PartnerAuthenticatorDeps {
   /** A hash of a random secret, verified when the user does not exist, to keep timing uniform. */
   readonly decoyHash: string;
   readonly throttle?: PartnerAuthThrottle;
+  /** Issue 18: called after a legacy secret verified, to store it as Argon2id. */
+  readonly upgradeLegacySecret?: (user: PartnerUser, password: string) => Promise<unknown>;
 }
 
 /** How a check ended, with what the log may say about a refused one. */
@@ -97,6 +99,8 @@ export class PartnerAuthenticator {
       return { caller: undefined, userExists };
     }
     if (attempt) await throttle?.succeeded(attempt, username, sourceAddress);
+    // Issue 18: a legacy secret (from an import) that just verified is replaced by Argon2id.
+    await this.deps.upgradeLegacySecret?.(user, password);
     return { caller: { userId: user.id, username: user.username, entityId: user.entityId }, userExists };
   }
 

@@ -6,6 +6,7 @@ import * as m002 from './002-catalogue.js';
 import * as m003 from './003-credential-generation.js';
 import * as m004 from './004-shared-limits.js';
 import * as m005 from './005-partner-lifecycle.js';
+import * as m006 from './006-import-ledger.js';
 
 interface VersionedMigration {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Kysely's documented type for migrations
@@ -20,4 +21,5 @@ export const MIGRATIONS: Readonly<Record<string, VersionedMigration>> = {
   '003-credential-generation': m003,
   '004-shared-limits': m004,
   '005-partner-lifecycle': m005,
+  '006-import-ledger': m006,
 };

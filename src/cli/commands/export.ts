@@ -1,0 +1,39 @@
+/** `ams export DIR` (issue 18): everything, in the import format, into an empty folder. */
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../config/config.js';
+import { migrate, openConfiguredStore } from '../../store/create-db.js';
+import { exportFolder } from '../../app/legacy-export.js';
+
+export const EXPORT_USAGE = 'ams export DIR';
+
+export async function exportCommand(args: string[]): Promise<number> {
+  let positionals: string[];
+  try {
+    positionals = parseArgs({ args, allowPositionals: true, strict: true, options: {} }).positionals;
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\nusage: ${EXPORT_USAGE}\n`);
+    return 2;
+  }
+  const [dir, ...extra] = positionals;
+  if (dir === undefined || dir === '' || extra.length > 0) {
+    process.stderr.write(`expected one folder\nusage: ${EXPORT_USAGE}\n`);
+    return 2;
+  }
+  const store = openConfiguredStore(loadConfig());
+  try {
+    const migration = await migrate(store);
+    if (migration.error !== undefined) throw new Error(`migration failed: ${String(migration.error)}`);
+    const started = Date.now();
+    await exportFolder(store, dir, (file, rows) => process.stdout.write(`${file}: ${rows} rows\n`));
+    process.stdout.write(`exported to ${dir} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    return 0;
+  } catch (err) {
+    if (err instanceof Error && /already exists/.test(err.message)) {
+      process.stderr.write(`${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,77 @@
+/** `ams import DIR` (issue 18): a legacy export, or an `ams export`, into the configured database. */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../../config/config.js';
+import { migrate, openConfiguredStore } from '../../store/create-db.js';
+import { importFilesIn, importFolder } from '../../app/legacy-import.js';
+import { formatImportReport, totalRejected } from '../../domain/import/report.js';
+import { argon2Hasher } from '../../security/argon2-hasher.js';
+import { withLegacyHashes } from '../../security/legacy-hashes.js';
+import { importUsage } from '../../feeds/usage-import.js';
+import { importPayments } from '../../feeds/payments-import.js';
+import { folderProgress } from './progress.js';
+
+export const IMPORT_USAGE = 'ams import DIR [--dry-run] [--strict] [--batch-size N]';
+
+async function feed(file: string, run: (bytes: Uint8Array) => Promise<{ ok: boolean }>): Promise<string | undefined> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await fs.readFile(file);
+  } catch {
+    return undefined; // absent: any file may be
+  }
+  const result = await run(bytes);
+  return result.ok ? `${path.basename(file)}: imported` : `${path.basename(file)}: not imported (run \`ams ${path.basename(file, '.csv')} import ${file}\` for its report)`;
+}
+
+export async function importCommand(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { 'dry-run': { type: 'boolean' }, strict: { type: 'boolean' }, 'batch-size': { type: 'string' } } });
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\nusage: ${IMPORT_USAGE}\n`);
+    return 2;
+  }
+  const [dir, ...extra] = parsed.positionals;
+  const batchText = parsed.values['batch-size'];
+  if (dir === undefined || extra.length > 0 || (batchText !== undefined && !/^[1-9]\d{0,3}$/.test(batchText))) {
+    process.stderr.write(`expected one folder (and --batch-size 1-9999)\nusage: ${IMPORT_USAGE}\n`);
+    return 2;
+  }
+  if (importFilesIn(dir).length === 0) {
+    process.stderr.write(`${dir}: no import file found (entities.csv, partner-users.csv, partner-license-keys.csv, accounts.csv)\n`);
+    return 1;
+  }
+  const config = loadConfig();
+  const store = openConfiguredStore(config);
+  try {
+    const migration = await migrate(store);
+    if (migration.error !== undefined) throw new Error(`migration failed: ${String(migration.error)}`);
+    const hasher = withLegacyHashes(argon2Hasher);
+    const batchSize = batchText === undefined ? undefined : Number(batchText);
+    const run = (dryRun: boolean) => importFolder(store, hasher, dir, { dryRun, ...(batchSize ? { batchSize } : {}), progress: folderProgress() });
+    if (parsed.values.strict) {
+      const check = await run(true);
+      if (totalRejected(check) > 0) {
+        process.stdout.write(formatImportReport(check));
+        process.stdout.write('--strict: nothing imported, because rows were rejected\n');
+        return 1;
+      }
+    }
+    const dryRun = parsed.values['dry-run'] === true;
+    const started = Date.now();
+    const report = await run(dryRun);
+    process.stdout.write(formatImportReport(report));
+    if (!dryRun) {
+      for (const [name, importer] of [['usage.csv', importUsage], ['payments.csv', importPayments]] as const) {
+        const line = await feed(path.join(dir, name), (bytes) => importer(store.db, bytes, new Date()));
+        if (line) process.stdout.write(`${line}\n`);
+      }
+    }
+    process.stdout.write(`took ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    return totalRejected(report) === 0 ? 0 : 1;
+  } finally {
+    await store.close();
+  }
+}
