@@ -157,7 +157,8 @@ async function password(): Promise<void> {
   const limit = await hashRate(5);
   const db = await prepareDatabase(1000);
   await withServers([startServer('ams', 'ams.ts', [JSON.stringify(db.env)])], async ([ams]) => {
-    const auth = authenticate(ams!.port);
+    // 100 accounts in turn: 16 connections never put more than the lock-out's 10 checks of one account in flight.
+    const auth = authenticate(ams!.port, 1, Array.from({ length: 100 }, (_, i) => i + 10));
     await expectAnswer(auth, /<Code>Success<\/Code>/);
     await expectAnswer(changeBackupAccountPassword(ams!.port, 2), /<Code>Success<\/Code>/);
     await saturate(auth, 3, 8);

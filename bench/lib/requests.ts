@@ -36,13 +36,22 @@ export function spreadAccounts(count: number, of: number): number[] {
   return [...picked];
 }
 
-export function authenticate(port: number, account = 1): SoapRequestSpec {
+const authenticateBody = (account: number): string =>
+  envelope(
+    `<Authenticate xmlns="sosonlinebackup.com"><userName>${accountName(account)}</userName><password>${escapeText(ACCOUNT_PASSWORD)}</password></Authenticate>`,
+  );
+
+/**
+ * Authenticate one account, or — given `accounts` — each in turn. A flood must spread over
+ * accounts: since issue 14 at most AMS_LOCKOUT_MAX_FAILURES (10) checks of one account are in
+ * flight at once, and the rest answer AccountLocked unhashed (fast, and not what is measured).
+ */
+export function authenticate(port: number, account = 1, accounts?: readonly number[]): SoapRequestSpec {
   return {
     url: url(port),
     soapAction: '"sosonlinebackup.com/Authenticate"',
-    body: envelope(
-      `<Authenticate xmlns="sosonlinebackup.com"><userName>${accountName(account)}</userName><password>${escapeText(ACCOUNT_PASSWORD)}</password></Authenticate>`,
-    ),
+    body: authenticateBody(account),
+    ...(accounts ? { bodies: accounts.map(authenticateBody) } : {}),
   };
 }
 
