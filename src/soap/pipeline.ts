@@ -187,6 +187,8 @@ export function createSoapPipeline<O extends OperationDefinition, C>(options: So
     const version = versionOfEnvelope(root.uri);
     if (!version) return faultResponse(SOAP11, versionMismatch(root.uri));
     if (version === SOAP11 && contentType.mediaType !== SOAP11.mediaType) return emptyAnswer(415, SOAP11);
+    // ReadParameters checks the root's name before it reads on to the error.
+    if (root.local !== 'Envelope') return faultResponse(version, readRequestFault(MISSING_ENVELOPE));
     return emptyAnswer(400, version);
   }
 

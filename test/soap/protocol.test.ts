@@ -186,8 +186,11 @@ describe('SOAP protocol behaviour', () => {
     assert.match(routed.body, /<faultcode>soap:Client<\/faultcode><faultstring>Server was unable to read request\. ---&gt; Request format is invalid: Missing required soap:Body element\.<\/faultstring>/);
     const unrouted = await send('text/xml', undefined, noBody11);
     assert.match(unrouted.body, /<faultcode>soap:Server<\/faultcode><faultstring>Server was unable to process request\. ---&gt; Request format is invalid: Missing required soap:Body element\.<\/faultstring>/);
-    const notEnvelope = await send('text/xml', '"sosonlinebackup.com/GetAccountInfo"', '<soap:Envelopes xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"/>');
-    assert.match(notEnvelope.body, /Server was unable to read request\. ---&gt; Request format is invalid: Missing required soap:Envelope element\./);
+    for (const notEnvelope of ['<soap:Envelopes xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"/>', '<soap:Envelopes xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><broken']) {
+      const r = await send('text/xml', '"sosonlinebackup.com/GetAccountInfo"', notEnvelope);
+      assert.equal(r.status, 500, notEnvelope);
+      assert.match(r.body, /<faultcode>soap:Client<\/faultcode><faultstring>Server was unable to read request\. ---&gt; Request format is invalid: Missing required soap:Envelope element\./);
+    }
   });
 
   it('runs the routed operation with absent parameters when the Body holds another element, as XmlSerializer skips an unknown node', async () => {
