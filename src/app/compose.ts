@@ -20,7 +20,7 @@ import { argon2Hasher } from '../security/argon2-hasher.js';
 import { digestToken, generateToken } from '../security/tokens.js';
 import { AuthThrottle } from '../security/auth-throttle.js';
 import { RateLimiter } from '../security/rate-limiter.js';
-import { exclusively, migrate, openConfiguredStore, type Store } from '../store/create-db.js';
+import { exclusively, migrate, MigrationFailedError, openConfiguredStore, type Store } from '../store/create-db.js';
 import { createUnitOfWork } from '../store/unit-of-work.js';
 import { outboxQueue } from '../store/repositories/outbox-queue.js';
 import { OutboxWorker } from '../mail/outbox-worker.js';
@@ -84,7 +84,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
   const migration = await migrate(store);
   for (const r of migration.results ?? []) logger.info('migration', { migration: r.migrationName, status: r.status });
   if (migration.error !== undefined) {
-    throw new Error(`database migration failed: ${migration.error instanceof Error ? migration.error.message : String(migration.error)}`, { cause: migration.error });
+    throw new MigrationFailedError(migration.error);
   }
 
   // Instances starting together on an empty database take turns: exactly one creates the first user.
