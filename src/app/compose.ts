@@ -23,7 +23,7 @@ import { upgradeLegacyHash } from '../domain/import/upgrade-legacy-hash.js';
 import { digestToken, generateToken } from '../security/tokens.js';
 import { AuthThrottle, nameDigester } from '../security/auth-throttle.js';
 import { RateLimiter } from '../security/rate-limiter.js';
-import { exclusively, migrate, openConfiguredStore, type Store } from '../store/create-db.js';
+import { exclusively, migrate, MigrationFailedError, openConfiguredStore, type Store } from '../store/create-db.js';
 import { createUnitOfWork } from '../store/unit-of-work.js';
 import { outboxQueue } from '../store/repositories/outbox-queue.js';
 import { serviceKey, sharedLimitStore } from '../store/repositories/shared-limits.js';
@@ -91,7 +91,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
   const migration = await migrate(store);
   for (const r of migration.results ?? []) logger.info('migration', { migration: r.migrationName, status: r.status });
   if (migration.error !== undefined) {
-    throw new Error(`database migration failed: ${migration.error instanceof Error ? migration.error.message : String(migration.error)}`, { cause: migration.error });
+    throw new MigrationFailedError(migration.error);
   }
 
   // Instances starting together on an empty database take turns: exactly one creates the first user.

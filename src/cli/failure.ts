@@ -12,7 +12,7 @@
  * SQLite's result code), never its stack; the stack is printed only with AMS_LOG_LEVEL=debug.
  */
 import { ConfigError, type Config } from '../config/config.js';
-import { DatabaseFolderMissingError, parseDatabaseUrl, redactUrl } from '../store/create-db.js';
+import { DatabaseFolderMissingError, MigrationFailedError, parseDatabaseUrl, redactUrl } from '../store/create-db.js';
 
 export type FailureKind = 'configuration' | 'unreachable' | 'other';
 
@@ -24,17 +24,6 @@ export interface Failure {
   /** The setting to check, when one is to blame. */
   readonly setting: string | null;
   readonly kind: FailureKind;
-}
-
-/** A step of a command that failed: `what` names the step, the cause says why. */
-export class StepFailure extends Error {
-  override readonly name = 'StepFailure';
-  constructor(
-    readonly what: string,
-    cause: unknown,
-  ) {
-    super(`${what}: ${messageOf(cause)}`, { cause });
-  }
 }
 
 /** The service could not open its listening socket at host:port (the setting names which one). */
@@ -189,7 +178,9 @@ export function explainFailure(err: unknown, command: string, config: Config | n
     const known = classifyOne(e, config);
     if (known) return known;
   }
-  if (err instanceof StepFailure) return { what: err.what, why: messageOf(err.cause), setting: null, kind: 'other' };
+  // Nothing in the chain is known: a failed migration still says which step it was.
+  const migration = chain(err).find((e) => e instanceof MigrationFailedError);
+  if (migration instanceof MigrationFailedError) return { what: 'database migration failed', why: messageOf(migration.cause), setting: null, kind: 'other' };
   return { what: `${command} failed`, why: messageOf(err), setting: null, kind: 'other' };
 }
 

@@ -9,7 +9,7 @@ import { formatEffectiveConfig, unknownSettings } from '../config/effective.js';
 import { AMS_VERSION } from '../observability/version.js';
 import { createApp } from '../app/compose.js';
 import { AdminError, createEntity, createPartnerUser } from '../app/admin.js';
-import { migrate, openConfiguredStore, type Store } from '../store/create-db.js';
+import { migrate, MigrationFailedError, openConfiguredStore, type Store } from '../store/create-db.js';
 import { argon2Hasher } from '../security/argon2-hasher.js';
 import { OPERATIONS } from '../contract/index.js';
 import { compileWsdl } from '../describe/index.js';
@@ -34,7 +34,7 @@ import { escapeControlsInLines } from '../observability/control-characters.js';
 const out = (text: string): boolean => process.stdout.write(escapeControlsInLines(text));
 const outError = (text: string): boolean => process.stderr.write(escapeControlsInLines(text));
 const print = (line: string): boolean => out(`${line}\n`);
-import { EXIT_STATUS, explainFailure, failureDetail, failureLine, ListenFailure, StepFailure } from './failure.js';
+import { EXIT_STATUS, explainFailure, failureDetail, failureLine, ListenFailure } from './failure.js';
 import { LIFECYCLE_COMMANDS } from './commands/index.js';
 import { IMPORT_USAGE, importCommand } from './commands/import.js';
 import { EXPORT_USAGE, exportCommand } from './commands/export.js';
@@ -105,7 +105,7 @@ async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
   const store = openConfiguredStore(config);
   try {
     const result = await migrate(store);
-    if (result.error !== undefined) throw new StepFailure('database migration failed', result.error);
+    if (result.error !== undefined) throw new MigrationFailedError(result.error);
     return await work(store);
   } finally {
     await store.close();
@@ -171,8 +171,8 @@ const COMMANDS: readonly Command[] = [
       try {
         const { error, results } = await migrate(store);
         for (const r of results ?? []) print(`${r.status}\t${r.migrationName}`);
+        if (error !== undefined) throw new MigrationFailedError(error);
         if ((results ?? []).length === 0) print('database is up to date');
-        if (error !== undefined) throw new StepFailure('database migration failed', error);
         return 0;
       } finally {
         await store.close();
@@ -473,7 +473,7 @@ export async function main(argv: string[]): Promise<number> {
     // One line naming what failed, why and the setting to check; the status tells a supervisor
     // whether a restart can help (failure.ts). A bad setting is 2, so systemd
     // (RestartPreventExitStatus=2) does not restart into the same mistake.
-    const failure = explainFailure(err, `ams ${command.name}`, configOrNull());
+    const failure = explainFailure(err, command.name, configOrNull());
     outError(`${failureLine(failure)}\n`);
     if (debugging()) outError(`${failureDetail(err)}\n`);
     return EXIT_STATUS[failure.kind];

@@ -76,6 +76,14 @@ export interface OpenOptions {
   readonly createFolder?: boolean;
 }
 
+/** Migrating failed (Kysely's migrator reported an error rather than throwing); the cause says why. */
+export class MigrationFailedError extends Error {
+  override readonly name = 'MigrationFailedError';
+  constructor(cause: unknown) {
+    super(`database migration failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
 /** The SQLite file's folder does not exist, and creating it was not allowed. */
 export class DatabaseFolderMissingError extends Error {
   override readonly name = 'DatabaseFolderMissingError';

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
 import { POSTGRES_TEST_URL } from '../support/test-database.js';
 import { explainFailure, failureLine } from '../../src/cli/failure.js';
 import { freePort } from '../mail/smtp-sink.js';
@@ -210,9 +211,22 @@ describe('ams: commands and arguments', () => {
     assert.match(r.stdout, /^<\?xml/);
   });
 
+  it('a database from a newer version (a migration this build does not know): one line, exit 1, for migrate and serve', () => {
+    const file = path.join(dir, 'newer.sqlite');
+    assert.equal(ams({ AMS_DATABASE_URL: file }, ['migrate']).status, 0);
+    const db = new Database(file);
+    db.prepare("INSERT INTO kysely_migration (name, timestamp) VALUES ('999-from-a-newer-version', '2026-12-05T00:00:00.000Z')").run();
+    db.close();
+    const line = 'ams: database migration failed: corrupted migrations: previously executed migration 999-from-a-newer-version is missing';
+    const migrate = ams({ AMS_DATABASE_URL: file }, ['migrate']);
+    assertOneLine(migrate, line, 1);
+    assert.equal(migrate.stdout, '', 'not "up to date"');
+    assertOneLine(ams({ AMS_DATABASE_URL: file }, ['serve']), line, 1);
+  });
+
   it('anything else is one line naming the command, exit 1', () => {
-    const failure = explainFailure(new Error('disk\nfull'), 'ams usage import', null);
-    assert.equal(failureLine(failure), 'ams: ams usage import failed: disk full');
+    const failure = explainFailure(new Error('disk\nfull'), 'usage import', null);
+    assert.equal(failureLine(failure), 'ams: usage import failed: disk full');
     assert.equal(failure.kind, 'other');
   });
 });
