@@ -156,7 +156,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   };
   // Issues 6 and 14: failed AuthHeader checks throttled per user name and source, and calls per
   // partner rated, in the database every instance shares.
-  const limits = sharedLimitStore(store.db);
+  const limits = sharedLimitStore(store.db, store.traits);
   const digest = nameDigester(await serviceKey(store.db, 'name-digest'));
   const pacedHasher = withPacing(hasher);
   const authThrottle = new AuthThrottle({

@@ -73,6 +73,8 @@ export class AuthThrottle implements PartnerAuthThrottle {
   private readonly told = new Map<string, true>();
   private readonly now: () => number;
   private readonly enabled: boolean;
+  private lastSource = '';
+  private lastKey = '';
 
   constructor(private readonly options: AuthThrottleOptions) {
     this.now = options.now ?? Date.now;
@@ -85,16 +87,32 @@ export class AuthThrottle implements PartnerAuthThrottle {
   }
 
   sourceKey(sourceAddress: string): string {
-    return `s:${throttleKeyOf(sourceAddress)}`;
+    return `s:${this.throttleKey(sourceAddress)}`;
   }
 
-  private pairKey(username: string, sourceAddress: string): string {
-    return this.options.digest(`${username.toLowerCase()}\u0000${throttleKeyOf(sourceAddress)}`);
+  /** A source's throttle key, remembered for the last source: steady traffic comes from few. */
+  private throttleKey(sourceAddress: string): string {
+    if (sourceAddress !== this.lastSource) {
+      this.lastSource = sourceAddress;
+      this.lastKey = throttleKeyOf(sourceAddress);
+    }
+    return this.lastKey;
   }
 
+  /** The pair in this process's memory: plain text, it never leaves the process. */
+  private localPair(username: string, sourceAddress: string): string {
+    return `${username.toLowerCase()}\u0000${this.throttleKey(sourceAddress)}`;
+  }
+
+  /** The pair in the database: a keyed digest. */
+  private storedPair(username: string, sourceAddress: string): string {
+    return this.options.digest(this.localPair(username, sourceAddress));
+  }
+
+  /** On every call with a remembered secret: a Map look-up, no digest, no SQL. */
   knowsLocally(username: string, sourceAddress: string): boolean {
     if (!this.enabled) return true;
-    const seen = this.knownHere.get(this.pairKey(username, sourceAddress));
+    const seen = this.knownHere.get(this.localPair(username, sourceAddress));
     return seen !== undefined && this.now() - seen < KNOWN_SOURCE_MS;
   }
 
@@ -110,7 +128,7 @@ export class AuthThrottle implements PartnerAuthThrottle {
     if (perUser > 0) budgets.push({ key: user, limit: perUser });
     const reserved = await store.reserveFailures(budgets, windowMs, now);
     if (reserved !== undefined) return { user, source, reserved, pastBlock: false } satisfies Attempt;
-    if (await store.isKnownSource(this.pairKey(username, sourceAddress), now - KNOWN_SOURCE_MS)) {
+    if (await store.isKnownSource(this.storedPair(username, sourceAddress), now - KNOWN_SOURCE_MS)) {
       return { user, source, reserved: [], pastBlock: true } satisfies Attempt;
     }
     return undefined;
@@ -125,7 +143,7 @@ export class AuthThrottle implements PartnerAuthThrottle {
       counted = await this.options.store.recordFailures(keys, this.options.windowMs, this.now());
     }
     for (const r of counted) {
-      const isSource = r.key === a.source;
+      const isSource = r.key.startsWith('s:');
       const limit = isSource ? this.options.perAddress : this.options.perUser;
       if (r.failures < limit) continue;
       const toldKey = `${r.key}@${r.windowStart}`;
@@ -140,12 +158,12 @@ export class AuthThrottle implements PartnerAuthThrottle {
     const a = attempt as Attempt;
     if (!this.enabled) return;
     await this.options.store.releaseFailures(a.reserved);
-    const pair = this.pairKey(username, sourceAddress);
+    const pair = this.localPair(username, sourceAddress);
     const now = this.now();
     const seen = this.knownHere.get(pair);
     if (seen !== undefined && now - seen < KNOWN_SOURCE_REFRESH_MS) return;
     setBounded(this.knownHere, pair, now, this.options.maxKeys);
-    await this.options.store.rememberSource(pair, now);
+    await this.options.store.rememberSource(this.storedPair(username, sourceAddress), now);
   }
 
   idle(): Promise<void> {

@@ -6,6 +6,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { FailureBudget, ReservedFailure, SharedLimitStore } from '../../domain/partners/shared-limits.js';
 import type { Database } from '../schema.js';
+import type { EngineTraits } from '../dialect.js';
 
 const big = (n: number) => sql`CAST(${Math.trunc(n)} AS bigint)`;
 const real = (n: number) => sql`CAST(${n} AS double precision)`;
@@ -33,14 +34,27 @@ function countFailure(db: Kysely<Database>, key: string, limit: number | null, w
 
 const reserved = (key: string, row: WindowRow): ReservedFailure => ({ key, windowStart: Number(row.window_start), failures: Number(row.failures) });
 
-export function sharedLimitStore(db: Kysely<Database>): SharedLimitStore {
+export function sharedLimitStore(db: Kysely<Database>, traits: Pick<EngineTraits, 'relaxedDurability'>): SharedLimitStore {
+  const relaxed = traits.relaxedDurability;
+  /** Runs `work` on one connection that commits without waiting for the disk, then restores it. */
+  const lightly = <T>(work: (conn: Kysely<Database>) => Promise<T>): Promise<T> =>
+    relaxed === undefined
+      ? work(db)
+      : db.connection().execute(async (conn) => {
+          await relaxed.before.execute(conn);
+          try {
+            return await work(conn);
+          } finally {
+            await relaxed.after.execute(conn);
+          }
+        });
   return {
     async reserveFailures(budgets: readonly FailureBudget[], windowMs: number, nowMs: number) {
       if (budgets.length === 0) return [];
       try {
         // Callers pass the keys in one fixed order (source, then user name), so two
         // transactions never wait for each other's rows in opposite orders.
-        return await db.transaction().execute(async (trx) => {
+        return await lightly((conn) => conn.transaction().execute(async (trx) => {
           const out: ReservedFailure[] = [];
           for (const budget of budgets) {
             const { rows } = await countFailure(trx, budget.key, budget.limit, windowMs, nowMs);
@@ -48,7 +62,7 @@ export function sharedLimitStore(db: Kysely<Database>): SharedLimitStore {
             out.push(reserved(budget.key, rows[0]));
           }
           return out;
-        });
+        }));
       } catch (err) {
         if (err instanceof Refused) return undefined;
         throw err;
@@ -86,19 +100,21 @@ export function sharedLimitStore(db: Kysely<Database>): SharedLimitStore {
       const refilled = sql`(tokens + (${big(nowMs)} - refilled_at) * ${real(perMs)})`;
       const available = sql`(CASE WHEN ${refilled} > ${real(burst)} THEN ${real(burst)} ELSE ${refilled} END)`;
       const granted = sql`(CASE WHEN ${available} >= ${big(want)} THEN ${big(want)} WHEN ${available} >= 1 THEN 1 ELSE 0 END)`;
-      const update = () =>
-        sql<{ last_grant: number | string }>`
-          UPDATE partner_rate_buckets SET tokens = ${available} - ${granted}, last_grant = ${granted}, refilled_at = ${big(nowMs)}
-          WHERE partner_user_id = ${partnerUserId}
-          RETURNING last_grant`.execute(db);
-      let { rows } = await update();
-      if (rows[0] === undefined) {
-        await sql`
-          INSERT INTO partner_rate_buckets (partner_user_id, tokens, refilled_at, last_grant) VALUES (${partnerUserId}, ${real(burst)}, ${big(nowMs)}, 0)
-          ON CONFLICT (partner_user_id) DO NOTHING`.execute(db);
-        ({ rows } = await update());
-      }
-      return Number(rows[0]?.last_grant ?? 0);
+      return lightly(async (conn) => {
+        const update = () =>
+          sql<{ last_grant: number | string }>`
+            UPDATE partner_rate_buckets SET tokens = ${available} - ${granted}, last_grant = ${granted}, refilled_at = ${big(nowMs)}
+            WHERE partner_user_id = ${partnerUserId}
+            RETURNING last_grant`.execute(conn);
+        let { rows } = await update();
+        if (rows[0] === undefined) {
+          await sql`
+            INSERT INTO partner_rate_buckets (partner_user_id, tokens, refilled_at, last_grant) VALUES (${partnerUserId}, ${real(burst)}, ${big(nowMs)}, 0)
+            ON CONFLICT (partner_user_id) DO NOTHING`.execute(conn);
+          ({ rows } = await update());
+        }
+        return Number(rows[0]?.last_grant ?? 0);
+      });
     },
 
     async prune(windowsBeforeMs, sourcesBeforeMs) {
