@@ -69,19 +69,21 @@ export function sharedLimitStore(db: Kysely<Database>, traits: Pick<EngineTraits
       }
     },
 
-    async recordFailures(keys, windowMs, nowMs) {
-      const out: ReservedFailure[] = [];
-      for (const key of keys) {
-        const { rows } = await countFailure(db, key, null, windowMs, nowMs);
-        if (rows[0] !== undefined) out.push(reserved(key, rows[0]));
-      }
-      return out;
+    recordFailures(keys, windowMs, nowMs) {
+      return lightly(async (conn) => {
+        const out: ReservedFailure[] = [];
+        for (const key of keys) {
+          const { rows } = await countFailure(conn, key, null, windowMs, nowMs);
+          if (rows[0] !== undefined) out.push(reserved(key, rows[0]));
+        }
+        return out;
+      });
     },
 
     async releaseFailures(given) {
       if (given.length === 0) return;
       const which = sql.join(given.map((r) => sql`(throttle_key = ${r.key} AND window_start = ${big(r.windowStart)})`), sql` OR `);
-      await sql`UPDATE auth_failure_windows SET failures = failures - 1 WHERE failures > 0 AND (${which})`.execute(db);
+      await lightly((conn) => sql`UPDATE auth_failure_windows SET failures = failures - 1 WHERE failures > 0 AND (${which})`.execute(conn));
     },
 
     async isKnownSource(pairDigest, sinceMs) {
@@ -90,9 +92,11 @@ export function sharedLimitStore(db: Kysely<Database>, traits: Pick<EngineTraits
     },
 
     async rememberSource(pairDigest, nowMs) {
-      await sql`
-        INSERT INTO auth_known_sources (pair_digest, seen_at) VALUES (${pairDigest}, ${big(nowMs)})
-        ON CONFLICT (pair_digest) DO UPDATE SET seen_at = excluded.seen_at`.execute(db);
+      await lightly((conn) =>
+        sql`
+          INSERT INTO auth_known_sources (pair_digest, seen_at) VALUES (${pairDigest}, ${big(nowMs)})
+          ON CONFLICT (pair_digest) DO UPDATE SET seen_at = excluded.seen_at`.execute(conn),
+      );
     },
 
     async leaseRequests(partnerUserId, want, perMs, burst, nowMs) {
