@@ -21,7 +21,7 @@
  */
 import { createHmac } from 'node:crypto';
 import type { AttemptReservation, PartnerAuthThrottle } from '../domain/partners/authenticate-partner.js';
-import type { FailureBudget, ReservedFailure, SharedLimitStore } from '../domain/partners/shared-limits.js';
+import type { FailureBudget, SharedLimitStore } from '../domain/partners/shared-limits.js';
 import { throttleKeyOf } from './source-address.js';
 
 export interface AuthThrottleOptions {
@@ -56,14 +56,6 @@ function setBounded<V>(map: Map<string, V>, key: string, value: V, max: number):
     if (!oldest.done) map.delete(oldest.value);
   }
   map.set(key, value);
-}
-
-interface Attempt extends AttemptReservation {
-  readonly user: string;
-  readonly source: string;
-  readonly reserved: readonly ReservedFailure[];
-  /** Let past a full window because the pair is known: its failure is counted afterwards. */
-  readonly pastBlock: boolean;
 }
 
 export class AuthThrottle implements PartnerAuthThrottle {
@@ -117,29 +109,28 @@ export class AuthThrottle implements PartnerAuthThrottle {
   }
 
   async reserve(username: string, sourceAddress: string): Promise<AttemptReservation | undefined> {
-    const source = this.sourceKey(sourceAddress);
-    const user = this.userKey(username);
-    if (!this.enabled) return { user, source, reserved: [], pastBlock: false } satisfies Attempt;
+    const sourceKey = this.sourceKey(sourceAddress);
+    const userKey = this.userKey(username);
+    if (!this.enabled) return { sourceKey, userKey, reserved: [], pastBlock: false };
     const { perUser, perAddress, windowMs, store } = this.options;
     const now = this.now();
     // Always source first, then user name: the order every transaction locks rows in.
     const budgets: FailureBudget[] = [];
-    if (perAddress > 0) budgets.push({ key: source, limit: perAddress });
-    if (perUser > 0) budgets.push({ key: user, limit: perUser });
+    if (perAddress > 0) budgets.push({ key: sourceKey, limit: perAddress });
+    if (perUser > 0) budgets.push({ key: userKey, limit: perUser });
     const reserved = await store.reserveFailures(budgets, windowMs, now);
-    if (reserved !== undefined) return { user, source, reserved, pastBlock: false } satisfies Attempt;
+    if (reserved !== undefined) return { sourceKey, userKey, reserved, pastBlock: false };
     if (await store.isKnownSource(this.storedPair(username, sourceAddress), now - KNOWN_SOURCE_MS)) {
-      return { user, source, reserved: [], pastBlock: true } satisfies Attempt;
+      return { sourceKey, userKey, reserved: [], pastBlock: true };
     }
     return undefined;
   }
 
-  async failed(attempt: AttemptReservation): Promise<void> {
-    const a = attempt as Attempt;
+  async failed(a: AttemptReservation): Promise<void> {
     if (!this.enabled) return;
     let counted = a.reserved;
     if (a.pastBlock) {
-      const keys = [...(this.options.perAddress > 0 ? [a.source] : []), ...(this.options.perUser > 0 ? [a.user] : [])];
+      const keys = [...(this.options.perAddress > 0 ? [a.sourceKey] : []), ...(this.options.perUser > 0 ? [a.userKey] : [])];
       counted = await this.options.store.recordFailures(keys, this.options.windowMs, this.now());
     }
     for (const r of counted) {
@@ -154,8 +145,7 @@ export class AuthThrottle implements PartnerAuthThrottle {
     }
   }
 
-  async succeeded(attempt: AttemptReservation, username: string, sourceAddress: string): Promise<void> {
-    const a = attempt as Attempt;
+  async succeeded(a: AttemptReservation, username: string, sourceAddress: string): Promise<void> {
     if (!this.enabled) return;
     await this.options.store.releaseFailures(a.reserved);
     const pair = this.localPair(username, sourceAddress);
