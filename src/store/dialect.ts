@@ -39,7 +39,8 @@ export interface EngineTraits {
    * Statements before and after writes whose loss in a power failure would harm nothing (the
    * shared limits: a rate bucket, a failure count), so that they commit without waiting for
    * the disk. SQLite: its commits otherwise fsync (synchronous = FULL), ~3-5 ms each on a busy
-   * disk, with the event loop blocked; PostgreSQL: a commit otherwise waits for the WAL flush.
+   * disk, with the event loop blocked. Not PostgreSQL: there it cost two more round trips and a
+   * pinned connection per write, for a flush that blocks nothing but the one request.
    */
   readonly relaxedDurability?: { readonly before: RawBuilder<unknown>; readonly after: RawBuilder<unknown> };
 }
@@ -70,7 +71,5 @@ export const ENGINE_TRAITS: Readonly<Record<Engine, EngineTraits>> = {
     schemaScopedMigrations: true,
     // Advisory locks are per database; the schema in the key keeps schemas from sharing one.
     exclusiveLock: (key) => sql`SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':' || ${key}))`,
-    // A crash of the server may lose the last such commits; it never corrupts or reorders them.
-    relaxedDurability: { before: sql`SET synchronous_commit = off`, after: sql`RESET synchronous_commit` },
   },
 };

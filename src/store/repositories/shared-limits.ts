@@ -16,8 +16,12 @@ interface WindowRow {
   failures: number | string;
 }
 
-/** A SAVEPOINT-free way to undo: thrown inside the transaction to roll it back. */
-class Refused extends Error {}
+/** Gives reserved attempts back; a window that has started again since is left alone. */
+async function giveBack(db: Kysely<Database>, given: readonly ReservedFailure[]): Promise<void> {
+  if (given.length === 0) return;
+  const which = sql.join(given.map((r) => sql`(throttle_key = ${r.key} AND window_start = ${big(r.windowStart)})`), sql` OR `);
+  await sql`UPDATE auth_failure_windows SET failures = failures - 1 WHERE failures > 0 AND (${which})`.execute(db);
+}
 
 /** One upsert: a window that expired starts again; `limit` null counts past any limit. */
 function countFailure(db: Kysely<Database>, key: string, limit: number | null, windowMs: number, nowMs: number) {
@@ -51,22 +55,32 @@ export function sharedLimitStore(db: Kysely<Database>, traits: Pick<EngineTraits
   return {
     async reserveFailures(budgets: readonly FailureBudget[], windowMs: number, nowMs: number) {
       if (budgets.length === 0) return [];
-      try {
-        // Callers pass the keys in one fixed order (source, then user name), so two
-        // transactions never wait for each other's rows in opposite orders.
-        return await lightly((conn) => conn.transaction().execute(async (trx) => {
-          const out: ReservedFailure[] = [];
-          for (const budget of budgets) {
-            const { rows } = await countFailure(trx, budget.key, budget.limit, windowMs, nowMs);
-            if (rows[0] === undefined) throw new Refused();
-            out.push(reserved(budget.key, rows[0]));
-          }
-          return out;
-        }));
-      } catch (err) {
-        if (err instanceof Refused) return undefined;
-        throw err;
+      // A full window is refused by a plain read: a flood of refused attempts takes no row
+      // lock, writes nothing and holds no connection for long.
+      const limitOf = new Map(budgets.map((b) => [b.key, b.limit]));
+      const { rows: current } = await sql<WindowRow & { throttle_key: string }>`
+        SELECT throttle_key, window_start, failures FROM auth_failure_windows
+        WHERE throttle_key IN (${sql.join(budgets.map((b) => b.key))})`.execute(db);
+      for (const row of current) {
+        if (Number(row.window_start) > nowMs - windowMs && Number(row.failures) >= (limitOf.get(row.throttle_key) ?? Infinity)) return undefined;
       }
+      // Then one conditional upsert per window, each atomic on its own: a window that filled
+      // meanwhile answers nothing, and what this attempt took in the windows before is given
+      // back, so a refused attempt leaves every count as it was. (A transaction around both
+      // held a connection per attempt while they queued on the row lock: 200 at once
+      // exhausted the pool.)
+      return lightly(async (conn) => {
+        const out: ReservedFailure[] = [];
+        for (const budget of budgets) {
+          const { rows } = await countFailure(conn, budget.key, budget.limit, windowMs, nowMs);
+          if (rows[0] === undefined) {
+            await giveBack(conn, out);
+            return undefined;
+          }
+          out.push(reserved(budget.key, rows[0]));
+        }
+        return out;
+      });
     },
 
     recordFailures(keys, windowMs, nowMs) {
@@ -81,9 +95,7 @@ export function sharedLimitStore(db: Kysely<Database>, traits: Pick<EngineTraits
     },
 
     async releaseFailures(given) {
-      if (given.length === 0) return;
-      const which = sql.join(given.map((r) => sql`(throttle_key = ${r.key} AND window_start = ${big(r.windowStart)})`), sql` OR `);
-      await lightly((conn) => sql`UPDATE auth_failure_windows SET failures = failures - 1 WHERE failures > 0 AND (${which})`.execute(conn));
+      if (given.length > 0) await lightly((conn) => giveBack(conn, given));
     },
 
     async isKnownSource(pairDigest, sinceMs) {
