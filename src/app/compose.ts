@@ -188,7 +188,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
   };
   // Issues 6 and 14: failed AuthHeader checks throttled per user name and source, and calls per
   // partner rated, in the database every instance shares.
-  const limits = sharedLimitStore(store.db);
+  const limits = sharedLimitStore(store.db, store.traits);
   const digest = nameDigester(await serviceKey(store.db, 'name-digest'));
   const pacedHasher = withPacing(hasher);
   const authThrottle = new AuthThrottle({

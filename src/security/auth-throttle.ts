@@ -21,7 +21,7 @@
  */
 import { createHmac } from 'node:crypto';
 import type { AttemptReservation, PartnerAuthThrottle } from '../domain/partners/authenticate-partner.js';
-import type { FailureBudget, ReservedFailure, SharedLimitStore } from '../domain/partners/shared-limits.js';
+import type { FailureBudget, SharedLimitStore } from '../domain/partners/shared-limits.js';
 import { throttleKeyOf } from './source-address.js';
 
 export interface AuthThrottleOptions {
@@ -58,14 +58,6 @@ function setBounded<V>(map: Map<string, V>, key: string, value: V, max: number):
   map.set(key, value);
 }
 
-interface Attempt extends AttemptReservation {
-  readonly user: string;
-  readonly source: string;
-  readonly reserved: readonly ReservedFailure[];
-  /** Let past a full window because the pair is known: its failure is counted afterwards. */
-  readonly pastBlock: boolean;
-}
-
 export class AuthThrottle implements PartnerAuthThrottle {
   /** Pair key → when this process last saw it succeed (and wrote it to the database). */
   private readonly knownHere = new Map<string, number>();
@@ -73,6 +65,8 @@ export class AuthThrottle implements PartnerAuthThrottle {
   private readonly told = new Map<string, true>();
   private readonly now: () => number;
   private readonly enabled: boolean;
+  private lastSource = '';
+  private lastKey = '';
 
   constructor(private readonly options: AuthThrottleOptions) {
     this.now = options.now ?? Date.now;
@@ -85,47 +79,62 @@ export class AuthThrottle implements PartnerAuthThrottle {
   }
 
   sourceKey(sourceAddress: string): string {
-    return `s:${throttleKeyOf(sourceAddress)}`;
+    return `s:${this.throttleKey(sourceAddress)}`;
   }
 
-  private pairKey(username: string, sourceAddress: string): string {
-    return this.options.digest(`${username.toLowerCase()}\u0000${throttleKeyOf(sourceAddress)}`);
+  /** A source's throttle key, remembered for the last source: steady traffic comes from few. */
+  private throttleKey(sourceAddress: string): string {
+    if (sourceAddress !== this.lastSource) {
+      this.lastSource = sourceAddress;
+      this.lastKey = throttleKeyOf(sourceAddress);
+    }
+    return this.lastKey;
   }
 
+  /** The pair in this process's memory: plain text, it never leaves the process. */
+  private localPair(username: string, sourceAddress: string): string {
+    return `${username.toLowerCase()}\u0000${this.throttleKey(sourceAddress)}`;
+  }
+
+  /** The pair in the database: a keyed digest. */
+  private storedPair(username: string, sourceAddress: string): string {
+    return this.options.digest(this.localPair(username, sourceAddress));
+  }
+
+  /** On every call with a remembered secret: a Map look-up, no digest, no SQL. */
   knowsLocally(username: string, sourceAddress: string): boolean {
     if (!this.enabled) return true;
-    const seen = this.knownHere.get(this.pairKey(username, sourceAddress));
+    const seen = this.knownHere.get(this.localPair(username, sourceAddress));
     return seen !== undefined && this.now() - seen < KNOWN_SOURCE_MS;
   }
 
   async reserve(username: string, sourceAddress: string): Promise<AttemptReservation | undefined> {
-    const source = this.sourceKey(sourceAddress);
-    const user = this.userKey(username);
-    if (!this.enabled) return { user, source, reserved: [], pastBlock: false } satisfies Attempt;
+    const sourceKey = this.sourceKey(sourceAddress);
+    const userKey = this.userKey(username);
+    if (!this.enabled) return { sourceKey, userKey, reserved: [], pastBlock: false };
     const { perUser, perAddress, windowMs, store } = this.options;
     const now = this.now();
     // Always source first, then user name: the order every transaction locks rows in.
     const budgets: FailureBudget[] = [];
-    if (perAddress > 0) budgets.push({ key: source, limit: perAddress });
-    if (perUser > 0) budgets.push({ key: user, limit: perUser });
+    if (perAddress > 0) budgets.push({ key: sourceKey, limit: perAddress });
+    if (perUser > 0) budgets.push({ key: userKey, limit: perUser });
     const reserved = await store.reserveFailures(budgets, windowMs, now);
-    if (reserved !== undefined) return { user, source, reserved, pastBlock: false } satisfies Attempt;
-    if (await store.isKnownSource(this.pairKey(username, sourceAddress), now - KNOWN_SOURCE_MS)) {
-      return { user, source, reserved: [], pastBlock: true } satisfies Attempt;
+    if (reserved !== undefined) return { sourceKey, userKey, reserved, pastBlock: false };
+    if (await store.isKnownSource(this.storedPair(username, sourceAddress), now - KNOWN_SOURCE_MS)) {
+      return { sourceKey, userKey, reserved: [], pastBlock: true };
     }
     return undefined;
   }
 
-  async failed(attempt: AttemptReservation): Promise<void> {
-    const a = attempt as Attempt;
+  async failed(a: AttemptReservation): Promise<void> {
     if (!this.enabled) return;
     let counted = a.reserved;
     if (a.pastBlock) {
-      const keys = [...(this.options.perAddress > 0 ? [a.source] : []), ...(this.options.perUser > 0 ? [a.user] : [])];
+      const keys = [...(this.options.perAddress > 0 ? [a.sourceKey] : []), ...(this.options.perUser > 0 ? [a.userKey] : [])];
       counted = await this.options.store.recordFailures(keys, this.options.windowMs, this.now());
     }
     for (const r of counted) {
-      const isSource = r.key === a.source;
+      const isSource = r.key.startsWith('s:');
       const limit = isSource ? this.options.perAddress : this.options.perUser;
       if (r.failures < limit) continue;
       const toldKey = `${r.key}@${r.windowStart}`;
@@ -136,16 +145,15 @@ export class AuthThrottle implements PartnerAuthThrottle {
     }
   }
 
-  async succeeded(attempt: AttemptReservation, username: string, sourceAddress: string): Promise<void> {
-    const a = attempt as Attempt;
+  async succeeded(a: AttemptReservation, username: string, sourceAddress: string): Promise<void> {
     if (!this.enabled) return;
     await this.options.store.releaseFailures(a.reserved);
-    const pair = this.pairKey(username, sourceAddress);
+    const pair = this.localPair(username, sourceAddress);
     const now = this.now();
     const seen = this.knownHere.get(pair);
     if (seen !== undefined && now - seen < KNOWN_SOURCE_REFRESH_MS) return;
     setBounded(this.knownHere, pair, now, this.options.maxKeys);
-    await this.options.store.rememberSource(pair, now);
+    await this.options.store.rememberSource(this.storedPair(username, sourceAddress), now);
   }
 
   idle(): Promise<void> {

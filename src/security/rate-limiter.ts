@@ -21,7 +21,7 @@ export interface RateLimiterOptions {
   /** Bound of this process's table of leases. */
   readonly maxKeys: number;
   readonly store: Pick<SharedLimitStore, 'leaseRequests'>;
-  /** Tokens taken per lease; default about 0.1 s of the rate, 1 to 50, never above the burst. */
+  /** Tokens taken per lease; default 0.1 s of the rate (`defaultLeaseSize`). */
   readonly leaseSize?: number;
   /** Epoch milliseconds, shared by every instance; `Date.now` unless a test steers time. */
   readonly now?: () => number;
@@ -33,9 +33,13 @@ interface Lease {
   pending: Promise<number> | undefined;
 }
 
-/** Default lease size: a tenth of a second of the rate, within 1..50 and the burst. */
+/**
+ * Default lease size: a tenth of a second of the rate, at least 1, at most the burst. A lease is
+ * a write (on SQLite a durable commit, ~3 ms on a busy disk, bench/README.md), so at high rates
+ * it must be rare; tokens a process holds unused are at most that tenth of a second.
+ */
 export function defaultLeaseSize(perMinute: number, burst: number): number {
-  return Math.max(1, Math.min(50, burst, Math.floor(perMinute / 600)));
+  return Math.max(1, Math.min(burst, Math.floor(perMinute / 600)));
 }
 
 export class RateLimiter {

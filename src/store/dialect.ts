@@ -37,11 +37,14 @@ export interface EngineTraits {
    */
   exclusiveLock(key: string): RawBuilder<unknown>;
   /**
-   * Runs `work` (one small write outside any transaction) so that its commit does not wait for
-   * the disk: for state whose loss in a crash is harmless, such as the sign-in reservations (a
-   * lost one only gives back a check). Commits of every other write still wait, and flush
-   * these with them. Each sign-in makes two such writes; with a flush each they cost ~8 ms
-   * (SQLite) and ~10 ms (PostgreSQL) on the benchmark machine (bench/README.md).
+   * Runs `work` (small writes outside any transaction) so that its commits do not wait for the
+   * disk: for state whose loss in a crash is harmless, such as the sign-in reservations (a lost
+   * one only gives back a check) and the shared limits (a rate bucket, a failure count).
+   * Commits of every other write still wait, and flush these with them. SQLite: its commits
+   * otherwise fsync (synchronous = FULL), several ms each with the event loop blocked, which
+   * would cap sign-ins below the Argon2 rate (bench/README.md). PostgreSQL: an ordinary commit;
+   * relaxing it (`SET LOCAL synchronous_commit`) needs a transaction, i.e. two more round trips
+   * and a pinned connection per write, for a flush that blocks nothing but the one request.
    */
   withoutFlush<T>(db: Kysely<Database>, work: (db: Kysely<Database>) => Promise<T>): Promise<T>;
   /**
@@ -89,12 +92,7 @@ export const ENGINE_TRAITS: Readonly<Record<Engine, EngineTraits>> = {
     schemaScopedMigrations: true,
     // Advisory locks are per database; the schema in the key keeps schemas from sharing one.
     exclusiveLock: (key) => sql`SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':' || ${key}))`,
-    // An asynchronous commit, for this transaction only: documented never to corrupt, at worst lost in a crash.
-    withoutFlush: (db, work) =>
-      db.transaction().execute(async (trx) => {
-        await sql`SET LOCAL synchronous_commit = off`.execute(trx);
-        return work(trx);
-      }),
+    withoutFlush: (db, work) => work(db),
     idGeneratorPastMax: (table) =>
       sql`SELECT setval(pg_get_serial_sequence(${table}, 'id'), GREATEST((SELECT MAX(id) FROM ${sql.table(table)}), 1))`,
   },

@@ -63,6 +63,7 @@ for (const engine of ENGINES) {
         'authorization_tokens',
         'creating_account_tokens',
         'entities',
+        'import_ledger',
         'outbox',
         'partner_license_keys',
         'partner_rate_buckets',
@@ -346,8 +347,8 @@ for (const engine of ENGINES.filter((e) => e.concurrentStores)) {
           SELECT table_schema AS schema, count(*)::int AS n FROM information_schema.tables
           WHERE table_schema IN ('tenant_a', 'tenant_b') GROUP BY table_schema ORDER BY 1`.execute(admin.db);
         assert.deepEqual(tables.rows, [
-          { schema: 'tenant_a', n: 17 },
-          { schema: 'tenant_b', n: 17 },
+          { schema: 'tenant_a', n: 18 },
+          { schema: 'tenant_b', n: 18 },
         ]);
       } finally {
         await admin.close();

@@ -41,7 +41,10 @@ describe('the partner rate in the app', () => {
   });
 
   it('lets the partner in again once a token has refilled (one per second here)', async () => {
-    assert.equal((await call(t, 'GetAccountInfo', { userName: 'alice' }, A)).code, 'TooManyRequests');
+    // Whatever refilled while the previous test ran (a second per token: slow databases take that) is spent first.
+    let code: string | undefined = 'Success';
+    for (let i = 0; i < 10 && code === 'Success'; i++) code = (await call(t, 'GetAccountInfo', { userName: 'alice' }, A)).code;
+    assert.equal(code, 'TooManyRequests');
     await new Promise((r) => setTimeout(r, 1100));
     assert.equal((await call(t, 'GetAccountInfo', { userName: 'alice' }, A)).code, 'Success');
     assert.equal((await call(t, 'GetAccountInfo', { userName: 'alice' }, A)).code, 'TooManyRequests');

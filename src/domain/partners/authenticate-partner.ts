@@ -5,14 +5,23 @@
  */
 import type { Caller, Clock, PartnerUser, PartnerUserRepository, PasswordHasher } from '../ports.js';
 import type { CredentialMemo } from './credential-memo.js';
+import type { ReservedFailure } from './shared-limits.js';
 
 export interface PartnerCredentials {
   readonly UserName: string | null;
   readonly Password: string | null;
 }
 
-/** An attempt counted against the failure budgets while it is checked; opaque to the domain. */
-export type AttemptReservation = object;
+/** An attempt counted against the failure budgets while it is checked. */
+export interface AttemptReservation {
+  /** The windows it was counted in, to give back on success. */
+  readonly reserved: readonly ReservedFailure[];
+  /** The windows it would count in (source, then user name). */
+  readonly sourceKey: string;
+  readonly userKey: string;
+  /** Let past a full window because the pair is known: its failure is counted afterwards. */
+  readonly pastBlock: boolean;
+}
 
 /**
  * Throttles failed checks per user name and per source across every instance (issues 6 and

@@ -6,6 +6,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { FailureBudget, ReservedFailure, SharedLimitStore } from '../../domain/partners/shared-limits.js';
 import type { Database } from '../schema.js';
+import type { EngineTraits } from '../dialect.js';
 
 const big = (n: number) => sql`CAST(${Math.trunc(n)} AS bigint)`;
 const real = (n: number) => sql`CAST(${n} AS double precision)`;
@@ -15,8 +16,12 @@ interface WindowRow {
   failures: number | string;
 }
 
-/** A SAVEPOINT-free way to undo: thrown inside the transaction to roll it back. */
-class Refused extends Error {}
+/** Gives reserved attempts back; a window that has started again since is left alone. */
+async function giveBack(db: Kysely<Database>, given: readonly ReservedFailure[]): Promise<void> {
+  if (given.length === 0) return;
+  const which = sql.join(given.map((r) => sql`(throttle_key = ${r.key} AND window_start = ${big(r.windowStart)})`), sql` OR `);
+  await sql`UPDATE auth_failure_windows SET failures = failures - 1 WHERE failures > 0 AND (${which})`.execute(db);
+}
 
 /** One upsert: a window that expired starts again; `limit` null counts past any limit. */
 function countFailure(db: Kysely<Database>, key: string, limit: number | null, windowMs: number, nowMs: number) {
@@ -33,41 +38,53 @@ function countFailure(db: Kysely<Database>, key: string, limit: number | null, w
 
 const reserved = (key: string, row: WindowRow): ReservedFailure => ({ key, windowStart: Number(row.window_start), failures: Number(row.failures) });
 
-export function sharedLimitStore(db: Kysely<Database>): SharedLimitStore {
+export function sharedLimitStore(db: Kysely<Database>, traits: Pick<EngineTraits, 'withoutFlush'>): SharedLimitStore {
+  /** Runs `work` so that its commits do not wait for the disk (the counts are harmless to lose). */
+  const lightly = <T>(work: (conn: Kysely<Database>) => Promise<T>): Promise<T> => traits.withoutFlush(db, work);
   return {
     async reserveFailures(budgets: readonly FailureBudget[], windowMs: number, nowMs: number) {
       if (budgets.length === 0) return [];
-      try {
-        // Callers pass the keys in one fixed order (source, then user name), so two
-        // transactions never wait for each other's rows in opposite orders.
-        return await db.transaction().execute(async (trx) => {
-          const out: ReservedFailure[] = [];
-          for (const budget of budgets) {
-            const { rows } = await countFailure(trx, budget.key, budget.limit, windowMs, nowMs);
-            if (rows[0] === undefined) throw new Refused();
-            out.push(reserved(budget.key, rows[0]));
-          }
-          return out;
-        });
-      } catch (err) {
-        if (err instanceof Refused) return undefined;
-        throw err;
+      // A full window is refused by a plain read: a flood of refused attempts takes no row
+      // lock, writes nothing and holds no connection for long.
+      const limitOf = new Map(budgets.map((b) => [b.key, b.limit]));
+      const { rows: current } = await sql<WindowRow & { throttle_key: string }>`
+        SELECT throttle_key, window_start, failures FROM auth_failure_windows
+        WHERE throttle_key IN (${sql.join(budgets.map((b) => b.key))})`.execute(db);
+      for (const row of current) {
+        if (Number(row.window_start) > nowMs - windowMs && Number(row.failures) >= (limitOf.get(row.throttle_key) ?? Infinity)) return undefined;
       }
+      // Then one conditional upsert per window, each atomic on its own: a window that filled
+      // meanwhile answers nothing, and what this attempt took in the windows before is given
+      // back, so a refused attempt leaves every count as it was. (A transaction around both
+      // held a connection per attempt while they queued on the row lock: 200 at once
+      // exhausted the pool.)
+      return lightly(async (conn) => {
+        const out: ReservedFailure[] = [];
+        for (const budget of budgets) {
+          const { rows } = await countFailure(conn, budget.key, budget.limit, windowMs, nowMs);
+          if (rows[0] === undefined) {
+            await giveBack(conn, out);
+            return undefined;
+          }
+          out.push(reserved(budget.key, rows[0]));
+        }
+        return out;
+      });
     },
 
-    async recordFailures(keys, windowMs, nowMs) {
-      const out: ReservedFailure[] = [];
-      for (const key of keys) {
-        const { rows } = await countFailure(db, key, null, windowMs, nowMs);
-        if (rows[0] !== undefined) out.push(reserved(key, rows[0]));
-      }
-      return out;
+    recordFailures(keys, windowMs, nowMs) {
+      return lightly(async (conn) => {
+        const out: ReservedFailure[] = [];
+        for (const key of keys) {
+          const { rows } = await countFailure(conn, key, null, windowMs, nowMs);
+          if (rows[0] !== undefined) out.push(reserved(key, rows[0]));
+        }
+        return out;
+      });
     },
 
     async releaseFailures(given) {
-      if (given.length === 0) return;
-      const which = sql.join(given.map((r) => sql`(throttle_key = ${r.key} AND window_start = ${big(r.windowStart)})`), sql` OR `);
-      await sql`UPDATE auth_failure_windows SET failures = failures - 1 WHERE failures > 0 AND (${which})`.execute(db);
+      if (given.length > 0) await lightly((conn) => giveBack(conn, given));
     },
 
     async isKnownSource(pairDigest, sinceMs) {
@@ -76,9 +93,11 @@ export function sharedLimitStore(db: Kysely<Database>): SharedLimitStore {
     },
 
     async rememberSource(pairDigest, nowMs) {
-      await sql`
-        INSERT INTO auth_known_sources (pair_digest, seen_at) VALUES (${pairDigest}, ${big(nowMs)})
-        ON CONFLICT (pair_digest) DO UPDATE SET seen_at = excluded.seen_at`.execute(db);
+      await lightly((conn) =>
+        sql`
+          INSERT INTO auth_known_sources (pair_digest, seen_at) VALUES (${pairDigest}, ${big(nowMs)})
+          ON CONFLICT (pair_digest) DO UPDATE SET seen_at = excluded.seen_at`.execute(conn),
+      );
     },
 
     async leaseRequests(partnerUserId, want, perMs, burst, nowMs) {
@@ -86,19 +105,21 @@ export function sharedLimitStore(db: Kysely<Database>): SharedLimitStore {
       const refilled = sql`(tokens + (${big(nowMs)} - refilled_at) * ${real(perMs)})`;
       const available = sql`(CASE WHEN ${refilled} > ${real(burst)} THEN ${real(burst)} ELSE ${refilled} END)`;
       const granted = sql`(CASE WHEN ${available} >= ${big(want)} THEN ${big(want)} WHEN ${available} >= 1 THEN 1 ELSE 0 END)`;
-      const update = () =>
-        sql<{ last_grant: number | string }>`
-          UPDATE partner_rate_buckets SET tokens = ${available} - ${granted}, last_grant = ${granted}, refilled_at = ${big(nowMs)}
-          WHERE partner_user_id = ${partnerUserId}
-          RETURNING last_grant`.execute(db);
-      let { rows } = await update();
-      if (rows[0] === undefined) {
-        await sql`
-          INSERT INTO partner_rate_buckets (partner_user_id, tokens, refilled_at, last_grant) VALUES (${partnerUserId}, ${real(burst)}, ${big(nowMs)}, 0)
-          ON CONFLICT (partner_user_id) DO NOTHING`.execute(db);
-        ({ rows } = await update());
-      }
-      return Number(rows[0]?.last_grant ?? 0);
+      return lightly(async (conn) => {
+        const update = () =>
+          sql<{ last_grant: number | string }>`
+            UPDATE partner_rate_buckets SET tokens = ${available} - ${granted}, last_grant = ${granted}, refilled_at = ${big(nowMs)}
+            WHERE partner_user_id = ${partnerUserId}
+            RETURNING last_grant`.execute(conn);
+        let { rows } = await update();
+        if (rows[0] === undefined) {
+          await sql`
+            INSERT INTO partner_rate_buckets (partner_user_id, tokens, refilled_at, last_grant) VALUES (${partnerUserId}, ${real(burst)}, ${big(nowMs)}, 0)
+            ON CONFLICT (partner_user_id) DO NOTHING`.execute(conn);
+          ({ rows } = await update());
+        }
+        return Number(rows[0]?.last_grant ?? 0);
+      });
     },
 
     async prune(windowsBeforeMs, sourcesBeforeMs) {
