@@ -1,4 +1,4 @@
-// Prints the README's settings table from the one declaration in src/config/config.ts.
+// Prints the settings table of docs/configuration.md from the one declaration in src/config/config.ts.
 import { describeType, SETTINGS } from '../src/config/config.js';
 
 export function settingsTable(): string {
