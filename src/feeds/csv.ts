@@ -1,5 +1,7 @@
+import { parse, CsvError } from 'csv-parse/sync';
+
 /**
- * RFC 4180 CSV for operator imports: the bytes are checked against hard limits before any
+ * RFC 4180 CSV for operator imports (parsed by csv-parse): the bytes are checked against hard limits before any
  * parsing, then split into records that remember the physical line they start on, so every
  * problem can be reported as "line N" the way a text editor counts — even when a quoted field
  * spans several lines.
@@ -52,101 +54,56 @@ export function countLines(text: string): number {
   return text.endsWith('\n') ? n - 1 : n;
 }
 
-const QUOTE = 34;
-const COMMA = 44;
-const LF = 10;
-const CR = 13;
+const PROBLEMS: Readonly<Record<string, string>> = {
+  INVALID_OPENING_QUOTE: 'a quote inside an unquoted field (quote the whole field and double the quote: "")',
+  CSV_INVALID_CLOSING_QUOTE: 'text after a closing quote (a quote inside a quoted field must be doubled: "")',
+  CSV_QUOTE_NOT_CLOSED: 'a quoted field is never closed (missing ")',
+};
+
+const countOf = (text: string, part: string): number => text.split(part).length - 1;
 
 /**
- * Strict RFC 4180: fields separated by commas, records by CRLF or LF; a field that starts with
- * a quote runs to the matching quote, with `""` standing for one quote and commas and line
- * breaks kept as data. A quote anywhere else is a problem, not data: guessing there is how
- * lenient parsers silently shift columns. After a problem the parser skips to the next line
- * and carries on, so one run reports every bad line. Wholly empty lines are skipped: no record
- * of ours has a single column, so they can only be stray blank lines.
+ * Strict RFC 4180 through csv-parse: fields separated by commas, records by CRLF or LF; a
+ * quoted field keeps commas, doubled quotes and line breaks as data. A quote anywhere else is a
+ * problem, not data: guessing there is how lenient parsers silently shift columns. After a
+ * problem, parsing starts again on the line after the one where it was found, so one run
+ * reports every bad line. Wholly empty lines are skipped: no record of ours has a single column,
+ * so they can only be stray blank lines. Each record keeps the physical line it starts on.
  */
 export function parseCsv(text: string): { readonly records: CsvRecord[]; readonly problems: CsvProblem[] } {
   const records: CsvRecord[] = [];
   const problems: CsvProblem[] = [];
-  const n = text.length;
-  let i = 0;
-  let line = 1;
-
-  /** Moves past the end of the current physical line after a problem. */
-  const skipLine = (): void => {
-    const next = text.indexOf('\n', i);
-    if (next === -1) {
-      i = n;
-    } else {
-      i = next + 1;
-      line++;
+  const lines = text.split('\n');
+  let base = 0; // physical lines before the text being parsed
+  let rest = text;
+  for (;;) {
+    let lastEnd = 0;
+    // csv-parse counts a CRLF inside a quoted field as two lines; this undoes it.
+    let overcount = 0;
+    try {
+      parse(rest, {
+        relax_column_count: true,
+        skip_empty_lines: true,
+        record_delimiter: ['\r\n', '\n'],
+        on_record: (record: string[], context: { lines: number }) => {
+          const joined = record.join('');
+          overcount += countOf(joined, '\r\n');
+          lastEnd = context.lines - overcount;
+          records.push({ line: base + lastEnd - countOf(joined, '\n'), fields: record });
+          return null;
+        },
+      });
+      return { records, problems };
+    } catch (err) {
+      if (!(err instanceof CsvError)) throw err;
+      // The record starts at the first non-blank line after the last good one.
+      let start = lastEnd + 1;
+      while (base + start - 1 < lines.length && (lines[base + start - 1] ?? '').replace(/\r$/, '') === '') start++;
+      problems.push({ line: base + start, message: PROBLEMS[err.code] ?? `not readable as CSV (${err.code})` });
+      const next = base + Number((err as CsvError & { lines?: number }).lines ?? 0) - overcount;
+      if (err.code === 'CSV_QUOTE_NOT_CLOSED' || next >= lines.length || next <= base) return { records, problems };
+      base = next;
+      rest = lines.slice(next).join('\n');
     }
-  };
-  const atRecordEnd = (at: number): boolean =>
-    at >= n || text.charCodeAt(at) === LF || (text.charCodeAt(at) === CR && text.charCodeAt(at + 1) === LF);
-
-  while (i < n) {
-    const start = line;
-    const fields: string[] = [];
-    let problem: string | undefined;
-    for (;;) {
-      if (text.charCodeAt(i) === QUOTE) {
-        let value = '';
-        let from = ++i;
-        let closed = false;
-        while (i < n) {
-          const c = text.charCodeAt(i);
-          if (c === QUOTE) {
-            value += text.slice(from, i);
-            if (text.charCodeAt(i + 1) === QUOTE) {
-              value += '"';
-              i += 2;
-              from = i;
-              continue;
-            }
-            i++;
-            closed = true;
-            break;
-          }
-          if (c === LF) line++;
-          i++;
-        }
-        if (!closed) {
-          problem = 'a quoted field is never closed (missing ")';
-          break;
-        }
-        fields.push(value);
-        if (!atRecordEnd(i) && text.charCodeAt(i) !== COMMA) {
-          problem = 'text after a closing quote (a quote inside a quoted field must be doubled: "")';
-          skipLine();
-          break;
-        }
-      } else {
-        let j = i;
-        while (!atRecordEnd(j) && text.charCodeAt(j) !== COMMA) {
-          if (text.charCodeAt(j) === QUOTE) problem ??= 'a quote inside an unquoted field (quote the whole field and double the quote: "")';
-          j++;
-        }
-        fields.push(text.slice(i, j));
-        i = j;
-        if (problem !== undefined) {
-          skipLine();
-          break;
-        }
-      }
-      if (i < n && text.charCodeAt(i) === COMMA) {
-        i++;
-        continue;
-      }
-      // End of the record: step over CRLF or LF (nothing at the end of the text).
-      if (i < n) {
-        i += text.charCodeAt(i) === CR ? 2 : 1;
-        line++;
-      }
-      break;
-    }
-    if (problem !== undefined) problems.push({ line: start, message: problem });
-    else if (!(fields.length === 1 && fields[0] === '')) records.push({ line: start, fields });
   }
-  return { records, problems };
 }

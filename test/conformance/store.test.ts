@@ -3,6 +3,7 @@
  * AMS_TEST_DATABASE_URL is set), each test on a fresh database: same migrations, same values,
  * same answers under concurrency. A test that runs on one engine only says why.
  */
+import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql, type Kysely } from 'kysely';

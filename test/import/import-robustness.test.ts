@@ -112,6 +112,18 @@ test('a dry run over planted errors reports each file:line: reason and changes n
   }
 });
 
+test('the documented example folder imports without a rejected row', { timeout: 120_000 }, async () => {
+  const dbFile = path.join(tempDir(), 'ams.sqlite');
+  try {
+    const example = path.resolve(import.meta.dirname, '../../docs/examples/legacy-export');
+    const dry = await ams(['import', example, '--dry-run'], dbFile);
+    assert.equal(dry.code, 0, dry.stdout + dry.stderr);
+    assert.deepEqual(counts(dry.stdout, 'accounts.csv'), { new: 8, unchanged: 0, updated: 0, kept: 0, rejected: 0, warnings: 2 });
+  } finally {
+    fs.rmSync(path.dirname(dbFile), { recursive: true, force: true });
+  }
+});
+
 test('SIGKILL in the middle of an import, then a re-run: whole batches only, no duplicates, everything in the end', { timeout: 300_000 }, async () => {
   const total = 6000;
   const { dir } = legacyExport(total, { formats: ['membership-sha1', 'membership-sha256', 'membership-hmacsha256', 'none'] });

@@ -22,6 +22,7 @@ import {
 } from './records.js';
 import { orderEntities } from './entity-order.js';
 import { RowProblem } from './row-checks.js';
+import { SeenKeys } from './seen-keys.js';
 import { emptyFileReport, noteRejection, noteWarning, type FileReport, type ImportReport } from './report.js';
 
 /** A CSV record with the line it starts on, or a line the CSV reader could not read. */
@@ -51,7 +52,7 @@ const DEFAULT_BATCH = 500;
 
 class KindRun<K extends ImportKind> {
   /** Keys seen in this run (case-folded): the line of the first row with each. */
-  private readonly seen = new Map<string, number>();
+  private readonly seen = new SeenKeys();
   readonly report: FileReport;
   private done = 0;
 
@@ -105,12 +106,11 @@ class KindRun<K extends ImportKind> {
     for (const row of rows) {
       const parsed = this.parse(row);
       if (!parsed) continue;
-      const first = this.seen.get(parsed.key);
+      const first = this.seen.firstLine(parsed.key, parsed.line);
       if (first !== undefined) {
         noteRejection(this.report, parsed.line, `the same ${this.kind === 'entity' ? 'id' : this.kind === 'license-key' ? 'key' : 'user name (compared regardless of case)'} as line ${first}`);
         continue;
       }
-      this.seen.set(parsed.key, parsed.line);
       candidates.push(parsed);
     }
     const accepted = await this.withExistingEntities(candidates);
