@@ -9,7 +9,6 @@ import assert from 'node:assert/strict';
 import { sql, type Kysely } from 'kysely';
 import { exclusively, migrate, openStore, parseDatabaseUrl, postgresTls, type Store } from '../../src/store/create-db.js';
 import type { Database } from '../../src/store/schema.js';
-import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { createUnitOfWork } from '../../src/store/unit-of-work.js';
 import { outboxQueue } from '../../src/store/repositories/outbox-queue.js';
 import { bootstrapFirstPartner } from '../../src/app/admin.js';
