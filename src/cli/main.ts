@@ -24,16 +24,7 @@ import { outboxQueue } from '../store/repositories/outbox-queue.js';
 import { describeRetry, formatOutboxList, parseOutboxState } from '../mail/outbox-report.js';
 import { checkOptionalEmail } from '../domain/validation.js';
 import { formatAuditList, listAudit } from '../security/audit-report.js';
-import { escapeControlsInLines } from '../observability/control-characters.js';
-
-/*
- * Every line the CLI prints goes through these: names, e-mail addresses and messages came from
- * partners' requests or import files, and their control characters (an ESC, an 8-bit CSI)
- * must not drive the operator's terminal (issue 14). Tab and newline shape the output and stay.
- */
-const out = (text: string): boolean => process.stdout.write(escapeControlsInLines(text));
-const outError = (text: string): boolean => process.stderr.write(escapeControlsInLines(text));
-const print = (line: string): boolean => out(`${line}\n`);
+import { out, outError, print } from './output.js';
 import { EXIT_STATUS, explainFailure, failureDetail, failureLine, ListenFailure } from './failure.js';
 import { LIFECYCLE_COMMANDS } from './commands/index.js';
 import { IMPORT_USAGE, importCommand } from './commands/import.js';

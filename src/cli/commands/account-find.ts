@@ -1,6 +1,7 @@
 /** `ams account find` (issue 17): accounts by entity subtree, e-mail, status or name prefix. */
 import { findAccounts, MAX_ACCOUNT_FIND_LIMIT } from '../../domain/partners/lifecycle.js';
 import { accepted, optionalString, parse, printJson, reportingMistakes, table, wholeNumber, withLifecycleStore, type OperatorCommand } from './operator-command.js';
+import { out } from '../output.js';
 
 const find: OperatorCommand = {
   name: 'account find',
@@ -34,7 +35,7 @@ const find: OperatorCommand = {
         printJson(accounts.map((a) => ({ ...a, signupAt: a.signupAt.toISOString() })));
         return 0;
       }
-      process.stdout.write(
+      out(
         table(
           ['USER', 'ENTITY', 'STATUS', 'EMAIL', 'QUOTA MB', 'USED KB', 'SIGNED UP'],
           accounts.map((a) => [a.username, a.entityId, a.status, a.email || '-', a.quotaMb, a.usedSpaceKb, a.signupAt.toISOString()]),

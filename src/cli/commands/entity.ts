@@ -2,6 +2,7 @@
 import { listEntities, setEntityEnabled, updateEntity, type EntityChangeReport } from '../../domain/partners/lifecycle.js';
 import type { EntityChange, EntityRecord } from '../../domain/partners/lifecycle-ports.js';
 import { accepted, OperatorMistake, printable, operatorIdentity, optionalString, parse, printJson, reportingMistakes, table, wholeNumber, withLifecycleStore, type OperatorCommand } from './operator-command.js';
+import { out, print } from '../output.js';
 
 function state(e: EntityRecord): string {
   if (e.active) return 'active';
@@ -66,9 +67,9 @@ function reportChange(verb: string, report: EntityChangeReport, json: boolean): 
     return 0;
   }
   const e = report.entity;
-  console.log(`entity ${e.id} (${e.name}) ${verb}; now ${state(e)}`);
+  print(`entity ${e.id} (${e.name}) ${verb}; now ${state(e)}`);
   if (report.entitiesSwitched > 0) {
-    console.log(`${report.entitiesSwitched} entit${report.entitiesSwitched === 1 ? 'y' : 'ies'} switched, ${report.partnerUsersSwitched} partner user${report.partnerUsersSwitched === 1 ? '' : 's'} affected from the next call`);
+    print(`${report.entitiesSwitched} entit${report.entitiesSwitched === 1 ? 'y' : 'ies'} switched, ${report.partnerUsersSwitched} partner user${report.partnerUsersSwitched === 1 ? '' : 's'} affected from the next call`);
   }
   return 0;
 }
@@ -84,9 +85,9 @@ const list: OperatorCommand = {
       const tree = values.tree === true;
       const entities = accepted(await withLifecycleStore((s) => listEntities(s, { ...(parentId !== undefined ? { parentId } : {}), tree })));
       if (values.json) printJson(tree ? jsonTree(entities) : entities.map(asJson));
-      else if (tree) process.stdout.write(drawTree(entities));
+      else if (tree) out(drawTree(entities));
       else {
-        process.stdout.write(
+        out(
           table(
             ['ID', 'NAME', 'PARENT', 'STATE', 'TYPE', 'PARTNER USERS', 'ACCOUNTS'],
             entities.map((e) => [e.id, e.name, e.parentId ?? '-', state(e), e.customerTypeCode || '-', e.partnerUsers, e.accounts]),

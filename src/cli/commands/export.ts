@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/config.js';
 import { migrate, openConfiguredStore } from '../../store/create-db.js';
 import { exportFolder } from '../../app/legacy-export.js';
+import { out, outError } from '../output.js';
 
 export const EXPORT_USAGE = 'ams export DIR';
 
@@ -11,12 +12,12 @@ export async function exportCommand(args: string[]): Promise<number> {
   try {
     positionals = parseArgs({ args, allowPositionals: true, strict: true, options: {} }).positionals;
   } catch (err) {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\nusage: ${EXPORT_USAGE}\n`);
+    outError(`ams: export: ${err instanceof Error ? err.message : String(err)}\nusage: ${EXPORT_USAGE}\n`);
     return 2;
   }
   const [dir, ...extra] = positionals;
   if (dir === undefined || dir === '' || extra.length > 0) {
-    process.stderr.write(`expected one folder\nusage: ${EXPORT_USAGE}\n`);
+    outError(`ams: export: expected one folder\nusage: ${EXPORT_USAGE}\n`);
     return 2;
   }
   const store = openConfiguredStore(loadConfig());
@@ -24,12 +25,12 @@ export async function exportCommand(args: string[]): Promise<number> {
     const migration = await migrate(store);
     if (migration.error !== undefined) throw new Error(`migration failed: ${String(migration.error)}`);
     const started = Date.now();
-    await exportFolder(store, dir, (file, rows) => process.stdout.write(`${file}: ${rows} rows\n`));
-    process.stdout.write(`exported to ${dir} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    await exportFolder(store, dir, (file, rows) => out(`${file}: ${rows} rows\n`));
+    out(`exported to ${dir} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     return 0;
   } catch (err) {
     if (err instanceof Error && /already exists/.test(err.message)) {
-      process.stderr.write(`${err.message}\n`);
+      outError(`ams: export: ${err.message}\n`);
       return 1;
     }
     throw err;

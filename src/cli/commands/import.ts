@@ -11,6 +11,7 @@ import { withLegacyHashes } from '../../security/legacy-hashes.js';
 import { importUsage } from '../../feeds/usage-import.js';
 import { importPayments } from '../../feeds/payments-import.js';
 import { folderProgress } from './progress.js';
+import { out, outError } from '../output.js';
 
 export const IMPORT_USAGE = 'ams import DIR [--dry-run] [--strict] [--batch-size N]';
 
@@ -30,17 +31,17 @@ export async function importCommand(args: string[]): Promise<number> {
   try {
     parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { 'dry-run': { type: 'boolean' }, strict: { type: 'boolean' }, 'batch-size': { type: 'string' } } });
   } catch (err) {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\nusage: ${IMPORT_USAGE}\n`);
+    outError(`ams: import: ${err instanceof Error ? err.message : String(err)}\nusage: ${IMPORT_USAGE}\n`);
     return 2;
   }
   const [dir, ...extra] = parsed.positionals;
   const batchText = parsed.values['batch-size'];
   if (dir === undefined || extra.length > 0 || (batchText !== undefined && !/^[1-9]\d{0,3}$/.test(batchText))) {
-    process.stderr.write(`expected one folder (and --batch-size 1-9999)\nusage: ${IMPORT_USAGE}\n`);
+    outError(`ams: import: expected one folder (and --batch-size 1-9999)\nusage: ${IMPORT_USAGE}\n`);
     return 2;
   }
   if (importFilesIn(dir).length === 0) {
-    process.stderr.write(`${dir}: no import file found (entities.csv, partner-users.csv, partner-license-keys.csv, accounts.csv)\n`);
+    outError(`ams: import: ${dir}: no import file found (entities.csv, partner-users.csv, partner-license-keys.csv, accounts.csv)\n`);
     return 1;
   }
   const config = loadConfig();
@@ -54,22 +55,22 @@ export async function importCommand(args: string[]): Promise<number> {
     if (parsed.values.strict) {
       const check = await run(true);
       if (totalRejected(check) > 0) {
-        process.stdout.write(formatImportReport(check));
-        process.stdout.write('--strict: nothing imported, because rows were rejected\n');
+        out(formatImportReport(check));
+        out('--strict: nothing imported, because rows were rejected\n');
         return 1;
       }
     }
     const dryRun = parsed.values['dry-run'] === true;
     const started = Date.now();
     const report = await run(dryRun);
-    process.stdout.write(formatImportReport(report));
+    out(formatImportReport(report));
     if (!dryRun) {
       for (const [name, importer] of [['usage.csv', importUsage], ['payments.csv', importPayments]] as const) {
         const line = await feed(path.join(dir, name), (bytes) => importer(store.db, bytes, new Date()));
-        if (line) process.stdout.write(`${line}\n`);
+        if (line) out(`${line}\n`);
       }
     }
-    process.stdout.write(`took ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    out(`took ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     return totalRejected(report) === 0 ? 0 : 1;
   } finally {
     await store.close();

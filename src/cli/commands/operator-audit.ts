@@ -1,6 +1,7 @@
 /** `ams audit operators` (issue 17): who changed entities and partner users, what, when, from which host. */
 import { listOperatorChanges } from '../../domain/partners/lifecycle.js';
 import { accepted, parse, printJson, reportingMistakes, table, wholeNumber, withLifecycleStore, type OperatorCommand } from './operator-command.js';
+import { out } from '../output.js';
 
 const operators: OperatorCommand = {
   name: 'audit operators',
@@ -15,7 +16,7 @@ const operators: OperatorCommand = {
         printJson(changes.map((c) => ({ at: c.at.toISOString(), user: c.operator.user, host: c.operator.host, action: c.action, detail: JSON.parse(c.detail) as unknown })));
         return 0;
       }
-      process.stdout.write(table(['WHEN', 'USER', 'HOST', 'COMMAND', 'DETAIL'], changes.map((c) => [c.at.toISOString(), c.operator.user, c.operator.host, c.action, c.detail])));
+      out(table(['WHEN', 'USER', 'HOST', 'COMMAND', 'DETAIL'], changes.map((c) => [c.at.toISOString(), c.operator.user, c.operator.host, c.action, c.detail])));
       return 0;
     }),
 };

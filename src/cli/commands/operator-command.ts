@@ -11,6 +11,7 @@ import { migrate, openConfiguredStore } from '../../store/create-db.js';
 import { partnerLifecycleStore } from '../../store/repositories/partner-lifecycle.js';
 import type { LifecycleStore, Operator } from '../../domain/partners/lifecycle-ports.js';
 import type { Done } from '../../domain/partners/lifecycle.js';
+import { out, outError } from '../output.js';
 
 export interface OperatorCommand {
   readonly name: string;
@@ -90,15 +91,15 @@ export async function reportingMistakes(body: () => Promise<number>): Promise<nu
     return await body();
   } catch (err) {
     if (!(err instanceof OperatorMistake)) throw err;
-    process.stderr.write(`ams: ${err.message}\n`);
+    outError(`ams: ${err.message}\n`);
     return err.exitStatus;
   }
 }
 
-/** A name as a terminal may show it: control characters (a name could hold escape sequences) become `?`. */
+/** A name as a terminal may show it: control characters, C1 too (a name could hold escape sequences), become `?`. */
 export function printable(value: string | number): string {
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  return String(value).replace(/[\u0000-\u001f\u007f]/g, '?');
+  return String(value).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }
 
 /** Columns padded to their widest cell. */
@@ -109,5 +110,5 @@ export function table(header: readonly string[], rows: readonly (readonly (strin
 }
 
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  out(`${JSON.stringify(value, null, 2)}\n`);
 }

@@ -5,6 +5,7 @@ import { listPartnerUsers, rotatePartnerSecret, setPartnerUserActive } from '../
 import type { PartnerUserRecord } from '../../domain/partners/lifecycle-ports.js';
 import { parseOverlap } from '../../domain/partners/secret-rotation.js';
 import { accepted, OperatorMistake, operatorIdentity, parse, printJson, reportingMistakes, table, wholeNumber, withLifecycleStore, type OperatorCommand } from './operator-command.js';
+import { out, print } from '../output.js';
 
 function state(u: PartnerUserRecord): string {
   if (!u.active) return 'disabled';
@@ -33,7 +34,7 @@ const list: OperatorCommand = {
       const now = Date.now();
       if (values.json) printJson(users.map(asJson));
       else {
-        process.stdout.write(
+        out(
           table(
             ['USER', 'ENTITY', 'STATE', 'OLD SECRET UNTIL', 'UPDATED'],
             users.map((u) => [
@@ -60,7 +61,7 @@ function switchCommand(active: boolean): OperatorCommand {
         const { values, positionals } = parse(args, { json: { type: 'boolean' } }, 1, command.usage);
         const user = accepted(await withLifecycleStore((s) => setPartnerUserActive(s, operatorIdentity(), positionals[0] ?? '', active, new Date())));
         if (values.json) printJson(asJson(user));
-        else console.log(`partner user ${user.username} ${active ? 'enabled' : 'disabled'}; now ${state(user)}`);
+        else print(`partner user ${user.username} ${active ? 'enabled' : 'disabled'}; now ${state(user)}`);
         return 0;
       }),
   };
@@ -86,10 +87,10 @@ const rotate: OperatorCommand = {
         printJson({ username: rotation.username, secret: rotation.secret, oldSecretUntil: until });
         return 0;
       }
-      console.log(`partner user ${rotation.username}: new secret issued`);
-      console.log(`secret: ${rotation.secret}`);
-      console.log(until === null ? 'The old secret no longer works.' : `The old secret keeps working until ${until}, then stops.`);
-      console.log('Keep the new secret now: it is stored only as an Argon2id hash and cannot be shown again.');
+      print(`partner user ${rotation.username}: new secret issued`);
+      print(`secret: ${rotation.secret}`);
+      print(until === null ? 'The old secret no longer works.' : `The old secret keeps working until ${until}, then stops.`);
+      print('Keep the new secret now: it is stored only as an Argon2id hash and cannot be shown again.');
       return 0;
     }),
 };
