@@ -130,9 +130,9 @@ class KindRun<K extends ImportKind> {
         // The password stays as AMS holds it (perhaps upgraded to Argon2id) unless the file changed it.
         let keepSecret: string | undefined;
         if (now_ && had) {
-          const changedInAms = stateDigest(this.kind, now_.state) !== had.stateDigest || now_.secretHash !== had.secretHash;
+          const changedInAms = stateDigest(this.kind, now_.state) !== had.stateDigest || now_.secretHash !== had.secretHash; // not timing-sensitive: two stored hashes, no caller's secret
           const clearSame = await this.clearSecretsMatch(p.record, now_);
-          if (had.sourceDigest === p.sourceDigest && clearSame) {
+          if (had.sourceDigest === p.sourceDigest && clearSame) { // not timing-sensitive: digests of the operator's own files
             this.report.unchanged++;
             return;
           }

@@ -31,7 +31,7 @@ export class SeenKeys {
         lines[slot] = line;
         return undefined;
       }
-      if (there === digest) return lines[slot];
+      if (there === digest) return lines[slot]; // not timing-sensitive: 64-bit digests of record keys (user names), no secret
     }
   }
 
