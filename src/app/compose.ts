@@ -29,7 +29,7 @@ import { outboxQueue } from '../store/repositories/outbox-queue.js';
 import { serviceKey, sharedLimitStore } from '../store/repositories/shared-limits.js';
 import { OutboxWorker } from '../mail/outbox-worker.js';
 import type { MailTransport } from '../mail/message.js';
-import { configuredMailTransport } from '../mail/configured-transport.js';
+import { configuredMailTransport } from './mail-transport.js';
 import { createHttpHandler, listen, type HttpReply, type RequestInfo, type RunningServer } from '../http/server.js';
 import { createLogger, errorFields, type Logger } from '../observability/logger.js';
 import { ServiceMetrics, startMetricsServer, type MetricsServer } from '../observability/metrics.js';
