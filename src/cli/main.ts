@@ -23,7 +23,8 @@ import { createPartnerLicenseKey } from '../feeds/license-keys.js';
 import { outboxQueue } from '../store/repositories/outbox-queue.js';
 import { describeRetry, formatOutboxList, parseOutboxState } from '../mail/outbox-report.js';
 import { checkOptionalEmail } from '../domain/validation.js';
-import { formatAuditList, listAudit } from '../security/audit-report.js';
+import { formatAuditList } from './audit-report.js';
+import { listAudit } from '../store/repositories/audit-log.js';
 import { escapeControlsInLines } from '../observability/control-characters.js';
 
 /*
