@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import soap from 'soap';
 import { OPERATIONS, operationNamed, type OperationName } from '../../src/contract/index.js';
-import { createPartnerLicenseKey } from '../../src/feeds/license-keys.js';
+import { createPartnerLicenseKey } from '../../src/app/license-keys.js';
 import { importPayments } from '../../src/feeds/payments-import.js';
 import { importUsage } from '../../src/feeds/usage-import.js';
 import type { MailMessage } from '../../src/mail/message.js';
