@@ -20,7 +20,7 @@ const ALLOWED = {
   store: ['domain'],
   mail: ['domain', 'xml'],
   observability: ['contract', 'domain'],
-  feeds: ['domain', 'store'],
+  feeds: ['domain'],
   http: ['contract', 'xml', 'soap', 'rest', 'describe', 'observability', 'security'],
   app: ['*'],
   cli: ['app', 'config', 'contract', 'describe', 'domain', 'feeds', 'mail', 'observability', 'security', 'store'],
@@ -28,7 +28,7 @@ const ALLOWED = {
 
 /** Packages only some folders may use: SQL is the store's, sockets the edges'. */
 const PACKAGE_ALLOWED = {
-  kysely: ['store', 'app', 'feeds'], // feeds: until the CSV imports' SQL moves to store/
+  kysely: ['store', 'app'],
   'node:http': ['http', 'app', 'observability'],
 };
 
