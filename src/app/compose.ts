@@ -29,12 +29,13 @@ import { outboxQueue } from '../store/repositories/outbox-queue.js';
 import { serviceKey, sharedLimitStore } from '../store/repositories/shared-limits.js';
 import { OutboxWorker } from '../mail/outbox-worker.js';
 import type { MailTransport } from '../mail/message.js';
-import { configuredMailTransport } from '../mail/configured-transport.js';
+import { configuredMailTransport } from './mail-transport.js';
 import { createHttpHandler, listen, type HttpReply, type RequestInfo, type RunningServer } from '../http/server.js';
 import { createLogger, errorFields, type Logger } from '../observability/logger.js';
 import { ServiceMetrics, startMetricsServer, type MetricsServer } from '../observability/metrics.js';
-import { outboxBacklogReader } from '../observability/outbox-backlog.js';
 import { readinessCheck } from '../observability/readiness.js';
+import { databaseHealth } from '../store/repositories/health.js';
+import { outboxBacklogReader } from '../store/repositories/outbox-backlog.js';
 import { clip, resultCodeReader } from '../observability/request-log.js';
 import { AMS_VERSION } from '../observability/version.js';
 import { MIGRATIONS } from '../store/migrations/index.js';
@@ -317,7 +318,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
     // Liveness: the process answers. No database: a balancer must not kill instances for an outage they share.
     health: () => Promise.resolve({ ok: true, details: { version: AMS_VERSION, uptimeSeconds: Math.round(process.uptime()) } }),
     readiness: readinessCheck({
-      db: store.db,
+      ...databaseHealth(store.db),
       knownMigrations: Object.keys(MIGRATIONS),
       mailWorkerRunning: () => mailWorker.isRunning,
       mailTransport: () => mailWorker.transportStatus,

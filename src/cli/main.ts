@@ -17,13 +17,16 @@ import { SERVICE_PATH } from '../contract/common-types.js';
 import { MAX_FILE_BYTES } from '../feeds/csv.js';
 import type { ImportFailure } from '../feeds/table.js';
 import { importUsage } from '../feeds/usage-import.js';
+import { feedStore } from '../store/repositories/feeds.js';
 import { importPayments } from '../feeds/payments-import.js';
-import { formatAccountDetails, loadAccountDetails } from '../feeds/account-details.js';
-import { createPartnerLicenseKey } from '../feeds/license-keys.js';
+import { formatAccountDetails } from './account-details.js';
+import { loadAccountDetails } from '../store/repositories/account-details.js';
+import { createPartnerLicenseKey } from '../app/license-keys.js';
 import { outboxQueue } from '../store/repositories/outbox-queue.js';
 import { describeRetry, formatOutboxList, parseOutboxState } from '../mail/outbox-report.js';
 import { checkOptionalEmail } from '../domain/validation.js';
-import { formatAuditList, listAudit } from '../security/audit-report.js';
+import { formatAuditList } from './audit-report.js';
+import { listAudit } from '../store/repositories/audit-log.js';
 import { out, outError, print } from './output.js';
 import { EXIT_STATUS, explainFailure, failureDetail, failureLine, ListenFailure } from './failure.js';
 import { LIFECYCLE_COMMANDS } from './commands/index.js';
@@ -220,7 +223,7 @@ const COMMANDS: readonly Command[] = [
     async run(args) {
       const file = onePositional(args, 'CSV file');
       const bytes = await readImportFile(file);
-      const result = await withStore((s) => importUsage(s.db, bytes, new Date()));
+      const result = await withStore((s) => importUsage(feedStore(s.db), bytes, new Date()));
       if (!result.ok) return reportFailure(file, result);
       print(`imported ${result.imported} usage row${result.imported === 1 ? '' : 's'}; used space updated for ${result.accountsUpdated} account${result.accountsUpdated === 1 ? '' : 's'}`);
       return 0;
@@ -233,7 +236,7 @@ const COMMANDS: readonly Command[] = [
     async run(args) {
       const file = onePositional(args, 'CSV file');
       const bytes = await readImportFile(file);
-      const result = await withStore((s) => importPayments(s.db, bytes, new Date()));
+      const result = await withStore((s) => importPayments(feedStore(s.db), bytes, new Date()));
       if (!result.ok) return reportFailure(file, result);
       print(
         `imported ${result.imported} payment${result.imported === 1 ? '' : 's'} for ${result.accounts} account${result.accounts === 1 ? '' : 's'}` +

@@ -7,10 +7,9 @@
  * counted), which makes re-running an import, or importing a cumulative export, harmless;
  * the same payment twice within one file is reported as a mistake.
  */
-import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.js';
+import type { FeedStore } from '../domain/feed-store.js';
 import { checkAmount, checkCurrency, checkIsoDate, checkText } from './fields.js';
-import { chunks, failure, readTable, resolveAccounts, type ImportFailure } from './table.js';
+import { failure, readTable, resolveAccounts, type ImportFailure } from './table.js';
 
 export const PAYMENT_COLUMNS = ['account', 'date', 'amount', 'currency', 'description'] as const;
 
@@ -39,12 +38,12 @@ function parsePaymentRow(fields: readonly string[]): { row: PaymentRow } | { pro
 
 const identity = (accountId: number, p: PaymentRow): string => JSON.stringify([accountId, p.paidAt, p.amount, p.currency, p.description]);
 
-export async function importPayments(db: Kysely<Database>, bytes: Uint8Array, now: Date): Promise<PaymentsImportResult> {
+export async function importPayments(store: FeedStore, bytes: Uint8Array, now: Date): Promise<PaymentsImportResult> {
   const table = readTable(bytes, PAYMENT_COLUMNS, parsePaymentRow);
   if ('ok' in table) return table;
   const { lines, errors } = table;
 
-  return db.transaction().execute(async (trx) => {
+  return store.transaction(async (trx) => {
     const accountOf = await resolveAccounts(trx, lines, errors);
     const seen = new Map<string, number>();
     const toInsert: { accountId: number; row: PaymentRow; key: string }[] = [];
@@ -62,32 +61,12 @@ export async function importPayments(db: Kysely<Database>, bytes: Uint8Array, no
     if (errors.length > 0) return failure(errors);
 
     const stored = new Set<string>();
-    for (const part of chunks([...new Set(toInsert.map((p) => p.accountId))])) {
-      const found = await trx
-        .selectFrom('account_payments')
-        .select(['account_id', 'paid_at', 'amount', 'currency', 'description'])
-        .where('account_id', 'in', part)
-        .execute();
-      for (const p of found) {
-        stored.add(identity(p.account_id, { paidAt: Number(p.paid_at), amount: p.amount, currency: p.currency, description: p.description }));
-      }
-    }
+    for (const p of await trx.paymentsOf([...new Set(toInsert.map((p) => p.accountId))])) stored.add(identity(p.accountId, p));
     const fresh = toInsert.filter((p) => !stored.has(p.key));
-    for (const part of chunks(fresh, 80)) {
-      await trx
-        .insertInto('account_payments')
-        .values(
-          part.map(({ accountId, row }) => ({
-            account_id: accountId,
-            paid_at: row.paidAt,
-            amount: row.amount,
-            currency: row.currency,
-            description: row.description,
-            created_at: now.getTime(),
-          })),
-        )
-        .execute();
-    }
+    await trx.insertPayments(
+      fresh.map(({ accountId, row }) => ({ accountId, ...row })),
+      now.getTime(),
+    );
     return {
       ok: true as const,
       imported: fresh.length,

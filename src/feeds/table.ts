@@ -3,8 +3,7 @@
  * every bad line instead of stopping at the first (ARCHITECTURE.md: batch work returns result
  * sets). The database checks (does the account exist?) come after, in the import's transaction.
  */
-import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.js';
+import type { FeedTransaction } from '../domain/feed-store.js';
 import { decodeCsv, parseCsv } from './csv.js';
 import { shown } from './fields.js';
 
@@ -66,27 +65,14 @@ export function failure(errors: readonly LineError[]): ImportFailure {
   return { ok: false, errors: [...errors].sort((a, b) => a.line - b.line) };
 }
 
-/** Keeps statements well under every engine's bound-parameter limit (SQLite's is the lowest). */
-export const CHUNK = 500;
-
-export function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 /**
  * Resolves the account column of every line (user names are case-insensitive:
  * `accounts.username_key` is the lower-cased name) and reports each line naming no account.
  * Returns line → account id for the lines that resolved.
  */
-export async function resolveAccounts(db: Kysely<Database>, lines: readonly TableLine<unknown>[], errors: LineError[]): Promise<Map<number, number>> {
+export async function resolveAccounts(tx: FeedTransaction, lines: readonly TableLine<unknown>[], errors: LineError[]): Promise<Map<number, number>> {
   const keys = [...new Set(lines.map((l) => l.account.toLowerCase()).filter((k) => k !== ''))];
-  const ids = new Map<string, number>();
-  for (const part of chunks(keys)) {
-    const rows = await db.selectFrom('accounts').select(['id', 'username_key']).where('username_key', 'in', part).execute();
-    for (const r of rows) ids.set(r.username_key, r.id);
-  }
+  const ids = await tx.accountIdsByKey(keys);
   const byLine = new Map<number, number>();
   for (const l of lines) {
     const id = ids.get(l.account.toLowerCase());

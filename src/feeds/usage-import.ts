@@ -4,10 +4,9 @@
  * All or nothing: every line is checked first, and either every row is written in one
  * transaction or nothing is.
  */
-import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.js';
+import type { FeedStore, FeedTransaction } from '../domain/feed-store.js';
 import { checkText, checkUsedKb } from './fields.js';
-import { chunks, failure, readTable, resolveAccounts, type ImportFailure, type LineError } from './table.js';
+import { failure, readTable, resolveAccounts, type ImportFailure, type LineError } from './table.js';
 
 export const USAGE_COLUMNS = ['account', 'system', 'device_type', 'used_kb'] as const;
 
@@ -30,12 +29,12 @@ function parseUsageRow(fields: readonly string[]): { row: UsageRow } | { problem
   return { problems: [system, deviceType, usedKb].flatMap((c) => (c.ok ? [] : [c.message])) };
 }
 
-export async function importUsage(db: Kysely<Database>, bytes: Uint8Array, now: Date): Promise<UsageImportResult> {
+export async function importUsage(store: FeedStore, bytes: Uint8Array, now: Date): Promise<UsageImportResult> {
   const table = readTable(bytes, USAGE_COLUMNS, parseUsageRow);
   if ('ok' in table) return table;
   const { lines, errors } = table;
 
-  return db.transaction().execute(async (trx) => {
+  return store.transaction(async (trx) => {
     const accountOf = await resolveAccounts(trx, lines, errors);
 
     // Rows by account id, then system name; a second line for the same pair is a mistake in
@@ -56,30 +55,10 @@ export async function importUsage(db: Kysely<Database>, bytes: Uint8Array, now: 
     if (errors.length > 0) return failure(errors);
 
     const values = [...rows].flatMap(([accountId, systems]) =>
-      [...systems.values()].map(({ row }) => ({
-        account_id: accountId,
-        system_name: row.system,
-        device_type: row.deviceType,
-        used_kb: Number(row.usedKb),
-        updated_at: now.getTime(),
-      })),
+      [...systems.values()].map(({ row }) => ({ accountId, systemName: row.system, deviceType: row.deviceType, usedKb: Number(row.usedKb) })),
     );
-    for (const part of chunks(values, 100)) {
-      await trx
-        .insertInto('account_usage')
-        .values(part)
-        .onConflict((oc) =>
-          oc.columns(['account_id', 'system_name']).doUpdateSet((eb) => ({
-            device_type: eb.ref('excluded.device_type'),
-            used_kb: eb.ref('excluded.used_kb'),
-            updated_at: eb.ref('excluded.updated_at'),
-          })),
-        )
-        .execute();
-    }
-    for (const [accountId, total] of totals) {
-      await trx.updateTable('accounts').set({ used_space_kb: total, updated_at: now.getTime() }).where('id', '=', accountId).execute();
-    }
+    await trx.upsertUsage(values, now.getTime());
+    for (const [accountId, total] of totals) await trx.setUsedSpace(accountId, total, now.getTime());
     return { ok: true as const, imported: values.length, accountsUpdated: totals.size };
   });
 }
@@ -90,18 +69,15 @@ export async function importUsage(db: Kysely<Database>, bytes: Uint8Array, now: 
  * past 2^53 − 1, where the stored number would stop being exact.
  */
 async function newTotals(
-  db: Kysely<Database>,
+  tx: FeedTransaction,
   rows: ReadonlyMap<number, ReadonlyMap<string, { line: number; row: UsageRow }>>,
   errors: LineError[],
 ): Promise<Map<number, number>> {
   const stored = new Map<number, Map<string, bigint>>();
-  for (const part of chunks([...rows.keys()])) {
-    const found = await db.selectFrom('account_usage').select(['account_id', 'system_name', 'used_kb']).where('account_id', 'in', part).execute();
-    for (const r of found) {
-      const systems = stored.get(r.account_id) ?? new Map<string, bigint>();
-      stored.set(r.account_id, systems);
-      systems.set(r.system_name, BigInt(r.used_kb));
-    }
+  for (const r of await tx.usageOf([...rows.keys()])) {
+    const systems = stored.get(r.accountId) ?? new Map<string, bigint>();
+    stored.set(r.accountId, systems);
+    systems.set(r.systemName, r.usedKb);
   }
   const totals = new Map<number, number>();
   for (const [accountId, systems] of rows) {

@@ -17,7 +17,7 @@
  * EHLO, QUIT), and on the first yes sends the whole backlog at once, so an outage costs the
  * queued mail no more than one probe interval after the server returns.
  */
-import type { ClaimedMessage, OutboxQueue } from './queue.js';
+import type { ClaimedMessage, OutboxQueue } from '../domain/outbox.js';
 import { MailDeliveryError, type MailMessage, type MailTransport } from './message.js';
 import { isNotificationEvent, parseTemplateData, renderNotification, type Branding } from './templates.js';
 

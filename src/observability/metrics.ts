@@ -9,6 +9,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import client from 'prom-client';
+import type { OutboxBacklog } from '../domain/outbox.js';
 
 export interface PoolStats {
   /** Open connections, busy or idle. */
@@ -17,13 +18,6 @@ export interface PoolStats {
   /** Queries waiting for a connection. */
   readonly waiting: number;
   readonly max: number;
-}
-
-export interface OutboxBacklog {
-  readonly pending: number;
-  readonly dead: number;
-  /** When the oldest pending message was queued (epoch ms), or null. */
-  readonly oldestPendingSince: number | null;
 }
 
 export interface MetricsSources {

@@ -8,9 +8,7 @@
  * GET /healthz is the cheap liveness answer (the process runs and its event loop turns) and
  * touches no database.
  */
-import { DEFAULT_MIGRATION_TABLE, sql, type Kysely } from 'kysely';
-import type { Database } from '../store/schema.js';
-import type { OutboxBacklog } from './metrics.js';
+import type { OutboxBacklog } from '../domain/outbox.js';
 
 export interface HealthReport {
   readonly ok: boolean;
@@ -18,7 +16,10 @@ export interface HealthReport {
 }
 
 export interface ReadinessSources {
-  readonly db: Kysely<Database>;
+  /** Resolves when the database answers a trivial query (store/repositories/health.ts). */
+  readonly pingDatabase: () => Promise<void>;
+  /** The names of the migrations the database has applied. */
+  readonly appliedMigrations: () => Promise<readonly string[]>;
   /** The migration names this build ships. */
   readonly knownMigrations: readonly string[];
   readonly mailWorkerRunning: () => boolean;
@@ -52,7 +53,7 @@ export function readinessCheck(sources: ReadinessSources): () => Promise<HealthR
     const mailWorker = sources.mailWorkerRunning() ? 'running' : 'stopped';
     let database: 'ok' | 'unavailable' | 'timeout' = 'ok';
     try {
-      await within(sql`SELECT 1`.execute(sources.db), deadline);
+      await within(sources.pingDatabase(), deadline);
     } catch (err) {
       database = err instanceof Timeout ? 'timeout' : 'unavailable';
     }
@@ -62,8 +63,7 @@ export function readinessCheck(sources: ReadinessSources): () => Promise<HealthR
     let pendingMigrations: string[] | undefined;
     if (!migrationsCurrent) {
       try {
-        const applied = await within(sql<{ name: string }>`SELECT name FROM ${sql.table(DEFAULT_MIGRATION_TABLE)}`.execute(sources.db), deadline);
-        const names = new Set(applied.rows.map((r) => r.name));
+        const names = new Set(await within(sources.appliedMigrations(), deadline));
         pendingMigrations = sources.knownMigrations.filter((m) => !names.has(m));
         migrationsCurrent = pendingMigrations.length === 0;
         migrations = migrationsCurrent ? 'current' : 'behind';

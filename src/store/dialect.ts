@@ -97,3 +97,11 @@ export const ENGINE_TRAITS: Readonly<Record<Engine, EngineTraits>> = {
       sql`SELECT setval(pg_get_serial_sequence(${table}, 'id'), GREATEST((SELECT MAX(id) FROM ${sql.table(table)}), 1))`,
   },
 };
+
+/**
+ * A boolean computed in SQL (`EXISTS …`): PostgreSQL returns true/false, SQLite 1/0. One
+ * reading for both, so that no repository tests the engine's spelling itself.
+ */
+export function sqlBoolean(value: unknown): boolean {
+  return value === true || Number(value) === 1;
+}

@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { operationNamed } from '../../src/contract/index.js';
-import { createPartnerLicenseKey } from '../../src/feeds/license-keys.js';
+import { createPartnerLicenseKey } from '../../src/app/license-keys.js';
 import { FORM_AUTH_PASSWORD, FORM_AUTH_USERNAME } from '../../src/soap/http-post.js';
 import { PROVIDER_SECRET, RESELLER_A_SECRET, listenTestApp, seededTemplate, startTestApp, type TestApp } from '../support/harness.js';
 import { envelope, operationBody, soapHeaders, type Credentials } from '../support/envelope.js';

@@ -8,9 +8,10 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import soap from 'soap';
 import { OPERATIONS, operationNamed, type OperationName } from '../../src/contract/index.js';
-import { createPartnerLicenseKey } from '../../src/feeds/license-keys.js';
+import { createPartnerLicenseKey } from '../../src/app/license-keys.js';
 import { importPayments } from '../../src/feeds/payments-import.js';
 import { importUsage } from '../../src/feeds/usage-import.js';
+import { feedStore } from '../../src/store/repositories/feeds.js';
 import type { MailMessage } from '../../src/mail/message.js';
 import type { TestApp } from '../support/harness.js';
 import { PARTNER, SERVICE_NS, type SoapVersionId } from './scenario.js';
@@ -200,9 +201,9 @@ export function otherCalls(username: string, t: { partnerKey: string; creatingTo
 
 /** Usage and payments through the operator feeds (what `ams usage import` / `ams payments import` run). */
 export async function importFeeds(t: TestApp, usageCsv: string, paymentsCsv: string): Promise<void> {
-  const usage = await importUsage(t.app.store.db, Buffer.from(usageCsv), new Date());
+  const usage = await importUsage(feedStore(t.app.store.db), Buffer.from(usageCsv), new Date());
   assert.equal(usage.ok, true, `usage import: ${JSON.stringify(usage)}`);
-  const payments = await importPayments(t.app.store.db, Buffer.from(paymentsCsv), new Date());
+  const payments = await importPayments(feedStore(t.app.store.db), Buffer.from(paymentsCsv), new Date());
   assert.equal(payments.ok, true, `payments import: ${JSON.stringify(payments)}`);
 }
 

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { RESELLER_A_SECRET, seededTemplate, startTestApp, type TestApp } from '../support/harness.js';
 import { call } from '../support/call.js';
 import { loadConfig } from '../../src/config/config.js';
-import { configuredMailTransport } from '../../src/mail/configured-transport.js';
+import { configuredMailTransport } from '../../src/app/mail-transport.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { selfSignedCertificate, type SelfSigned } from './self-signed.js';
 import { startSmtpSink, waitFor, type SinkOptions, type SmtpSink } from './smtp-sink.js';

@@ -9,7 +9,7 @@ import { OPERATIONS } from '../../src/contract/index.js';
 import { AuthHeader } from '../../src/contract/common-types.js';
 import { createLogger, REDACTED, SECRET_FIELD_NAMES } from '../../src/observability/logger.js';
 import { formatPretty } from '../../src/observability/pretty.js';
-import { createPartnerLicenseKey } from '../../src/feeds/license-keys.js';
+import { createPartnerLicenseKey } from '../../src/app/license-keys.js';
 import { ALICE_PASSWORD, RESELLER_A_SECRET, listenTestApp, seededTemplate, startTestApp, type TestApp } from '../support/harness.js';
 import { envelope, operationBody } from '../support/envelope.js';
 import type { RunningServer } from '../../src/http/server.js';

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { AMS_VERSION } from '../../src/observability/version.js';
-import { backlogCountQuery } from '../../src/observability/outbox-backlog.js';
+import { backlogCountQuery } from '../../src/store/repositories/outbox-backlog.js';
 import { RESELLER_A_SECRET, listenTestApp, seededTemplate, startTestApp, type TestApp } from '../support/harness.js';
 import { envelope, operationBody } from '../support/envelope.js';
 import { HARNESS_ENGINE, POSTGRES_TEST_URL, createTestDatabase } from '../support/test-database.js';

@@ -9,6 +9,7 @@ import { formatImportReport, totalRejected } from '../../domain/import/report.js
 import { argon2Hasher } from '../../security/argon2-hasher.js';
 import { withLegacyHashes } from '../../security/legacy-hashes.js';
 import { importUsage } from '../../feeds/usage-import.js';
+import { feedStore } from '../../store/repositories/feeds.js';
 import { importPayments } from '../../feeds/payments-import.js';
 import { folderProgress } from './progress.js';
 import { out, outError } from '../output.js';
@@ -66,7 +67,7 @@ export async function importCommand(args: string[]): Promise<number> {
     out(formatImportReport(report));
     if (!dryRun) {
       for (const [name, importer] of [['usage.csv', importUsage], ['payments.csv', importPayments]] as const) {
-        const line = await feed(path.join(dir, name), (bytes) => importer(store.db, bytes, new Date()));
+        const line = await feed(path.join(dir, name), (bytes) => importer(feedStore(store.db), bytes, new Date()));
         if (line) out(`${line}\n`);
       }
     }

@@ -4,7 +4,8 @@ import { isAccountStatus } from '../../domain/accounts/account.js';
 import type { AccountsTable, Database } from '../schema.js';
 import { prepareQuery } from '../prepared-query.js';
 import type { CommittedReader } from '../committed-reader.js';
-import type { EngineTraits } from '../dialect.js';
+import { sqlBoolean, type EngineTraits } from '../dialect.js';
+import { entityAncestorsCte, entityAndDescendants } from '../entity-tree.js';
 
 const toDate = (ms: number | null): Date | null => (ms === null ? null : new Date(Number(ms)));
 
@@ -79,12 +80,7 @@ export function accountRepository(db: Kysely<Database>, reader?: CommittedReader
     2,
     (key, ancestor) => sql`
       WITH RECURSIVE target AS (SELECT ${sql.join(ACCOUNT_COLUMNS.map((c) => sql.ref(c)))} FROM accounts WHERE username_key = ${key}),
-      up(id, parent_id, depth) AS (
-        SELECT e.id, e.parent_id, 0 FROM entities e JOIN target t ON e.id = t.entity_id
-        UNION ALL
-        SELECT e.id, e.parent_id, up.depth + 1 FROM entities e JOIN up ON e.id = up.parent_id
-        WHERE up.depth < 64 AND up.id <> ${ancestor}
-      )
+      ${entityAncestorsCte(sql`SELECT e.id, e.parent_id, 0 FROM entities e JOIN target t ON e.id = t.entity_id`, ancestor)}
       SELECT target.*,
         (SELECT active FROM entities WHERE id = target.entity_id) AS entity_active,
         EXISTS (SELECT 1 FROM up WHERE id = ${ancestor}) AS in_tree
@@ -100,7 +96,7 @@ export function accountRepository(db: Kysely<Database>, reader?: CommittedReader
     async findInTree(username, ancestorEntityId) {
       const [row] = await accountInTree(usernameKey(username), ancestorEntityId);
       if (!row) return undefined;
-      return { account: accountFromRow(row), inTree: row.in_tree === true || Number(row.in_tree) === 1, entityActive: Number(row.entity_active) === 1 };
+      return { account: accountFromRow(row), inTree: sqlBoolean(row.in_tree), entityActive: Number(row.entity_active) === 1 };
     },
 
     async insert(a: NewAccount) {
@@ -264,14 +260,9 @@ export function accountRepository(db: Kysely<Database>, reader?: CommittedReader
         payment_plan_id: number;
         signup_at: number;
       }>`
-        WITH RECURSIVE tree(id, depth) AS (
-          SELECT id, 0 FROM entities WHERE id = ${entityId}
-          UNION ALL
-          SELECT e.id, tree.depth + 1 FROM entities e JOIN tree ON e.parent_id = tree.id WHERE tree.depth < 64
-        )
         SELECT a.username, a.full_name, a.email, a.entity_id, a.customer_type_code, a.payment_plan_id, a.signup_at
         FROM accounts a
-        WHERE a.entity_id IN (SELECT id FROM tree)
+        WHERE a.entity_id IN (${entityAndDescendants(entityId)})
           ${customerTypeCode === null ? sql`` : sql`AND a.customer_type_code = ${customerTypeCode}`}
         ORDER BY a.username_key`.execute(db);
       return result.rows.map((r) => ({

@@ -6,7 +6,7 @@
 import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import type { Database, OutboxTable } from '../schema.js';
 import type { EngineTraits } from '../dialect.js';
-import type { OutboxAdmin, OutboxEntry, OutboxQueue } from '../../mail/queue.js';
+import type { OutboxAdmin, OutboxEntry, OutboxQueue } from '../../domain/outbox.js';
 
 /** Pending, due, and nobody holds it (or its holder's lease ran out). */
 function claimable(eb: ExpressionBuilder<Database, 'outbox'>, now: number) {

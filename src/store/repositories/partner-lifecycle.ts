@@ -9,6 +9,7 @@ import type { AccountFound, EntityRecord, LifecycleStore, LifecycleTransaction, 
 import type { EngineTraits } from '../dialect.js';
 import { exclusively } from '../create-db.js';
 import type { Database } from '../schema.js';
+import { entityAndDescendants } from '../entity-tree.js';
 
 async function entityRecords(db: Kysely<Database>): Promise<readonly EntityRecord[]> {
   const [entities, users, accounts] = await Promise.all([
@@ -158,13 +159,7 @@ export function partnerLifecycleStore(db: Kysely<Database>, traits: EngineTraits
         const root = filter.entityId;
         // The entity and everything below it; the depth bound stops a cycle made by hand.
         query = query.where(
-          sql<boolean>`a.entity_id IN (
-            WITH RECURSIVE tree(id, depth) AS (
-              SELECT id, 0 FROM entities WHERE id = ${root}
-              UNION ALL
-              SELECT e.id, tree.depth + 1 FROM entities e JOIN tree ON e.parent_id = tree.id WHERE tree.depth < 64
-            )
-            SELECT id FROM tree)`,
+          sql<boolean>`a.entity_id IN (${entityAndDescendants(root)})`,
         );
       }
       if (filter.email !== undefined) query = query.where(sql<boolean>`lower(a.email) = ${filter.email.toLowerCase()}`);

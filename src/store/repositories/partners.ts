@@ -3,6 +3,7 @@ import type { EntityRepository, LicenseKeyRepository, PartnerUser, PartnerUserRe
 import type { Database, PartnerUsersTable } from '../schema.js';
 import { prepareQuery } from '../prepared-query.js';
 import type { CommittedReader } from '../committed-reader.js';
+import { entityAncestorsCte } from '../entity-tree.js';
 
 export function entityRepository(db: Kysely<Database>): EntityRepository {
   return {
@@ -17,11 +18,7 @@ export function entityRepository(db: Kysely<Database>): EntityRepository {
       if (ancestorId === entityId) return true;
       // Walk up from the target; the depth bound stops a cycle an operator might create by hand.
       const result = await sql<{ found: number }>`
-        WITH RECURSIVE up(id, parent_id, depth) AS (
-          SELECT id, parent_id, 0 FROM entities WHERE id = ${entityId}
-          UNION ALL
-          SELECT e.id, e.parent_id, up.depth + 1 FROM entities e JOIN up ON e.id = up.parent_id WHERE up.depth < 64
-        )
+        WITH RECURSIVE ${entityAncestorsCte(sql`SELECT id, parent_id, 0 FROM entities WHERE id = ${entityId}`)}
         SELECT 1 AS found FROM up WHERE id = ${ancestorId} LIMIT 1`.execute(db);
       return result.rows.length > 0;
     },

@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
+import { insertPartnerLicenseKey } from '../store/repositories/license-keys.js';
 import { digestToken, generateToken } from '../security/tokens.js';
 
 export type LicenseKeyResult =
@@ -12,9 +13,8 @@ export type LicenseKeyResult =
   | { readonly ok: false; readonly message: string };
 
 export async function createPartnerLicenseKey(db: Kysely<Database>, entityId: number, now: Date): Promise<LicenseKeyResult> {
-  const entity = await db.selectFrom('entities').select(['id', 'name']).where('id', '=', entityId).executeTakeFirst();
-  if (!entity) return { ok: false, message: `entity ${entityId} does not exist` };
   const key = generateToken('PLK-');
-  await db.insertInto('partner_license_keys').values({ key_hash: digestToken(key), entity_id: entity.id, revoked_at: null, created_at: now.getTime() }).execute();
-  return { ok: true, key, entityId: entity.id, entityName: entity.name };
+  const stored = await insertPartnerLicenseKey(db, entityId, digestToken(key), now);
+  if (!stored) return { ok: false, message: `entity ${entityId} does not exist` };
+  return { ok: true, key, ...stored };
 }

@@ -60,3 +60,10 @@ export interface OutboxAdmin {
   /** Every dead message → pending, due now; returns how many. */
   retryAllDead(now: number): Promise<number>;
 }
+
+export interface OutboxBacklog {
+  readonly pending: number;
+  readonly dead: number;
+  /** When the oldest pending message was queued (epoch ms), or null. */
+  readonly oldestPendingSince: number | null;
+}

@@ -2,9 +2,9 @@
 import fs from 'node:fs';
 import { ConfigError } from '../config/config.js';
 import type { Logger } from '../observability/logger.js';
-import type { MailTransport } from './message.js';
-import { pickupFolderTransport } from './pickup-transport.js';
-import { smtpTransport } from './smtp-transport.js';
+import type { MailTransport } from '../mail/message.js';
+import { pickupFolderTransport } from '../mail/pickup-transport.js';
+import { smtpTransport } from '../mail/smtp-transport.js';
 
 /** The mail settings of the service's Config (structurally). */
 export interface MailTransportSettings {

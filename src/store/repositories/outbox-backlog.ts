@@ -4,8 +4,8 @@
  * (state, next_attempt_at) index makes both queries range scans over the few unsent rows.
  */
 import type { Kysely } from 'kysely';
-import type { Database } from '../store/schema.js';
-import type { OutboxBacklog } from './metrics.js';
+import type { OutboxBacklog } from '../../domain/outbox.js';
+import type { Database } from '../schema.js';
 
 /** Pending and dead counts; exported so that a test can check the plan uses the index. */
 export function backlogCountQuery(db: Kysely<Database>) {
