@@ -61,3 +61,17 @@ export function invalidInput(message: string): Failure {
 export function isFailure<T>(outcome: Outcome<T>): outcome is Failure {
   return outcome.code !== 'Success';
 }
+
+/**
+ * A step's value or why it cannot go on: the one value-or-failure shape inside the domain, told
+ * apart by `ok` so the compiler knows which branch it is in. Use cases answer an Outcome.
+ */
+export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: Failure };
+
+export function ok<T>(value: T): Result<T> {
+  return { ok: true, value };
+}
+
+export function refusal(failure: Failure): Result<never> {
+  return { ok: false, failure };
+}

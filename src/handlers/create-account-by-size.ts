@@ -11,7 +11,7 @@ export const handleCreateAccountBySize: Handler<typeof CreateAccountBySize> = as
     { username: args.Username, password: args.Password, fullName: args.FullName, email: args.Email },
     { username: 'Username', password: 'Password', fullName: 'FullName', email: 'Email' },
   );
-  if ('code' in fields) return outcomeOutput(op, fields);
+  if (!fields.ok) return outcomeOutput(op, fields.failure);
   const size = checkPositiveSize('AccountSizeMB', args.AccountSizeMB);
   if (!size.ok) return outcomeOutput(op, size.failure);
   if (args.TargetEntityId < 0) return outcomeOutput(op, invalidInput('TargetEntityId must not be negative.'));
@@ -19,7 +19,7 @@ export const handleCreateAccountBySize: Handler<typeof CreateAccountBySize> = as
     ctx.deps.accounts,
     ctx.caller,
     {
-      ...fields,
+      ...fields.value,
       entityId: args.TargetEntityId,
       entityField: 'TargetEntityId',
       quotaMb: size.value,
