@@ -42,3 +42,11 @@ export function failureOutput<O extends OperationDefinition>(op: O, code: Result
 export function outcomeOutput<O extends OperationDefinition>(op: O, outcome: Outcome<unknown>): OperationOutput<O> {
   return failureOutput(op, outcome.code, outcome.message);
 }
+
+/**
+ * The wire name of each request field, from the contract: a handler names the field a message
+ * refers to as `names.userName`, so a misspelt or renamed field does not compile.
+ */
+export function requestNames<O extends OperationDefinition>(op: O): { readonly [N in O['request'][number]['name']]: N } {
+  return Object.fromEntries(op.request.map((f) => [f.name, f.name])) as { readonly [N in O['request'][number]['name']]: N };
+}
