@@ -1,12 +1,14 @@
 /**
- * The documents stay true and readable: the settings table in docs/configuration.md is the one
- * derived from src/config (SETTINGS), the README stays a front door (≤ 200 lines), and every
- * relative link in the README, docs/ and bench/README.md names a file that exists.
+ * The documents stay true and readable: the operation table in the README and the settings
+ * table in docs/configuration.md are the ones derived from src/contract (OPERATIONS) and
+ * src/config (SETTINGS), the README stays a front door (≤ 200 lines), and every relative link
+ * in the README, docs/ and bench/README.md names a file that exists.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
+import { operationsTable } from '../scripts/operations-table.js';
 import { settingsTable } from '../scripts/settings-table.js';
 
 const root = path.join(import.meta.dirname, '..');
@@ -33,4 +35,8 @@ it('links only to files that exist', () => {
     }
   }
   assert.deepEqual(broken, []);
+});
+
+it('lists every operation exactly as the contract declares it', () => {
+  assert.ok(read('README.md').includes(operationsTable()), 'README operation table is stale: regenerate with node --import tsx scripts/operations-table.ts');
 });

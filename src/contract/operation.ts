@@ -1,6 +1,6 @@
-import type { Field, FieldsValue } from './kinds.js';
+import type { EnumKind, Field, FieldsValue } from './kinds.js';
 import type { ResultCodeName } from './result-codes.js';
-import { SERVICE_NAMESPACE } from './common-types.js';
+import { ResultInfo, SERVICE_NAMESPACE } from './common-types.js';
 
 /**
  * The two legacy styles [legacy]:
@@ -30,6 +30,11 @@ export interface OperationDefinition<
   readonly response: Res;
   /** Every Result code this operation can answer with, for the help page and the drift test. */
   readonly resultCodes: readonly ResultCodeName[];
+  /**
+   * [legacy] The response field that carries the Result code as a plain enum of a few codes
+   * instead of a ResultInfo (GetAllAccounts only); every other operation has a ResultInfo field.
+   */
+  readonly plainResultField?: string;
 }
 
 export function defineOperation<
@@ -38,6 +43,22 @@ export function defineOperation<
   const Res extends readonly Field[],
 >(op: OperationDefinition<N, Req, Res>): OperationDefinition<N, Req, Res> {
   return Object.freeze(op);
+}
+
+/** Where an operation writes its Result code: a ResultInfo field, or [legacy] a plain enum of `codes`. */
+export type ResultField =
+  | { readonly name: string; readonly plain: false }
+  | { readonly name: string; readonly plain: true; readonly codes: readonly string[] };
+
+export function resultFieldOf(op: OperationDefinition): ResultField | undefined {
+  if (op.plainResultField !== undefined) {
+    const field = op.response.find((f) => f.name === op.plainResultField);
+    const type = field?.type as EnumKind | undefined;
+    if (type?.kind !== 'enum') throw new Error(`${op.name}: plainResultField ${op.plainResultField} is not an enumeration`);
+    return { name: op.plainResultField, plain: true, codes: type.values };
+  }
+  const field = op.response.find((f) => f.type === ResultInfo);
+  return field && { name: field.name, plain: false };
 }
 
 /** What ASMX derives from a declaration (SoapReflector.GetDefaultAction and friends). */

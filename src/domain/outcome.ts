@@ -1,24 +1,9 @@
 /**
  * What a use case answers. The codes are the business outcomes of SERVICE.md §3; the handler
- * layer maps them 1:1 onto the ResultCode catalogue (the compiler checks that every code here
- * exists there). `message` is short English for a partner's developer: it names the offending
- * field and never contains a secret.
+ * layer maps them 1:1 onto the ResultCode catalogue (the compiler checks both directions).
+ * `message` is short English for a partner's developer: it names the offending field and never
+ * contains a secret.
  */
-export type OutcomeCode =
-  | 'Success'
-  | 'UnexpectedError'
-  | 'InvalidInputParameters'
-  | 'InvalidSoapCredentials'
-  | 'AlreadyExists'
-  | 'ObjectEntityMismatch'
-  | 'AccountNotFound'
-  | 'InvalidAccountCredentials'
-  | 'UltraSafeNotSupported'
-  | 'AccountLocked'
-  | 'InvalidAccountState'
-  | 'InvalidToken'
-  | 'TooManyRequests';
-
 export interface Outcome<T = undefined> {
   readonly code: OutcomeCode;
   readonly message: string;
@@ -28,7 +13,12 @@ export interface Outcome<T = undefined> {
 
 export type Failure = Outcome<never> & { readonly code: Exclude<OutcomeCode, 'Success'> };
 
-const DEFAULT_MESSAGES: Readonly<Record<OutcomeCode, string>> = {
+/**
+ * The business outcomes and the message each answers with when the use case gives none: the
+ * one list of codes on the domain's side. The contract's ResultCode catalogue adds the wire
+ * numbers; src/handlers/agreement.ts makes the compiler check both lists name the same codes.
+ */
+const DEFAULT_MESSAGES = {
   Success: '',
   UnexpectedError: 'An unexpected error occurred; nothing was changed.',
   InvalidInputParameters: 'A parameter is missing or invalid.',
@@ -42,7 +32,9 @@ const DEFAULT_MESSAGES: Readonly<Record<OutcomeCode, string>> = {
   InvalidAccountState: "Not allowed in the account's current status.",
   InvalidToken: 'The token is unknown, expired or already used.',
   TooManyRequests: 'Too many requests; slow down and try again.',
-};
+} as const satisfies Readonly<Record<string, string>>;
+
+export type OutcomeCode = keyof typeof DEFAULT_MESSAGES;
 
 export function success<T>(value: T): Outcome<T>;
 export function success(): Outcome;
@@ -60,4 +52,18 @@ export function invalidInput(message: string): Failure {
 
 export function isFailure<T>(outcome: Outcome<T>): outcome is Failure {
   return outcome.code !== 'Success';
+}
+
+/**
+ * A step's value or why it cannot go on: the one value-or-failure shape inside the domain, told
+ * apart by `ok` so the compiler knows which branch it is in. Use cases answer an Outcome.
+ */
+export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: Failure };
+
+export function ok<T>(value: T): Result<T> {
+  return { ok: true, value };
+}
+
+export function refusal(failure: Failure): Result<never> {
+  return { ok: false, failure };
 }

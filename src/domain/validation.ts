@@ -2,7 +2,7 @@
  * Input rules of SERVICE.md §4. Each check returns the value or a Failure whose message names
  * the field as the partner sent it (`Username`, `NewPassword`, `userName`, …).
  */
-import { invalidInput, type Failure } from './outcome.js';
+import { invalidInput, ok, refusal, type Result } from './outcome.js';
 
 export interface PasswordPolicy {
   readonly minLength: number;
@@ -29,17 +29,14 @@ const FOOLING_EMAIL = /[\p{Cc}\p{Cs}\p{Cf}\p{Zl}\p{Zp}\uFFFE\uFFFF]/u;
 /** `U+0085`: names the offending character without echoing it (it may be invisible or a terminal control). */
 const codePoint = (c: string): string => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 
-function refuseFooling(field: string, value: string, pattern: RegExp): Checked<never> | undefined {
+function refuseFooling(field: string, value: string, pattern: RegExp): Result<never> | undefined {
   const found = pattern.exec(value);
   return found ? bad(`${field} contains a control or invisible formatting character (${codePoint(found[0])}).`) : undefined;
 }
 // Deliberately simple: one @, no spaces, a dot in the domain; the mail server is the real judge.
 const EMAIL_PATTERN = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
 
-export type Checked<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly failure: Failure };
-
-const ok = <T>(value: T): Checked<T> => ({ ok: true, value });
-const bad = (message: string): Checked<never> => ({ ok: false, failure: invalidInput(message) });
+const bad = (message: string): Result<never> => refusal(invalidInput(message));
 
 /** The longest user name AMS stores: legacy names (issue 18) are kept as they were. */
 export const MAX_STORED_USERNAME = 256;
@@ -49,7 +46,7 @@ export const MAX_STORED_USERNAME = 256;
  * creation rules refuse (longer, spaces, apostrophes, accents), and partners' code holds them,
  * so a look-up accepts anything that could be stored; only `checkNewUsername` applies §4's rules.
  */
-export function checkUsername(field: string, value: string | null): Checked<string> {
+export function checkUsername(field: string, value: string | null): Result<string> {
   if (value === null || value === '') return bad(`${field} is required.`);
   if ([...value].length > MAX_STORED_USERNAME || UNPRINTABLE.test(value)) {
     return bad(`${field} must be at most ${MAX_STORED_USERNAME} characters, none of them a control character.`);
@@ -58,7 +55,7 @@ export function checkUsername(field: string, value: string | null): Checked<stri
 }
 
 /** A user name for a new account (SERVICE.md §4). */
-export function checkNewUsername(field: string, value: string | null): Checked<string> {
+export function checkNewUsername(field: string, value: string | null): Result<string> {
   if (value === null || value === '') return bad(`${field} is required.`);
   if (!USERNAME_PATTERN.test(value)) {
     return bad(`${field} must be 3 to 50 characters, each a letter, a digit or one of @ . _ -.`);
@@ -66,7 +63,7 @@ export function checkNewUsername(field: string, value: string | null): Checked<s
   return ok(value);
 }
 
-export function checkPassword(field: string, value: string | null, policy: PasswordPolicy): Checked<string> {
+export function checkPassword(field: string, value: string | null, policy: PasswordPolicy): Result<string> {
   if (value === null || value === '') return bad(`${field} is required.`);
   const length = [...value].length; // code points: an emoji is one character to a person
   if (length < policy.minLength || length > policy.maxLength) {
@@ -77,7 +74,7 @@ export function checkPassword(field: string, value: string | null, policy: Passw
 }
 
 /** An optional e-mail address: null or empty means none. */
-export function checkOptionalEmail(field: string, value: string | null): Checked<string> {
+export function checkOptionalEmail(field: string, value: string | null): Result<string> {
   if (value === null || value === '') return ok('');
   if (value.length > 254) return bad(`${field} is not a valid e-mail address.`);
   const fooling = refuseFooling(field, value, FOOLING_EMAIL);
@@ -86,14 +83,14 @@ export function checkOptionalEmail(field: string, value: string | null): Checked
   return ok(value);
 }
 
-export function checkOptionalText(field: string, value: string | null, maxLength: number): Checked<string> {
+export function checkOptionalText(field: string, value: string | null, maxLength: number): Result<string> {
   if (value === null) return ok('');
   if ([...value].length > maxLength) return bad(`${field} must be at most ${maxLength} characters long.`);
   return refuseFooling(field, value, FOOLING_TEXT) ?? ok(value);
 }
 
 /** Sizes travel as s:long; anything a person could mean fits a safe integer. */
-export function checkPositiveSize(field: string, value: bigint): Checked<number> {
+export function checkPositiveSize(field: string, value: bigint): Result<number> {
   if (value <= 0n) return bad(`${field} must be greater than 0.`);
   if (value > BigInt(Number.MAX_SAFE_INTEGER)) return bad(`${field} is too large.`);
   return ok(Number(value));

@@ -1,14 +1,16 @@
 import { Authenticate } from '../contract/operations/authenticate.js';
 import { resultInfo } from '../contract/common-types.js';
 import { authenticateAccount } from '../domain/accounts/authenticate-account.js';
-import { failureOutput, type Handler } from './handler.js';
+import { failureOutput, requestNames, type Handler } from './handler.js';
+
+const names = requestNames(Authenticate);
 
 export const handleAuthenticate: Handler<typeof Authenticate> = async (args, ctx) => {
   const outcome = await authenticateAccount(
     ctx.deps.accounts,
     ctx.caller,
     { username: args.userName, password: args.password },
-    { username: 'userName', password: 'password' },
+    { username: names.userName, password: names.password },
   );
   if (!outcome.report) return failureOutput(Authenticate, outcome.code, outcome.message);
   return {

@@ -1,6 +1,8 @@
 import { ChangeAccountEmail } from '../contract/operations/change-account-email.js';
 import { changeAccountEmail } from '../domain/accounts/account-changes.js';
-import { outcomeOutput, type Handler } from './handler.js';
+import { outcomeOutput, requestNames, type Handler } from './handler.js';
+
+const names = requestNames(ChangeAccountEmail);
 
 /** The obsolete form: proves the account password and always notifies the new address. */
 export const handleChangeAccountEmail: Handler<typeof ChangeAccountEmail> = async (args, ctx) =>
@@ -10,7 +12,7 @@ export const handleChangeAccountEmail: Handler<typeof ChangeAccountEmail> = asyn
       ctx.deps.accounts,
       ctx.caller,
       { username: args.userName, password: args.password, email: args.email, notify: true },
-      { username: 'userName', password: 'password', email: 'email' },
+      { username: names.userName, password: names.password, email: names.email },
       ctx.request,
     ),
   );

@@ -1,6 +1,8 @@
 import { ChangeAccountLicenseKey } from '../contract/operations/change-account-license-key.js';
 import { changeAccountLicenseKey } from '../domain/accounts/account-changes.js';
-import { outcomeOutput, type Handler } from './handler.js';
+import { outcomeOutput, requestNames, type Handler } from './handler.js';
+
+const names = requestNames(ChangeAccountLicenseKey);
 
 export const handleChangeAccountLicenseKey: Handler<typeof ChangeAccountLicenseKey> = async (args, ctx) =>
   outcomeOutput(
@@ -9,7 +11,7 @@ export const handleChangeAccountLicenseKey: Handler<typeof ChangeAccountLicenseK
       ctx.deps.accounts,
       ctx.caller,
       { username: args.userName, licenseKey: args.licenseKey },
-      { username: 'userName', licenseKey: 'licenseKey' },
+      { username: names.userName, licenseKey: names.licenseKey },
       ctx.request,
     ),
   );

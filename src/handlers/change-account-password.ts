@@ -1,6 +1,8 @@
 import { ChangeAccountPassword } from '../contract/operations/change-account-password.js';
 import { changeAccountPassword } from '../domain/accounts/account-changes.js';
-import { outcomeOutput, type Handler } from './handler.js';
+import { outcomeOutput, requestNames, type Handler } from './handler.js';
+
+const names = requestNames(ChangeAccountPassword);
 
 export const handleChangeAccountPassword: Handler<typeof ChangeAccountPassword> = async (args, ctx) =>
   outcomeOutput(
@@ -9,7 +11,7 @@ export const handleChangeAccountPassword: Handler<typeof ChangeAccountPassword> 
       ctx.deps.accounts,
       ctx.caller,
       { username: args.userName, password: args.password, newPassword: args.newPassword },
-      { username: 'userName', password: 'password', newPassword: 'newPassword' },
+      { username: names.userName, password: names.password, newPassword: names.newPassword },
       ctx.request,
     ),
   );

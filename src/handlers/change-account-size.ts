@@ -1,6 +1,8 @@
 import { ChangeAccountSize } from '../contract/operations/change-account-size.js';
 import { changeAccountSize } from '../domain/accounts/account-changes.js';
-import { outcomeOutput, type Handler } from './handler.js';
+import { outcomeOutput, requestNames, type Handler } from './handler.js';
+
+const names = requestNames(ChangeAccountSize);
 
 export const handleChangeAccountSize: Handler<typeof ChangeAccountSize> = async (args, ctx) =>
   outcomeOutput(
@@ -9,7 +11,7 @@ export const handleChangeAccountSize: Handler<typeof ChangeAccountSize> = async 
       ctx.deps.accounts,
       ctx.caller,
       { username: args.userName, sizeInMb: args.sizeInMB },
-      { username: 'userName', sizeInMb: 'sizeInMB' },
+      { username: names.userName, sizeInMb: names.sizeInMB },
       ctx.request,
     ),
   );

@@ -1,6 +1,8 @@
 import { ChangeBackupAccountEmail } from '../contract/operations/change-backup-account-email.js';
 import { changeAccountEmail } from '../domain/accounts/account-changes.js';
-import { outcomeOutput, type Handler } from './handler.js';
+import { outcomeOutput, requestNames, type Handler } from './handler.js';
+
+const names = requestNames(ChangeBackupAccountEmail);
 
 export const handleChangeBackupAccountEmail: Handler<typeof ChangeBackupAccountEmail> = async (args, ctx) =>
   outcomeOutput(
@@ -9,7 +11,7 @@ export const handleChangeBackupAccountEmail: Handler<typeof ChangeBackupAccountE
       ctx.deps.accounts,
       ctx.caller,
       { username: args.Username, email: args.Email, notify: args.SendEmailToCustomer },
-      { username: 'Username', email: 'Email' },
+      { username: names.Username, email: names.Email },
       ctx.request,
     ),
   );

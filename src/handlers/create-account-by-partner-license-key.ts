@@ -8,7 +8,7 @@ import { outcomeOutput, type Handler } from './handler.js';
 export const handleCreateAccountByPartnerLicenseKey: Handler<typeof CreateAccountByPartnerLicenseKey> = async (args, ctx) => {
   const op = CreateAccountByPartnerLicenseKey;
   const fields = checkLegacyAccountFields(ctx, args);
-  if ('code' in fields) return outcomeOutput(op, fields);
+  if (!fields.ok) return outcomeOutput(op, fields.failure);
   if (!args.partnerLicenseKey) return outcomeOutput(op, invalidInput('partnerLicenseKey is required.'));
   const entityId =
     args.partnerLicenseKey.length <= 128 ? await ctx.deps.accounts.uow.licenseKeys.entityOf(ctx.deps.accounts.tokenCodec.digest(args.partnerLicenseKey)) : undefined;
@@ -16,7 +16,7 @@ export const handleCreateAccountByPartnerLicenseKey: Handler<typeof CreateAccoun
   const outcome = await createAccount(
     ctx.deps.accounts,
     ctx.caller,
-    { ...fields, entityId, quotaMb: ctx.deps.accounts.defaultQuotaMb, isUltraSafe: args.isUltraSafe, disableEmailNotifications: false },
+    { ...fields.value, entityId, quotaMb: ctx.deps.accounts.defaultQuotaMb, isUltraSafe: args.isUltraSafe, disableEmailNotifications: false },
     ctx.request,
   );
   return outcomeOutput(op, outcome.code === 'ObjectEntityMismatch' ? failure('ObjectEntityMismatch', 'partnerLicenseKey does not belong to your tree.') : outcome);

@@ -6,11 +6,11 @@ import { outcomeOutput, type Handler } from './handler.js';
 /** The obsolete call: an UltraSafe account in the caller's own entity, with the default quota. */
 export const handleCreateUltraSafeAccount: Handler<typeof CreateUltraSafeAccount> = async (args, ctx) => {
   const fields = checkLegacyAccountFields(ctx, args);
-  if ('code' in fields) return outcomeOutput(CreateUltraSafeAccount, fields);
+  if (!fields.ok) return outcomeOutput(CreateUltraSafeAccount, fields.failure);
   const outcome = await createAccount(
     ctx.deps.accounts,
     ctx.caller,
-    { ...fields, entityId: 0, quotaMb: ctx.deps.accounts.defaultQuotaMb, isUltraSafe: true, disableEmailNotifications: false },
+    { ...fields.value, entityId: 0, quotaMb: ctx.deps.accounts.defaultQuotaMb, isUltraSafe: true, disableEmailNotifications: false },
     ctx.request,
   );
   return outcomeOutput(CreateUltraSafeAccount, outcome);

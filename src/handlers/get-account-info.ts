@@ -2,10 +2,12 @@ import { GetAccountInfo } from '../contract/operations/get-account-info.js';
 import { resultInfo } from '../contract/common-types.js';
 import { getAccountInfo } from '../domain/accounts/get-account-info.js';
 import { effectiveStatus } from '../domain/accounts/account.js';
-import { failureOutput, type Handler } from './handler.js';
+import { failureOutput, requestNames, type Handler } from './handler.js';
+
+const names = requestNames(GetAccountInfo);
 
 export const handleGetAccountInfo: Handler<typeof GetAccountInfo> = async (args, ctx) => {
-  const outcome = await getAccountInfo(ctx.deps.accounts, ctx.caller, { username: args.userName }, 'userName');
+  const outcome = await getAccountInfo(ctx.deps.accounts, ctx.caller, { username: args.userName }, names.userName);
   const account = outcome.value;
   if (!account) return failureOutput(GetAccountInfo, outcome.code, outcome.message);
   return {

@@ -1,10 +1,12 @@
 import { GetAccountPayments } from '../contract/operations/get-account-payments.js';
 import { resultInfo } from '../contract/common-types.js';
 import { accountPayments } from '../domain/accounts/reports.js';
-import { failureOutput, type Handler } from './handler.js';
+import { failureOutput, requestNames, type Handler } from './handler.js';
+
+const names = requestNames(GetAccountPayments);
 
 export const handleGetAccountPayments: Handler<typeof GetAccountPayments> = async (args, ctx) => {
-  const outcome = await accountPayments(ctx.deps.accounts, ctx.caller, args.userName, 'userName');
+  const outcome = await accountPayments(ctx.deps.accounts, ctx.caller, args.userName, names.userName);
   if (!outcome.value) return failureOutput(GetAccountPayments, outcome.code, outcome.message);
   return {
     GetAccountPaymentsResult: resultInfo('Success'),

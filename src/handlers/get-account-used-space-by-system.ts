@@ -1,10 +1,12 @@
 import { GetAccountUsedSpaceBySystem } from '../contract/operations/get-account-used-space-by-system.js';
 import { resultInfo } from '../contract/common-types.js';
 import { usageBySystem } from '../domain/accounts/reports.js';
-import { failureOutput, type Handler } from './handler.js';
+import { failureOutput, requestNames, type Handler } from './handler.js';
+
+const names = requestNames(GetAccountUsedSpaceBySystem);
 
 export const handleGetAccountUsedSpaceBySystem: Handler<typeof GetAccountUsedSpaceBySystem> = async (args, ctx) => {
-  const outcome = await usageBySystem(ctx.deps.accounts, ctx.caller, args.Username, 'Username');
+  const outcome = await usageBySystem(ctx.deps.accounts, ctx.caller, args.Username, names.Username);
   if (!outcome.value) return failureOutput(GetAccountUsedSpaceBySystem, outcome.code, outcome.message);
   const { account, systems } = outcome.value;
   return {

@@ -1,9 +1,11 @@
 import { GetAllAccounts } from '../contract/operations/get-all-accounts.js';
 import { allAccounts } from '../domain/accounts/reports.js';
-import { failureOutput, type Handler } from './handler.js';
+import { failureOutput, requestNames, type Handler } from './handler.js';
+
+const names = requestNames(GetAllAccounts);
 
 export const handleGetAllAccounts: Handler<typeof GetAllAccounts> = async (args, ctx) => {
-  const outcome = await allAccounts(ctx.deps.accounts, ctx.caller, args.CustomerTypeCode, 'CustomerTypeCode');
+  const outcome = await allAccounts(ctx.deps.accounts, ctx.caller, args.CustomerTypeCode, names.CustomerTypeCode);
   if (!outcome.value) return failureOutput(GetAllAccounts, outcome.code, outcome.message);
   return {
     Result: 'Success',

@@ -1,6 +1,5 @@
-import type { OperationArgs, OperationDefinition, OperationOutput } from '../contract/operation.js';
-import { ResultInfo, resultInfo } from '../contract/common-types.js';
-import { GetAllAccountsResultCode } from '../contract/operations/get-all-accounts.js';
+import { resultFieldOf, type OperationArgs, type OperationDefinition, type OperationOutput } from '../contract/operation.js';
+import { resultInfo } from '../contract/common-types.js';
 import type { ResultCodeName } from '../contract/result-codes.js';
 import { defaultValue } from '../soap/lexical.js';
 import type { Outcome } from '../domain/outcome.js';
@@ -26,20 +25,28 @@ export type Handler<O extends OperationDefinition> = (args: OperationArgs<O>, co
  * minOccurs=1 and must be written), reference types are omitted.
  */
 export function failureOutput<O extends OperationDefinition>(op: O, code: ResultCodeName, message = ''): OperationOutput<O> {
+  const result = resultFieldOf(op);
   const output: Record<string, unknown> = {};
   for (const field of op.response) {
-    output[field.name] = field.type === ResultInfo ? resultInfo(code, message) : field.nillable ? null : defaultValue(field.type);
-    // GetAllAccounts reports a plain enum of a few codes [legacy]; any other code is an error there.
-    if (field.type === GetAllAccountsResultCode) output[field.name] = plainResultCode(code);
+    if (field.name === result?.name) {
+      // GetAllAccounts reports a plain enum of a few codes [legacy]; any other code is an error there.
+      output[field.name] = result.plain ? (result.codes.includes(code) ? code : 'UnexpectedError') : resultInfo(code, message);
+    } else {
+      output[field.name] = field.nillable ? null : defaultValue(field.type);
+    }
   }
   return output as OperationOutput<O>;
-}
-
-export function plainResultCode(code: ResultCodeName): (typeof GetAllAccountsResultCode)['values'][number] {
-  return GetAllAccountsResultCode.values.find((v) => v === code) ?? 'UnexpectedError';
 }
 
 /** Maps a domain outcome onto the response of an operation whose only payload is the Result. */
 export function outcomeOutput<O extends OperationDefinition>(op: O, outcome: Outcome<unknown>): OperationOutput<O> {
   return failureOutput(op, outcome.code, outcome.message);
+}
+
+/**
+ * The wire name of each request field, from the contract: a handler names the field a message
+ * refers to as `names.userName`, so a misspelt or renamed field does not compile.
+ */
+export function requestNames<O extends OperationDefinition>(op: O): { readonly [N in O['request'][number]['name']]: N } {
+  return Object.fromEntries(op.request.map((f) => [f.name, f.name])) as { readonly [N in O['request'][number]['name']]: N };
 }

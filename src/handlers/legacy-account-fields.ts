@@ -1,5 +1,5 @@
 import { checkNewAccountFields, type NewAccountFields } from '../domain/accounts/create-account.js';
-import type { Failure } from '../domain/outcome.js';
+import type { Result } from '../domain/outcome.js';
 import type { HandlerContext } from './handler.js';
 
 /** The camelCase fields the flat creating operations share [legacy]. */
@@ -15,7 +15,7 @@ export interface LegacyAccountArgs {
 }
 
 /** Validates them, naming each field as the partner sent it. */
-export function checkLegacyAccountFields(ctx: HandlerContext, args: LegacyAccountArgs): NewAccountFields | Failure {
+export function checkLegacyAccountFields(ctx: HandlerContext, args: LegacyAccountArgs): Result<NewAccountFields> {
   return checkNewAccountFields(
     ctx.deps.accounts,
     {

@@ -4,9 +4,8 @@
  * root's `invoke` fills it in as the call proceeds (a plain mutable object: cheaper than
  * AsyncLocalStorage and explicit about who writes what).
  */
-import type { OperationDefinition } from '../contract/operation.js';
-import { ResultInfo, type ResultInfoValue } from '../contract/common-types.js';
-import { GetAllAccountsResultCode } from '../contract/operations/get-all-accounts.js';
+import { resultFieldOf, type OperationDefinition, type ResultField } from '../contract/operation.js';
+import type { ResultInfoValue } from '../contract/common-types.js';
 
 export interface RequestFacts {
   /** The authenticated partner API user. */
@@ -35,10 +34,10 @@ export function clip(text: string | null | undefined, max = 64): string | undefi
  * The field is found once per operation, at boot.
  */
 export function resultCodeReader(operations: readonly OperationDefinition[]): (operation: OperationDefinition, output: Record<string, unknown>) => string | undefined {
-  const fields = new Map<string, { readonly name: string; readonly plain: boolean }>();
+  const fields = new Map<string, ResultField>();
   for (const op of operations) {
-    const field = op.response.find((f) => f.type === ResultInfo || f.type === GetAllAccountsResultCode);
-    if (field) fields.set(op.name, { name: field.name, plain: field.type === GetAllAccountsResultCode });
+    const field = resultFieldOf(op);
+    if (field) fields.set(op.name, field);
   }
   return (operation, output) => {
     const field = fields.get(operation.name);

@@ -27,6 +27,7 @@ export const GetAllAccounts = defineOperation({
   extension: false,
   request: [field('CustomerTypeCode', string)],
   response: [field('Result', GetAllAccountsResultCode), field('Accounts', arrayOf(GetAllAccountsItem))],
+  plainResultField: 'Result',
   // No TooManyRequests: the legacy enum cannot carry it, and clients generated from the legacy
   // WSDL would fail on an unknown value. Over the partner's rate this answers UnexpectedError
   // (nothing done; try again), as test/wire/GetAllAccounts__rate-limited shows.

@@ -2,7 +2,7 @@
  * The account changes other than the partner password reset, each a small description for
  * `changeAccount`: what is validated, what is refused, what is written and who is told.
  */
-import { failure, invalidInput, type Outcome } from '../outcome.js';
+import { failure, invalidInput, ok, refusal, type Outcome, type Result } from '../outcome.js';
 import type { Caller, RequestContext } from '../ports.js';
 import { checkOptionalEmail, checkOptionalText, checkPassword, checkPositiveSize, checkUsername } from '../validation.js';
 import { checkAccountPassword } from './account-password.js';
@@ -11,7 +11,7 @@ import { changeAccount, noticeTo, revokeAllTokens, type ChangeEffects } from './
 import type { AccountDeps } from './deps.js';
 
 type Fields<K extends string> = Readonly<Record<K, string>>;
-const nothingToPrepare = async (): Promise<null> => null;
+const nothingToPrepare = async (): Promise<Result<null>> => ok(null);
 
 /** ChangeAccountPassword: the customer proves the old password; allowed for UltraSafe; always notified. */
 export async function changeAccountPassword(
@@ -31,14 +31,14 @@ export async function changeAccountPassword(
     refuse: refuseCancelled,
     async prepare(account) {
       const checked = await checkAccountPassword(deps, account, oldPassword);
-      if (!checked.ok) return checked.failure;
-      return { passwordHash: await deps.hasher.hash(newPassword.value), provenGeneration: checked.proven.credentialGeneration };
+      if (!checked.ok) return checked;
+      return ok({ passwordHash: await deps.hasher.hash(newPassword.value), provenGeneration: checked.value.credentialGeneration });
     },
     async apply(tx, account, { passwordHash, provenGeneration }, now) {
       // Compare-and-set: the old password proven must still be the account's when the new one is stored.
-      if (!(await tx.accounts.setPassword(account.id, passwordHash, now, provenGeneration))) return failure('InvalidAccountCredentials');
+      if (!(await tx.accounts.setPassword(account.id, passwordHash, now, provenGeneration))) return refusal(failure('InvalidAccountCredentials'));
       const revoked = await revokeAllTokens(tx, account.id, now);
-      return { detail: { byAccountHolder: true, tokensRevoked: revoked }, notifications: noticeTo(account, 'password-changed') };
+      return ok({ detail: { byAccountHolder: true, tokensRevoked: revoked }, notifications: noticeTo(account, 'password-changed') });
     },
   });
 }
@@ -65,18 +65,18 @@ export async function changeAccountEmail(
   return changeAccount(deps, caller, username.value, context, {
     refuse: refuseCancelled,
     async prepare(account) {
-      if (!password) return null;
+      if (!password) return ok(null);
       const checked = await checkAccountPassword(deps, account, password);
-      return checked.ok ? checked.proven.credentialGeneration : checked.failure;
+      return checked.ok ? ok(checked.value.credentialGeneration) : checked;
     },
     async apply(tx, account, provenGeneration, now) {
       // The address change rests on the password proven: not if that password was replaced meanwhile.
-      if (provenGeneration !== null && provenGeneration !== account.credentialGeneration) return failure('InvalidAccountCredentials');
+      if (provenGeneration !== null && provenGeneration !== account.credentialGeneration) return refusal(failure('InvalidAccountCredentials'));
       await tx.accounts.update(account.id, { email: email.value }, now);
-      return {
+      return ok({
         detail: { notified: input.notify, byAccountHolder: password !== undefined && password !== null },
         notifications: input.notify ? noticeTo(account, 'email-changed', email.value) : [],
-      };
+      });
     },
   });
 }
@@ -98,7 +98,7 @@ export async function changeAccountLicenseKey(
     prepare: nothingToPrepare,
     async apply(tx, account, _p, now) {
       await tx.accounts.update(account.id, { licenseKey: licenseKey.value }, now);
-      return { detail: { licenseKeyChanged: true } };
+      return ok({ detail: { licenseKeyChanged: true } });
     },
   });
 }
@@ -119,7 +119,7 @@ export async function changeAccountSize(
     prepare: nothingToPrepare,
     async apply(tx, account, _p, now) {
       await tx.accounts.update(account.id, { quotaMb: size.value }, now);
-      return { detail: { fromMb: account.quotaMb, toMb: size.value } };
+      return ok({ detail: { fromMb: account.quotaMb, toMb: size.value } });
     },
   });
 }
@@ -136,11 +136,11 @@ export async function cancelAccount(
   if (!username.ok) return username.failure;
   return changeAccount(deps, caller, username.value, context, {
     prepare: nothingToPrepare,
-    async apply(tx, account, _p, now): Promise<ChangeEffects> {
-      if (account.status === 'Cancelled') return { detail: { alreadyCancelled: true } };
+    async apply(tx, account, _p, now): Promise<Result<ChangeEffects>> {
+      if (account.status === 'Cancelled') return ok({ detail: { alreadyCancelled: true } });
       await tx.accounts.update(account.id, { status: 'Cancelled', cancelledAt: now }, now);
       await revokeAllTokens(tx, account.id, now);
-      return { detail: { fromStatus: account.status }, notifications: noticeTo(account, 'account-cancelled') };
+      return ok({ detail: { fromStatus: account.status }, notifications: noticeTo(account, 'account-cancelled') });
     },
   });
 }

@@ -5,7 +5,7 @@
  * `maxChecksPerHour` per hour) reach the hasher; the rest answer AccountLocked unhashed. A
  * failure keeps its reservation (and may lock the account); a success gives it back.
  */
-import { failure, type Failure } from '../outcome.js';
+import { failure, ok, refusal, type Result } from '../outcome.js';
 import type { Account } from '../ports.js';
 import type { AccountDeps } from './deps.js';
 import { upgradeLegacyHash } from '../import/upgrade-legacy-hash.js';
@@ -25,23 +25,19 @@ export interface ProvenPassword {
   readonly credentialGeneration: number;
 }
 
-export type PasswordCheck = { readonly ok: true; readonly proven: ProvenPassword } | { readonly ok: false; readonly failure: Failure };
-
-const refused = (f: Failure): PasswordCheck => ({ ok: false, failure: f });
-
-export async function checkAccountPassword(deps: AccountDeps, account: Account, password: string): Promise<PasswordCheck> {
+export async function checkAccountPassword(deps: AccountDeps, account: Account, password: string): Promise<Result<ProvenPassword>> {
   // Cheap answers first: a lock read with the account costs no write.
-  if (isLocked(account, deps.clock.now())) return refused(failure('AccountLocked'));
+  if (isLocked(account, deps.clock.now())) return refusal(failure('AccountLocked'));
   const reservation = await deps.uow.accounts.reserveSignInCheck(account.id, deps.clock.now(), deps.lockout);
-  if (!reservation.granted) return refused(failure('AccountLocked'));
+  if (!reservation.granted) return refusal(failure('AccountLocked'));
   // The hash read by the reservation itself: the generation reported is the one really checked.
   const valid = password.length <= MAX_PASSWORD_LENGTH && (await deps.hasher.verify(reservation.passwordHash, password));
   if (!valid) {
     await deps.uow.accounts.recordFailedSignIn(account.id, deps.clock.now(), deps.lockout);
-    return refused(failure('InvalidAccountCredentials'));
+    return refusal(failure('InvalidAccountCredentials'));
   }
   await deps.uow.accounts.recordSuccessfulSignIn(account.id, deps.clock.now());
   // Issue 18: a legacy hash (from an import) that just verified is replaced by Argon2id.
   await upgradeLegacyHash(deps, { kind: 'account', id: account.id, username: account.username, entityId: account.entityId, storedHash: reservation.passwordHash }, password);
-  return { ok: true, proven: { credentialGeneration: reservation.credentialGeneration } };
+  return ok({ credentialGeneration: reservation.credentialGeneration });
 }

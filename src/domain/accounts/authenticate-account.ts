@@ -34,8 +34,8 @@ export async function authenticateAccount(
   if (input.password === null || input.password === '') return failure('InvalidInputParameters', `${fields.password} is required.`);
 
   const found = await findAccountInTree(deps.uow, caller, username.value, { signIn: true });
-  if ('failure' in found) return found.failure;
-  const account = found.account;
+  if (!found.ok) return found.failure;
+  const account = found.value;
   const now = deps.clock.now();
   const checked = await checkAccountPassword(deps, account, input.password);
   if (!checked.ok && checked.failure.code === 'AccountLocked') return { ...checked.failure, report: { status: 'Locked', backupServer: account.backupServer } };

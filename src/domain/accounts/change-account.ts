@@ -4,7 +4,7 @@
  * transaction, then — after checking again inside the transaction, since the account may have
  * changed meanwhile — apply the change together with its audit record and notifications.
  */
-import { isFailure, success, type Failure, type Outcome } from '../outcome.js';
+import { success, type Failure, type Outcome, type Result } from '../outcome.js';
 import type { Account, Caller, Notification, Repositories, RequestContext } from '../ports.js';
 import type { AccountDeps } from './deps.js';
 import { findAccountInTree } from './find-in-tree.js';
@@ -19,16 +19,12 @@ export interface AccountChange<P> {
   /** A state that forbids the change (UltraSafe, Cancelled…), checked before and inside the transaction. */
   refuse?(account: Account): Failure | undefined;
   /** Slow work outside the transaction; a Failure stops the change. */
-  prepare(account: Account): Promise<P | Failure>;
+  prepare(account: Account): Promise<Result<P>>;
   /**
    * The writes. A Failure (returned before anything was written, e.g. a compare-and-set that
    * found the account changed) ends the change with no audit record.
    */
-  apply(tx: Repositories, account: Account, prepared: P, now: Date): Promise<ChangeEffects | Failure>;
-}
-
-function isFailureValue(value: unknown): value is Failure {
-  return typeof value === 'object' && value !== null && 'code' in value && isFailure(value as Outcome<unknown>);
+  apply(tx: Repositories, account: Account, prepared: P, now: Date): Promise<Result<ChangeEffects>>;
 }
 
 export async function changeAccount<P>(
@@ -39,26 +35,27 @@ export async function changeAccount<P>(
   change: AccountChange<P>,
 ): Promise<Outcome> {
   const found = await findAccountInTree(deps.uow, caller, username);
-  if ('failure' in found) return found.failure;
-  const refused = change.refuse?.(found.account);
+  if (!found.ok) return found.failure;
+  const refused = change.refuse?.(found.value);
   if (refused) return refused;
-  const prepared = await change.prepare(found.account);
-  if (isFailureValue(prepared)) return prepared;
+  const prepared = await change.prepare(found.value);
+  if (!prepared.ok) return prepared.failure;
 
   return deps.uow.transaction(async (tx) => {
     const current = await findAccountInTree(tx, caller, username);
-    if ('failure' in current) return current.failure;
-    const refusedNow = change.refuse?.(current.account);
+    if (!current.ok) return current.failure;
+    const refusedNow = change.refuse?.(current.value);
     if (refusedNow) return refusedNow;
     const now = deps.clock.now();
-    const effects = await change.apply(tx, current.account, prepared, now);
-    if (isFailureValue(effects)) return effects;
+    const applied = await change.apply(tx, current.value, prepared.value, now);
+    if (!applied.ok) return applied.failure;
+    const effects = applied.value;
     await tx.audit.record({
       at: now,
       context,
       caller,
-      accountId: current.account.id,
-      accountUsername: current.account.username,
+      accountId: current.value.id,
+      accountUsername: current.value.username,
       outcome: 'Success',
       detail: effects.detail,
     });

@@ -5,7 +5,7 @@
  * unlocks the account, revokes its authentication tokens, writes the audit record and, when
  * asked, queues the notice — which never contains the password.
  */
-import { failure, type Failure, type Outcome } from '../outcome.js';
+import { failure, ok, type Failure, type Outcome } from '../outcome.js';
 import type { Account, Caller, RequestContext } from '../ports.js';
 import { checkPassword, checkUsername } from '../validation.js';
 import { changeAccount, noticeTo, revokeAllTokens } from './change-account.js';
@@ -34,15 +34,15 @@ export async function changeBackupAccountPassword(
 
   return changeAccount(deps, caller, username.value, context, {
     refuse: (account) => (account.isUltraSafe ? failure('UltraSafeNotSupported') : refuseCancelled(account)),
-    prepare: () => deps.hasher.hash(password.value),
+    prepare: async () => ok(await deps.hasher.hash(password.value)),
     async apply(tx, account, passwordHash, now) {
       await tx.accounts.setPassword(account.id, passwordHash, now);
       const revoked = await revokeAllTokens(tx, account.id, now);
       const notify = input.sendEmailToCustomer && account.email !== '';
-      return {
+      return ok({
         detail: { sendEmailToCustomer: input.sendEmailToCustomer, notified: notify, tokensRevoked: revoked },
         notifications: notify ? noticeTo(account, 'password-changed') : [],
-      };
+      });
     },
   });
 }

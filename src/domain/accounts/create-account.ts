@@ -5,7 +5,7 @@
  * probe for other partners' entities); the user name is unique case-insensitively, also under
  * concurrent creation (the database decides); the backup server is the least-loaded of the pool.
  */
-import { failure, invalidInput, success, type Failure, type Outcome } from '../outcome.js';
+import { failure, invalidInput, ok, refusal, success, type Failure, type Outcome, type Result } from '../outcome.js';
 import type { Caller, Repositories, RequestContext } from '../ports.js';
 import { checkNewUsername, checkOptionalEmail, checkOptionalText, checkPassword } from '../validation.js';
 import type { AccountDeps } from './deps.js';
@@ -41,13 +41,13 @@ export function checkNewAccountFields(
   deps: Pick<AccountDeps, 'passwordPolicy'>,
   raw: { username: Raw; password: Raw; fullName?: Raw; firstName?: Raw; email: Raw; licenseKey?: Raw; localeCode?: Raw; secretQuestion?: Raw; secretAnswer?: Raw },
   names: { username: string; password: string; fullName?: string; firstName?: string; email: string; licenseKey?: string; localeCode?: string; secretQuestion?: string; secretAnswer?: string },
-): NewAccountFields | Failure {
+): Result<NewAccountFields> {
   const username = checkNewUsername(names.username, raw.username);
-  if (!username.ok) return username.failure;
+  if (!username.ok) return username;
   const password = checkPassword(names.password, raw.password, deps.passwordPolicy);
-  if (!password.ok) return password.failure;
+  if (!password.ok) return password;
   const email = checkOptionalEmail(names.email, raw.email);
-  if (!email.ok) return email.failure;
+  if (!email.ok) return email;
   const text = (value: Raw | undefined, name: string | undefined, max: number) => checkOptionalText(name ?? '', value ?? null, max);
   const checks = {
     fullName: text(raw.fullName ?? raw.firstName, names.fullName ?? names.firstName, 200),
@@ -59,13 +59,13 @@ export function checkNewAccountFields(
   };
   const values: Record<string, string> = {};
   for (const [key, checked] of Object.entries(checks)) {
-    if (!checked.ok) return checked.failure;
+    if (!checked.ok) return checked;
     values[key] = checked.value;
   }
   if (values.localeCode && !/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/.test(values.localeCode)) {
-    return invalidInput(`${names.localeCode ?? 'localeCode'} is not a locale code such as en-US.`);
+    return refusal(invalidInput(`${names.localeCode ?? 'localeCode'} is not a locale code such as en-US.`));
   }
-  return {
+  return ok({
     username: username.value,
     password: password.value,
     email: email.value,
@@ -75,7 +75,7 @@ export function checkNewAccountFields(
     localeCode: values.localeCode ?? '',
     secretQuestion: values.secretQuestion ?? '',
     secretAnswer: values.secretAnswer ?? '',
-  };
+  });
 }
 
 /** Thrown inside the transaction to roll it back with a business outcome. */

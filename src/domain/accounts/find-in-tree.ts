@@ -1,4 +1,4 @@
-import { failure, type Failure } from '../outcome.js';
+import { failure, ok, refusal, type Result } from '../outcome.js';
 import type { Account, Caller, Repositories } from '../ports.js';
 
 /**
@@ -15,11 +15,10 @@ export async function findAccountInTree(
   caller: Caller,
   username: string,
   { signIn = false }: { readonly signIn?: boolean } = {},
-): Promise<{ readonly account: Account } | { readonly failure: Failure }> {
+): Promise<Result<Account>> {
   const found = await repos.accounts.findInTree(username, caller.entityId);
-  if (!found) return { failure: failure('AccountNotFound') };
-  if (!found.inTree) return { failure: failure('ObjectEntityMismatch', 'The account belongs to an entity outside your tree.') };
-  if (!found.entityActive && !signIn) return { failure: failure('ObjectEntityMismatch', "The account's entity is inactive.") };
-  const account = found.account;
-  return { account };
+  if (!found) return refusal(failure('AccountNotFound'));
+  if (!found.inTree) return refusal(failure('ObjectEntityMismatch', 'The account belongs to an entity outside your tree.'));
+  if (!found.entityActive && !signIn) return refusal(failure('ObjectEntityMismatch', "The account's entity is inactive."));
+  return ok(found.account);
 }

@@ -13,6 +13,6 @@ export async function getAccountInfo(
   const username = checkUsername(field, input.username);
   if (!username.ok) return username.failure;
   const found = await findAccountInTree(deps.uow, caller, username.value);
-  if ('failure' in found) return found.failure;
-  return success(found.account);
+  if (!found.ok) return found.failure;
+  return success(found.value);
 }

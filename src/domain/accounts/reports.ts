@@ -10,7 +10,7 @@ export async function readAccount(deps: Pick<AccountDeps, 'uow'>, caller: Caller
   const checked = checkUsername(field, username);
   if (!checked.ok) return checked.failure;
   const found = await findAccountInTree(deps.uow, caller, checked.value);
-  return 'failure' in found ? found.failure : success(found.account);
+  return !found.ok ? found.failure : success(found.value);
 }
 
 export async function usageBySystem(

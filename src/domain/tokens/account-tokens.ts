@@ -5,7 +5,7 @@
  * consumed by RedeemAuthorizationToken). Only digests are stored. A token whose subject is
  * outside the caller's tree is answered exactly like an unknown one.
  */
-import { failure, invalidInput, success, type Failure, type Outcome } from '../outcome.js';
+import { failure, invalidInput, ok, refusal, success, type Failure, type Outcome, type Result } from '../outcome.js';
 import type { Account, Caller } from '../ports.js';
 import { checkUsername } from '../validation.js';
 import { checkAccountPassword } from '../accounts/account-password.js';
@@ -35,17 +35,17 @@ async function provenAccount(
   caller: Caller,
   input: { username: string | null; password: string | null },
   names: { username: string; password: string },
-): Promise<{ account: Account; credentialGeneration: number } | { failure: Failure }> {
+): Promise<Result<{ account: Account; credentialGeneration: number }>> {
   const username = checkUsername(names.username, input.username);
-  if (!username.ok) return { failure: username.failure };
-  if (!input.password) return { failure: invalidInput(`${names.password} is required.`) };
+  if (!username.ok) return username;
+  if (!input.password) return refusal(invalidInput(`${names.password} is required.`));
   const found = await findAccountInTree(deps.uow, caller, username.value, { signIn: true });
-  if ('failure' in found) return found;
-  const checked = await checkAccountPassword(deps, found.account, input.password);
-  if (!checked.ok) return { failure: checked.failure };
-  const refused = refuseCancelled(found.account);
-  if (refused) return { failure: refused };
-  return { account: found.account, credentialGeneration: checked.proven.credentialGeneration };
+  if (!found.ok) return found;
+  const checked = await checkAccountPassword(deps, found.value, input.password);
+  if (!checked.ok) return checked;
+  const refused = refuseCancelled(found.value);
+  if (refused) return refusal(refused);
+  return ok({ account: found.value, credentialGeneration: checked.value.credentialGeneration });
 }
 
 /** The password proven is no longer the account's: a change committed while the token was being issued. */
@@ -58,9 +58,9 @@ export async function issueAuthenticationToken(
   names: { username: string; password: string },
 ): Promise<Outcome<IssuedToken>> {
   const proven = await provenAccount(deps, caller, input, names);
-  if ('failure' in proven) return proven.failure;
+  if (!proven.ok) return proven.failure;
   const { token, digest, now, expiresAt } = mintToken(deps, deps.tokens.authenticationTtlMs);
-  const stored = await deps.uow.tokens.insertAuthentication({ digest, accountId: proven.account.id, credentialGeneration: proven.credentialGeneration, expiresAt }, now);
+  const stored = await deps.uow.tokens.insertAuthentication({ digest, accountId: proven.value.account.id, credentialGeneration: proven.value.credentialGeneration, expiresAt }, now);
   if (!stored) return changedMeanwhile();
   return success({ token, expiresAt });
 }
@@ -98,12 +98,12 @@ export async function issueAuthorizationToken(
   names: { username: string; password: string },
 ): Promise<Outcome<IssuedToken>> {
   const proven = await provenAccount(deps, caller, input, names);
-  if ('failure' in proven) return proven.failure;
+  if (!proven.ok) return proven.failure;
   return storeAuthorization(deps, caller, {
-    accountId: proven.account.id,
+    accountId: proven.value.account.id,
     partnerUserId: null,
-    entityId: proven.account.entityId,
-    credentialGeneration: proven.credentialGeneration,
+    entityId: proven.value.account.entityId,
+    credentialGeneration: proven.value.credentialGeneration,
   });
 }
 
@@ -118,15 +118,15 @@ export async function issueAuthorizationTokenByEntity(
   if (!username.ok) return username.failure;
   if (input.isAppUser) {
     const found = await findAccountInTree(deps.uow, caller, username.value);
-    if ('failure' in found) return found.failure;
-    const refused = refuseCancelled(found.account);
+    if (!found.ok) return found.failure;
+    const refused = refuseCancelled(found.value);
     if (refused) return refused;
     // The partner vouches for the account as it stands now: a password change later still ends the token.
     return storeAuthorization(deps, caller, {
-      accountId: found.account.id,
+      accountId: found.value.id,
       partnerUserId: null,
-      entityId: found.account.entityId,
-      credentialGeneration: found.account.credentialGeneration,
+      entityId: found.value.entityId,
+      credentialGeneration: found.value.credentialGeneration,
     });
   }
   // Unknown and foreign partner users get the same answer: partners cannot probe each other's users.

@@ -45,7 +45,7 @@ export async function createAccountByToken(
 ): Promise<Outcome> {
   if (!input.token) return invalidInput('Token is required.');
   const fields = checkNewAccountFields(deps, input, { username: 'Username', password: 'Password', fullName: 'FullName', email: 'Email' });
-  if ('code' in fields) return fields;
+  if (!fields.ok) return fields.failure;
   if (input.token.length > MAX_TOKEN_LENGTH) return failure('InvalidToken');
   const digest = deps.tokenCodec.digest(input.token);
   const stored = await deps.uow.tokens.findCreatingAccount(digest);
@@ -56,7 +56,7 @@ export async function createAccountByToken(
     deps,
     caller,
     {
-      ...fields,
+      ...fields.value,
       entityId: stored.entityId,
       quotaMb: stored.quotaMb,
       isUltraSafe: stored.isUltraSafe,
