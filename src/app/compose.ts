@@ -4,14 +4,12 @@
  */
 import type http from 'node:http';
 import { OPERATIONS, type Operation } from '../contract/index.js';
+import { createInvoker } from '../call/invoker.js';
 import { compileHelpPages, compileWsdl, buildDisco } from '../describe/index.js';
 import { createSoapPipeline, type SoapPipeline } from '../soap/pipeline.js';
-import { decodeFormArguments, encodeFormResponse, FORM_AUTH_PASSWORD, FORM_AUTH_USERNAME } from '../soap/http-post.js';
-import { LexicalError } from '../soap/lexical.js';
-import type { SoapCall } from '../soap/pipeline.js';
+import { answerForm } from '../soap/http-post.js';
 import { DEFAULT_XML_LIMITS } from '../xml/limits.js';
-import { escapeText } from '../xml/writer.js';
-import { failureOutput, handlerFor, type HandlerDeps } from '../handlers/index.js';
+import type { HandlerDeps } from '../handlers/index.js';
 import { BackupServerPicker } from '../domain/accounts/backup-server-picker.js';
 import { MAX_PASSWORD_CHECKS_PER_HOUR } from '../domain/accounts/account-password.js';
 import { PartnerAuthenticator } from '../domain/partners/authenticate-partner.js';
@@ -30,12 +28,11 @@ import { serviceKey, sharedLimitStore } from '../store/repositories/shared-limit
 import { OutboxWorker } from '../mail/outbox-worker.js';
 import type { MailTransport } from '../mail/message.js';
 import { configuredMailTransport } from '../mail/configured-transport.js';
-import { createHttpHandler, listen, type HttpReply, type RequestInfo, type RunningServer } from '../http/server.js';
+import { createHttpHandler, listen, type RequestInfo, type RunningServer } from '../http/server.js';
 import { createLogger, errorFields, type Logger } from '../observability/logger.js';
 import { ServiceMetrics, startMetricsServer, type MetricsServer } from '../observability/metrics.js';
 import { outboxBacklogReader } from '../observability/outbox-backlog.js';
 import { readinessCheck } from '../observability/readiness.js';
-import { clip, resultCodeReader } from '../observability/request-log.js';
 import { AMS_VERSION } from '../observability/version.js';
 import { MIGRATIONS } from '../store/migrations/index.js';
 import type { Config } from '../config/config.js';
@@ -222,55 +219,14 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
       upgradeLegacyHash({ uow, hasher, clock }, { kind: 'partner-user', id: user.id, username: user.username, entityId: user.entityId, storedHash: user.secretHash }, password),
   });
 
-  const resultCode = resultCodeReader(OPERATIONS);
+  const invoke = createInvoker({ operations: OPERATIONS, partners, partnerRate, handlerDeps: deps, digestName: digest, logger });
   const requestLog = (info: RequestInfo): Logger => info.logger ?? logger.child({ requestId: info.requestId });
-
-  /** Partner check, then the operation's handler; a failure inside becomes UnexpectedError. */
-  function invoke(call: SoapCall<Operation>, info: RequestInfo): Promise<Record<string, unknown>> {
-    return invokeChecked(call, info).then((output) => {
-      // Who called and how it ended, for the request log line and the metrics.
-      if (info.facts) info.facts.result = resultCode(call.operation, output);
-      return output;
-    });
-  }
-
-  async function invokeChecked(call: SoapCall<Operation>, info: RequestInfo): Promise<Record<string, unknown>> {
-    const { caller, userExists } = await partners.check(call.authHeader, info.sourceAddress);
-    if (info.facts) {
-      if (caller) {
-        info.facts.partnerUser = caller.username;
-        info.facts.entityId = caller.entityId;
-      } else {
-        // Issue 14: a name that is no partner user may be a secret typed in the wrong field;
-        // the log gets only its short keyed digest (the one block warnings show).
-        const claimed = call.authHeader?.UserName;
-        info.facts.claimedUser = claimed ? (userExists ? clip(claimed) : `digest:${digest(claimed.toLowerCase()).slice(0, 12)}`) : undefined;
-      }
-    }
-    if (!caller) return failureOutput(call.operation, 'InvalidSoapCredentials', 'The AuthHeader credentials are missing or wrong.');
-    try {
-      // GetAllAccounts' plain-enum Result has no TooManyRequests: failureOutput answers UnexpectedError there.
-      const allowed = partnerRate.take(caller.userId);
-      if (!(allowed === true || (allowed !== false && (await allowed)))) {
-        return failureOutput(call.operation, 'TooManyRequests', 'Too many requests from this partner user; slow down and try again shortly.');
-      }
-      const handler = handlerFor(call.operation);
-      return await handler(call.args as never, {
-        caller,
-        deps,
-        request: { requestId: info.requestId, sourceAddress: info.sourceAddress, operation: call.operation.name },
-      });
-    } catch (err) {
-      requestLog(info).error('operation failed', { operation: call.operation.name, ...errorFields(err) });
-      return failureOutput(call.operation, 'UnexpectedError', 'An unexpected error occurred; nothing was changed.');
-    }
-  }
 
   const warnedCharsets = new Set<string>();
   const soap = createSoapPipeline<Operation, RequestInfo>({
     operations: OPERATIONS,
     limits: DEFAULT_XML_LIMITS,
-    invoke,
+    invoke: (call, info) => invoke(call.operation, call.authHeader, call.args, info),
     onInternalError: (err, info) => requestLog(info).error('soap pipeline failure', errorFields(err)),
     // Read by the fallback (BOM, declaration, UTF-8) rather than refused, as ASMX does. Operators
     // see each unknown charset once per process: a client sends the same one on every call.
@@ -282,27 +238,6 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
     },
   });
 
-  async function invokeForm(name: string, form: URLSearchParams, info: RequestInfo): Promise<HttpReply> {
-    const operation = OPERATIONS.find((op) => op.name === name);
-    if (!operation) {
-      const lower = OPERATIONS.find((op) => op.name.toLowerCase() === name.toLowerCase());
-      const message = lower
-        ? `Invalid method name '${name}', method names are case sensitive. The method name '${lower.name}' with the same name but different casing was found.`
-        : `Request format is unrecognized for URL unexpectedly ending in '/${name}'.`;
-      return { status: 500, contentType: 'text/plain; charset=utf-8', body: escapeText(message) };
-    }
-    let args;
-    try {
-      args = decodeFormArguments(operation, form);
-    } catch (err) {
-      if (err instanceof LexicalError) return { status: 500, contentType: 'text/plain; charset=utf-8', body: escapeText(err.message) };
-      throw err;
-    }
-    const authHeader = { UserName: form.get(FORM_AUTH_USERNAME), Password: form.get(FORM_AUTH_PASSWORD) };
-    const output = await invoke({ operation, soapVersion: '1.1', authHeader, args }, info);
-    return { status: 200, contentType: 'text/xml; charset=utf-8', body: encodeFormResponse(operation, output) };
-  }
-
   const wsdl = compileWsdl(OPERATIONS);
   const pages = compileHelpPages(OPERATIONS, { footer: `AMS ${AMS_VERSION}` });
   const handler = createHttpHandler({
@@ -313,7 +248,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
       operationList: (ctx) => pages.renderOperationList(ctx),
       operationPage: (name, ctx) => pages.renderOperationPage(name, ctx),
     },
-    invokeForm,
+    invokeForm: (name, form, info) => answerForm(OPERATIONS, name, form, (operation, credentials, args) => invoke(operation, credentials, args, info)),
     // Liveness: the process answers. No database: a balancer must not kill instances for an outage they share.
     health: () => Promise.resolve({ ok: true, details: { version: AMS_VERSION, uptimeSeconds: Math.round(process.uptime()) } }),
     readiness: readinessCheck({
