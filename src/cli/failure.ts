@@ -12,6 +12,7 @@
  * SQLite's result code), never its stack; the stack is printed only with AMS_LOG_LEVEL=debug.
  */
 import { ConfigError, type Config } from '../config/config.js';
+import { ListenFailure } from '../app/serve.js';
 import { DatabaseFolderMissingError, parseDatabaseUrl, redactUrl } from '../store/create-db.js';
 
 export type FailureKind = 'configuration' | 'unreachable' | 'other';
@@ -34,19 +35,6 @@ export class StepFailure extends Error {
     cause: unknown,
   ) {
     super(`${what}: ${messageOf(cause)}`, { cause });
-  }
-}
-
-/** The service could not open its listening socket at host:port (the setting names which one). */
-export class ListenFailure extends Error {
-  override readonly name = 'ListenFailure';
-  constructor(
-    readonly host: string,
-    readonly port: number,
-    readonly setting: 'AMS_PORT' | 'AMS_METRICS_PORT',
-    cause: unknown,
-  ) {
-    super(`cannot listen on ${host}:${port}: ${messageOf(cause)}`, { cause });
   }
 }
 
