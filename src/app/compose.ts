@@ -128,7 +128,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
     branding: { providerName: config.providerName, supportEmail: config.supportEmail, defaultLanguage: config.mailLocale },
     from: config.mailFrom,
     now: () => clock.now().getTime(),
-    pollIntervalMs: overrides.mailPollIntervalMs ?? 5_000,
+    pollIntervalMs: overrides.mailPollIntervalMs ?? config.mailPollSeconds * 1000,
     leaseMs: config.mailLeaseSeconds * 1000,
     sendTimeoutMs: config.mailLeaseSeconds * 800,
     concurrency: config.mailConcurrency,
@@ -160,7 +160,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
       uow,
       hasher,
       clock,
-      passwordPolicy: { minLength: config.passwordMinLength, maxLength: 128 },
+      passwordPolicy: { minLength: config.passwordMinLength, maxLength: config.passwordMaxLength },
       lockout: {
         maxFailures: config.lockoutMaxFailures,
         windowMs: config.lockoutWindowSeconds * 1000,
@@ -171,14 +171,14 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
         servers: config.backupServers,
         count: (servers) => uow.accounts.countByBackupServer(servers),
         now: () => clock.now().getTime(),
-        refreshMs: 60_000,
+        refreshMs: config.backupServerRefreshSeconds * 1000,
       }),
       defaultQuotaMb: config.defaultQuotaMb,
       tokens: {
         authenticationTtlMs: config.authenticationTokenTtlSeconds * 1000,
         authorizationTtlMs: config.authorizationTokenTtlSeconds * 1000,
-        maxCreatingAccountHours: 24 * 30,
-        defaultCreatingAccountHours: 24,
+        maxCreatingAccountHours: config.creatingAccountTokenMaxHours,
+        defaultCreatingAccountHours: config.creatingAccountTokenDefaultHours,
       },
       tokenCodec: { generate: generateToken, digest: digestToken },
     },
@@ -192,7 +192,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
     perUser: config.authFailuresPerUser,
     perAddress: config.authFailuresPerAddress,
     windowMs: config.authFailureWindowSeconds * 1000,
-    maxKeys: 50_000,
+    maxKeys: config.authThrottleMaxKeys,
     store: limits,
     digest,
     pace: () => pacedHasher.pace(),
@@ -207,13 +207,13 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
     authThrottle.prune().catch((err: unknown) => logger.warn('pruning the AuthHeader throttle failed', errorFields(err)));
   }, 60_000);
   pruneLimits.unref();
-  const partnerRate = new RateLimiter({ perMinute: config.partnerRequestsPerMinute, burst: config.partnerBurst, maxKeys: 10_000, store: limits });
+  const partnerRate = new RateLimiter({ perMinute: config.partnerRequestsPerMinute, burst: config.partnerBurst, maxKeys: config.partnerRateMaxKeys, store: limits });
   const partners = new PartnerAuthenticator({
     partnerUsers: uow.partnerUsers,
     hasher: pacedHasher,
     throttle: authThrottle,
     clock,
-    memo: new CredentialMemo({ ttlMs: config.credentialMemoTtlMs, maxEntries: 10_000 }),
+    memo: new CredentialMemo({ ttlMs: config.credentialMemoTtlMs, maxEntries: config.credentialMemoMaxEntries }),
     decoyHash: await hasher.hash(generateSecret()),
     upgradeLegacySecret: (user, password) =>
       upgradeLegacyHash({ uow, hasher, clock }, { kind: 'partner-user', id: user.id, username: user.username, entityId: user.entityId, storedHash: user.secretHash }, password),
@@ -258,7 +258,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
       mailTransport: () => mailWorker.transportStatus,
       outboxBacklog,
       now: () => clock.now().getTime(),
-      timeoutMs: 2000,
+      timeoutMs: config.readinessTimeoutMs,
     }),
     ...(metrics ? { metrics } : {}),
     publicUrl: config.publicUrl,

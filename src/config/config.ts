@@ -31,10 +31,13 @@ export interface Config {
   readonly mailConcurrency: number;
   readonly mailLeaseSeconds: number;
   readonly mailProbeSeconds: number;
+  readonly mailPollSeconds: number;
   readonly backupServers: readonly string[];
+  readonly backupServerRefreshSeconds: number;
   readonly bootstrapUsername: string | null;
   readonly bootstrapPassword: string | null;
   readonly passwordMinLength: number;
+  readonly passwordMaxLength: number;
   readonly lockoutMaxFailures: number;
   readonly lockoutWindowSeconds: number;
   readonly lockoutDurationSeconds: number;
@@ -51,9 +54,15 @@ export interface Config {
   readonly authFailuresPerAddress: number;
   readonly authFailureWindowSeconds: number;
   readonly credentialMemoTtlMs: number;
+  readonly credentialMemoMaxEntries: number;
+  readonly authThrottleMaxKeys: number;
+  readonly partnerRateMaxKeys: number;
   readonly defaultQuotaMb: number;
   readonly authenticationTokenTtlSeconds: number;
   readonly authorizationTokenTtlSeconds: number;
+  readonly creatingAccountTokenDefaultHours: number;
+  readonly creatingAccountTokenMaxHours: number;
+  readonly readinessTimeoutMs: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** `auto`: human-readable on a terminal, JSON otherwise. */
   readonly logFormat: 'auto' | 'json' | 'pretty';
@@ -210,6 +219,12 @@ export const SETTINGS: readonly Setting[] = [
       'How long a claimed message is reserved for the instance sending it. A send unanswered after 80 % of it is abandoned and retried; a message whose sender crashed is sent again once the lease runs out.',
   },
   {
+    env: 'AMS_MAIL_POLL_SECONDS',
+    type: T.integer(1, 3_600),
+    default: '5',
+    description: 'How often the mail worker looks for due mail when nothing woke it (a commit on this instance wakes it at once; this catches mail queued by other instances and retries coming due).',
+  },
+  {
     env: 'AMS_MAIL_PROBE_SECONDS',
     type: T.integer(1, 3_600),
     default: '15',
@@ -236,6 +251,12 @@ export const SETTINGS: readonly Setting[] = [
     description: 'On a fresh database: secret of the first partner API user (generated and printed once when unset).',
   },
   { env: 'AMS_PASSWORD_MIN_LENGTH', type: T.integer(6, 128), default: '8', description: 'Minimum backup-account password length (never below 6).' },
+  {
+    env: 'AMS_PASSWORD_MAX_LENGTH',
+    type: T.integer(8, 1024),
+    default: '128',
+    description: 'Maximum backup-account password length, in characters; at least `AMS_PASSWORD_MIN_LENGTH`. Longer ones are refused, never truncated.',
+  },
   {
     env: 'AMS_LOCKOUT_MAX_FAILURES',
     type: T.integer(1, 100),
@@ -310,9 +331,45 @@ export const SETTINGS: readonly Setting[] = [
     default: '60000',
     description: 'How long a verified partner credential is remembered in memory (0 disables).',
   },
+  {
+    env: 'AMS_CREDENTIAL_MEMO_MAX_ENTRIES',
+    type: T.integer(1, 10_000_000),
+    default: '10000',
+    description: 'Verified partner credentials remembered per instance; past it the oldest is forgotten (and checked again on its next call).',
+  },
+  {
+    env: 'AMS_AUTH_THROTTLE_MAX_KEYS',
+    type: T.integer(1, 10_000_000),
+    default: '50000',
+    description: 'User names and sources whose failed AuthHeader checks one instance tracks in memory; the counts themselves live in the shared database.',
+  },
+  {
+    env: 'AMS_PARTNER_RATE_MAX_KEYS',
+    type: T.integer(1, 10_000_000),
+    default: '10000',
+    description: 'Partner API users whose leased rate tokens one instance holds in memory; past it the oldest lease is dropped.',
+  },
+  {
+    env: 'AMS_BACKUP_SERVER_REFRESH_SECONDS',
+    type: T.integer(1, 86_400),
+    default: '60',
+    description: 'How often the account count per backup server (which picks the server of a new account) is read again from the database.',
+  },
   { env: 'AMS_DEFAULT_QUOTA_MB', type: T.integer(1, Number.MAX_SAFE_INTEGER), default: '10240', description: 'Quota of accounts created without a size (CreateAccount, CreateUltraSafeAccount, by partner licence key).' },
   { env: 'AMS_AUTHENTICATION_TOKEN_TTL_SECONDS', type: T.integer(10, 86_400), default: '900', description: 'Lifetime of GetAuthenticationToken tokens.' },
   { env: 'AMS_AUTHORIZATION_TOKEN_TTL_SECONDS', type: T.integer(10, 3_600), default: '300', description: 'Lifetime of one-time web sign-in tokens (GetAuthorizationToken…).' },
+  {
+    env: 'AMS_CREATING_ACCOUNT_TOKEN_DEFAULT_HOURS',
+    type: T.integer(1, 8_760),
+    default: '24',
+    description: 'Lifetime of a GenerateCreatingAccountToken token asked for with `ValidForHours` 0; at most `AMS_CREATING_ACCOUNT_TOKEN_MAX_HOURS`.',
+  },
+  {
+    env: 'AMS_CREATING_ACCOUNT_TOKEN_MAX_HOURS',
+    type: T.integer(1, 8_760),
+    default: '720',
+    description: 'Longest `ValidForHours` a partner may ask of GenerateCreatingAccountToken; above it: `InvalidInputParameters`.',
+  },
   {
     env: 'AMS_LOG_LEVEL',
     type: T.oneOf('debug', 'info', 'warn', 'error'),
@@ -324,6 +381,12 @@ export const SETTINGS: readonly Setting[] = [
     type: T.oneOf('auto', 'json', 'pretty'),
     default: 'auto',
     description: 'Log lines on stdout: `json` (one object per line), `pretty` (for people), `auto` (pretty on a terminal, else JSON).',
+  },
+  {
+    env: 'AMS_READINESS_TIMEOUT_MS',
+    type: T.integer(100, 60_000),
+    default: '2000',
+    description: 'Longest `GET /readyz` waits for the database before answering not ready.',
   },
   {
     env: 'AMS_METRICS_PORT',
@@ -384,6 +447,24 @@ function connectionSettings(env: Env) {
     maxConnections: integer(env, 'AMS_MAX_CONNECTIONS', 1000, 1, 1_000_000),
     shutdownTimeoutMs: integer(env, 'AMS_SHUTDOWN_TIMEOUT_MS', 15_000, 100, 3_600_000),
   };
+}
+
+/** The backup-account password bounds; the minimum must not exceed the maximum. */
+function passwordLengths(env: Env) {
+  const passwordMinLength = integer(env, 'AMS_PASSWORD_MIN_LENGTH', 8, 6, 128);
+  const passwordMaxLength = integer(env, 'AMS_PASSWORD_MAX_LENGTH', 128, 8, 1024);
+  if (passwordMinLength > passwordMaxLength) throw new ConfigError('AMS_PASSWORD_MIN_LENGTH must not exceed AMS_PASSWORD_MAX_LENGTH');
+  return { passwordMinLength, passwordMaxLength };
+}
+
+/** GenerateCreatingAccountToken's lifetimes; the default must be one a partner could ask for. */
+function creatingAccountTokenHours(env: Env) {
+  const creatingAccountTokenDefaultHours = integer(env, 'AMS_CREATING_ACCOUNT_TOKEN_DEFAULT_HOURS', 24, 1, 8_760);
+  const creatingAccountTokenMaxHours = integer(env, 'AMS_CREATING_ACCOUNT_TOKEN_MAX_HOURS', 720, 1, 8_760);
+  if (creatingAccountTokenDefaultHours > creatingAccountTokenMaxHours) {
+    throw new ConfigError('AMS_CREATING_ACCOUNT_TOKEN_DEFAULT_HOURS must not exceed AMS_CREATING_ACCOUNT_TOKEN_MAX_HOURS');
+  }
+  return { creatingAccountTokenDefaultHours, creatingAccountTokenMaxHours };
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -458,10 +539,12 @@ export function loadConfig(env: Env = process.env): Config {
     mailConcurrency: integer(env, 'AMS_MAIL_CONCURRENCY', 4, 1, 64),
     mailLeaseSeconds: integer(env, 'AMS_MAIL_LEASE_SECONDS', 120, 2, 3_600),
     mailProbeSeconds: integer(env, 'AMS_MAIL_PROBE_SECONDS', 15, 1, 3_600),
+    mailPollSeconds: integer(env, 'AMS_MAIL_POLL_SECONDS', 5, 1, 3_600),
     backupServers,
+    backupServerRefreshSeconds: integer(env, 'AMS_BACKUP_SERVER_REFRESH_SECONDS', 60, 1, 86_400),
     bootstrapUsername,
     bootstrapPassword,
-    passwordMinLength: integer(env, 'AMS_PASSWORD_MIN_LENGTH', 8, 6, 128),
+    ...passwordLengths(env),
     lockoutMaxFailures: integer(env, 'AMS_LOCKOUT_MAX_FAILURES', 10, 1, 100),
     lockoutWindowSeconds: integer(env, 'AMS_LOCKOUT_WINDOW_SECONDS', 900, 1, 86_400),
     lockoutDurationSeconds: integer(env, 'AMS_LOCKOUT_DURATION_SECONDS', 900, 1, 86_400),
@@ -481,9 +564,14 @@ export function loadConfig(env: Env = process.env): Config {
     authFailuresPerAddress: integer(env, 'AMS_AUTH_FAILURES_PER_ADDRESS', 50, 0, 1_000_000),
     authFailureWindowSeconds: integer(env, 'AMS_AUTH_FAILURE_WINDOW_SECONDS', 300, 1, 86_400),
     credentialMemoTtlMs: integer(env, 'AMS_CREDENTIAL_MEMO_TTL_MS', 60_000, 0, 3_600_000),
+    credentialMemoMaxEntries: integer(env, 'AMS_CREDENTIAL_MEMO_MAX_ENTRIES', 10_000, 1, 10_000_000),
+    authThrottleMaxKeys: integer(env, 'AMS_AUTH_THROTTLE_MAX_KEYS', 50_000, 1, 10_000_000),
+    partnerRateMaxKeys: integer(env, 'AMS_PARTNER_RATE_MAX_KEYS', 10_000, 1, 10_000_000),
     defaultQuotaMb: integer(env, 'AMS_DEFAULT_QUOTA_MB', 10240, 1, Number.MAX_SAFE_INTEGER),
     authenticationTokenTtlSeconds: integer(env, 'AMS_AUTHENTICATION_TOKEN_TTL_SECONDS', 900, 10, 86_400),
     authorizationTokenTtlSeconds: integer(env, 'AMS_AUTHORIZATION_TOKEN_TTL_SECONDS', 300, 10, 3_600),
+    ...creatingAccountTokenHours(env),
+    readinessTimeoutMs: integer(env, 'AMS_READINESS_TIMEOUT_MS', 2000, 100, 60_000),
     logLevel,
     logFormat,
     metricsPort,
