@@ -82,6 +82,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
 async function assembleApp(config: Config, overrides: AppOverrides, logger: Logger, store: Store): Promise<App> {
   const clock = overrides.clock ?? systemClock;
+  // Everything that reads time reads this one clock, so a test can step it instead of sleeping.
+  const nowMs = (): number => clock.now().getTime();
   // Imported accounts may still hold a legacy hash until their first sign-in (issue 18).
   const hasher = withLegacyHashes(overrides.hasher ?? argon2Hasher);
 
@@ -116,7 +118,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
           outboxBacklog,
           ...(poolStats ? { pool: poolStats } : {}),
           mailTransport: () => mailWorker.transportStatus,
-          now: () => clock.now().getTime(),
+          now: nowMs,
         });
   const stopHashTiming = metrics && overrides.hasher === undefined ? argon2Hasher.onTimed((seconds) => metrics.observeHash(seconds)) : undefined;
 
@@ -127,7 +129,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
     transport,
     branding: { providerName: config.providerName, supportEmail: config.supportEmail, defaultLanguage: config.mailLocale },
     from: config.mailFrom,
-    now: () => clock.now().getTime(),
+    now: nowMs,
     pollIntervalMs: overrides.mailPollIntervalMs ?? config.mailPollSeconds * 1000,
     leaseMs: config.mailLeaseSeconds * 1000,
     sendTimeoutMs: config.mailLeaseSeconds * 800,
@@ -170,7 +172,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
       backupServers: new BackupServerPicker({
         servers: config.backupServers,
         count: (servers) => uow.accounts.countByBackupServer(servers),
-        now: () => clock.now().getTime(),
+        now: nowMs,
         refreshMs: config.backupServerRefreshSeconds * 1000,
       }),
       defaultQuotaMb: config.defaultQuotaMb,
@@ -193,6 +195,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
     perAddress: config.authFailuresPerAddress,
     windowMs: config.authFailureWindowSeconds * 1000,
     maxKeys: config.authThrottleMaxKeys,
+    now: nowMs,
     store: limits,
     digest,
     pace: () => pacedHasher.pace(),
@@ -207,7 +210,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
     authThrottle.prune().catch((err: unknown) => logger.warn('pruning the AuthHeader throttle failed', errorFields(err)));
   }, 60_000);
   pruneLimits.unref();
-  const partnerRate = new RateLimiter({ perMinute: config.partnerRequestsPerMinute, burst: config.partnerBurst, maxKeys: config.partnerRateMaxKeys, store: limits });
+  const partnerRate = new RateLimiter({ perMinute: config.partnerRequestsPerMinute, burst: config.partnerBurst, maxKeys: config.partnerRateMaxKeys, store: limits, now: nowMs });
   const partners = new PartnerAuthenticator({
     partnerUsers: uow.partnerUsers,
     hasher: pacedHasher,
@@ -257,7 +260,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
       mailWorkerRunning: () => mailWorker.isRunning,
       mailTransport: () => mailWorker.transportStatus,
       outboxBacklog,
-      now: () => clock.now().getTime(),
+      now: nowMs,
       timeoutMs: config.readinessTimeoutMs,
     }),
     ...(metrics ? { metrics } : {}),
