@@ -11,7 +11,8 @@ import { RESELLER_A_SECRET, listenTestApp, seededTemplate, startTestApp, steppin
 import { envelope, operationBody } from '../support/envelope.js';
 import { HARNESS_ENGINE, POSTGRES_TEST_URL, createTestDatabase } from '../support/test-database.js';
 import type { RunningServer } from '../../src/http/server.js';
-import { eventually, rawPost, soapOverHttp } from './support.js';
+import { rawPost, soapOverHttp } from './support.js';
+import { waitFor } from '../support/wait-for.js';
 
 const RESELLER_A = { user: 'reseller-a', password: RESELLER_A_SECRET };
 
@@ -105,7 +106,7 @@ describe('metrics endpoint', () => {
     assert.equal((await soapOverHttp(server.port, 'GetAccountInfo', { userName: 'bob' }, { user: 'reseller-b', password: 'wrong-secret-456' })).code, 'InvalidSoapCredentials');
     const r = await soapOverHttp(server.port, 'ChangeBackupAccountPassword', { Username: 'alice', NewPassword: 'metrics-pass-1', SendEmailToCustomer: true }, RESELLER_A);
     assert.equal(r.code, 'Success');
-    await eventually(async () => (await t.app.store.db.selectFrom('outbox').select('state').where('state', '=', 'sent').execute()).length === 1, 'the delivery');
+    await waitFor(async () => (await t.app.store.db.selectFrom('outbox').select('state').where('state', '=', 'sent').execute()).length === 1, 5000, 'the delivery');
 
     let { samples } = await scrape(metricsPort);
     assert.ok((value(samples, 'ams_argon2_hash_duration_seconds_count') ?? 0) >= 2, 'hashes timed (the new password, the verifications)');
