@@ -21,7 +21,7 @@ import { upgradeLegacyHash } from '../domain/import/upgrade-legacy-hash.js';
 import { digestToken, generateToken } from '../security/tokens.js';
 import { AuthThrottle, nameDigester } from '../security/auth-throttle.js';
 import { RateLimiter } from '../security/rate-limiter.js';
-import { exclusively, migrate, openConfiguredStore, type Store } from '../store/create-db.js';
+import { openConfiguredStore, type Store } from '../store/create-db.js';
 import { createUnitOfWork } from '../store/unit-of-work.js';
 import { outboxQueue } from '../store/repositories/outbox-queue.js';
 import { serviceKey, sharedLimitStore } from '../store/repositories/shared-limits.js';
@@ -36,7 +36,8 @@ import { readinessCheck } from '../observability/readiness.js';
 import { AMS_VERSION } from '../observability/version.js';
 import { MIGRATIONS } from '../store/migrations/index.js';
 import type { Config } from '../config/config.js';
-import { bootstrapFirstPartner, generateSecret } from './admin.js';
+import { generateSecret } from './admin.js';
+import { prepareDatabase } from './startup.js';
 
 export interface AppOverrides {
   readonly logger?: Logger;
@@ -87,25 +88,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
   // Imported accounts may still hold a legacy hash until their first sign-in (issue 18).
   const hasher = withLegacyHashes(overrides.hasher ?? argon2Hasher);
 
-  const migration = await migrate(store);
-  for (const r of migration.results ?? []) logger.info('migration', { migration: r.migrationName, status: r.status });
-  if (migration.error !== undefined) {
-    throw new Error(`database migration failed: ${migration.error instanceof Error ? migration.error.message : String(migration.error)}`, { cause: migration.error });
-  }
-
-  // Instances starting together on an empty database take turns: exactly one creates the first user.
-  const bootstrap = await exclusively(store, 'bootstrap', (trx) =>
-    bootstrapFirstPartner(trx, hasher, { username: config.bootstrapUsername, password: config.bootstrapPassword }, clock.now()),
-  );
-  if (bootstrap?.generatedSecret) {
-    // Shown once, on the operator's terminal, and never logged as a structured field.
-    process.stderr.write(
-      `\nFirst partner API user created for entity ${bootstrap.entityId}:\n  UserName: ${bootstrap.username}\n  Password: ${bootstrap.generatedSecret}\n` +
-        'Keep it now: it is stored only as an Argon2id hash and will not be shown again.\n\n',
-    );
-  } else if (bootstrap) {
-    logger.info('first partner API user created from AMS_BOOTSTRAP_USERNAME', { username: bootstrap.username, entityId: bootstrap.entityId });
-  }
+  await prepareDatabase(config, { store, hasher, clock, logger, showOnce: (text) => process.stderr.write(text) });
 
   const outboxBacklog = outboxBacklogReader(store.db);
   const poolStats = store.poolStats;
