@@ -9,7 +9,6 @@ import type { Operation } from '../contract/index.js';
 import type { AuthHeaderValue } from '../contract/common-types.js';
 import { failureOutput, handlerFor, type HandlerDeps } from '../handlers/index.js';
 import type { PartnerAuthenticator } from '../domain/partners/authenticate-partner.js';
-import type { RateLimiter } from '../security/rate-limiter.js';
 import { errorFields, type Logger } from '../observability/logger.js';
 import { clip, resultCodeReader, type RequestFacts } from '../observability/request-log.js';
 
@@ -35,7 +34,8 @@ export type Invoker = (
 export interface InvokerOptions {
   readonly operations: readonly Operation[];
   readonly partners: Pick<PartnerAuthenticator, 'check'>;
-  readonly partnerRate: Pick<RateLimiter, 'take'>;
+  /** One token per call per partner user: true, false, or the answer once a lease is taken (security/rate-limiter.ts). */
+  readonly partnerRate: { take(userId: number): boolean | Promise<boolean> };
   readonly handlerDeps: HandlerDeps;
   /** The keyed digest of a user name (the one the AuthHeader throttle's warnings show). */
   readonly digestName: (name: string) => string;
