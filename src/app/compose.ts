@@ -4,14 +4,12 @@
  */
 import type http from 'node:http';
 import { OPERATIONS, type Operation } from '../contract/index.js';
+import { createInvoker } from '../call/invoker.js';
 import { compileHelpPages, compileWsdl, buildDisco } from '../describe/index.js';
 import { createSoapPipeline, type SoapPipeline } from '../soap/pipeline.js';
-import { decodeFormArguments, encodeFormResponse, FORM_AUTH_PASSWORD, FORM_AUTH_USERNAME } from '../soap/http-post.js';
-import { LexicalError } from '../soap/lexical.js';
-import type { SoapCall } from '../soap/pipeline.js';
+import { answerForm } from '../soap/http-post.js';
 import { DEFAULT_XML_LIMITS } from '../xml/limits.js';
-import { escapeText } from '../xml/writer.js';
-import { failureOutput, handlerFor, type HandlerDeps } from '../handlers/index.js';
+import type { HandlerDeps } from '../handlers/index.js';
 import { BackupServerPicker } from '../domain/accounts/backup-server-picker.js';
 import { MAX_PASSWORD_CHECKS_PER_HOUR } from '../domain/accounts/account-password.js';
 import { PartnerAuthenticator } from '../domain/partners/authenticate-partner.js';
@@ -23,24 +21,24 @@ import { upgradeLegacyHash } from '../domain/import/upgrade-legacy-hash.js';
 import { digestToken, generateToken } from '../security/tokens.js';
 import { AuthThrottle, nameDigester } from '../security/auth-throttle.js';
 import { RateLimiter } from '../security/rate-limiter.js';
-import { exclusively, migrate, MigrationFailedError, openConfiguredStore, type Store } from '../store/create-db.js';
+import { openConfiguredStore, type Store } from '../store/create-db.js';
 import { createUnitOfWork } from '../store/unit-of-work.js';
 import { outboxQueue } from '../store/repositories/outbox-queue.js';
 import { serviceKey, sharedLimitStore } from '../store/repositories/shared-limits.js';
 import { OutboxWorker } from '../mail/outbox-worker.js';
 import type { MailTransport } from '../mail/message.js';
 import { configuredMailTransport } from './mail-transport.js';
-import { createHttpHandler, listen, type HttpReply, type RequestInfo, type RunningServer } from '../http/server.js';
+import { createHttpHandler, listen, type RequestInfo, type RunningServer } from '../http/server.js';
 import { createLogger, errorFields, type Logger } from '../observability/logger.js';
 import { ServiceMetrics, startMetricsServer, type MetricsServer } from '../observability/metrics.js';
 import { readinessCheck } from '../observability/readiness.js';
 import { databaseHealth } from '../store/repositories/health.js';
 import { outboxBacklogReader } from '../store/repositories/outbox-backlog.js';
-import { clip, resultCodeReader } from '../observability/request-log.js';
 import { AMS_VERSION } from '../observability/version.js';
 import { MIGRATIONS } from '../store/migrations/index.js';
 import type { Config } from '../config/config.js';
-import { bootstrapFirstPartner, generateSecret } from './admin.js';
+import { generateSecret } from './admin.js';
+import { prepareDatabase } from './startup.js';
 
 export interface AppOverrides {
   readonly logger?: Logger;
@@ -86,28 +84,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
 async function assembleApp(config: Config, overrides: AppOverrides, logger: Logger, store: Store): Promise<App> {
   const clock = overrides.clock ?? systemClock;
+  // Everything that reads time reads this one clock, so a test can step it instead of sleeping.
+  const nowMs = (): number => clock.now().getTime();
   // Imported accounts may still hold a legacy hash until their first sign-in (issue 18).
   const hasher = withLegacyHashes(overrides.hasher ?? argon2Hasher);
 
-  const migration = await migrate(store);
-  for (const r of migration.results ?? []) logger.info('migration', { migration: r.migrationName, status: r.status });
-  if (migration.error !== undefined) {
-    throw new MigrationFailedError(migration.error);
-  }
-
-  // Instances starting together on an empty database take turns: exactly one creates the first user.
-  const bootstrap = await exclusively(store, 'bootstrap', (trx) =>
-    bootstrapFirstPartner(trx, hasher, { username: config.bootstrapUsername, password: config.bootstrapPassword }, clock.now()),
-  );
-  if (bootstrap?.generatedSecret) {
-    // Shown once, on the operator's terminal, and never logged as a structured field.
-    process.stderr.write(
-      `\nFirst partner API user created for entity ${bootstrap.entityId}:\n  UserName: ${bootstrap.username}\n  Password: ${bootstrap.generatedSecret}\n` +
-        'Keep it now: it is stored only as an Argon2id hash and will not be shown again.\n\n',
-    );
-  } else if (bootstrap) {
-    logger.info('first partner API user created from AMS_BOOTSTRAP_USERNAME', { username: bootstrap.username, entityId: bootstrap.entityId });
-  }
+  await prepareDatabase(config, { store, hasher, clock, logger, showOnce: (text) => process.stderr.write(text) });
 
   const outboxBacklog = outboxBacklogReader(store.db);
   const poolStats = store.poolStats;
@@ -120,7 +102,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
           outboxBacklog,
           ...(poolStats ? { pool: poolStats } : {}),
           mailTransport: () => mailWorker.transportStatus,
-          now: () => clock.now().getTime(),
+          now: nowMs,
         });
   const stopHashTiming = metrics && overrides.hasher === undefined ? argon2Hasher.onTimed((seconds) => metrics.observeHash(seconds)) : undefined;
 
@@ -131,8 +113,8 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
     transport,
     branding: { providerName: config.providerName, supportEmail: config.supportEmail, defaultLanguage: config.mailLocale },
     from: config.mailFrom,
-    now: () => clock.now().getTime(),
-    pollIntervalMs: overrides.mailPollIntervalMs ?? 5_000,
+    now: nowMs,
+    pollIntervalMs: overrides.mailPollIntervalMs ?? config.mailPollSeconds * 1000,
     leaseMs: config.mailLeaseSeconds * 1000,
     sendTimeoutMs: config.mailLeaseSeconds * 800,
     concurrency: config.mailConcurrency,
@@ -164,7 +146,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
       uow,
       hasher,
       clock,
-      passwordPolicy: { minLength: config.passwordMinLength, maxLength: 128 },
+      passwordPolicy: { minLength: config.passwordMinLength, maxLength: config.passwordMaxLength },
       lockout: {
         maxFailures: config.lockoutMaxFailures,
         windowMs: config.lockoutWindowSeconds * 1000,
@@ -174,15 +156,15 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
       backupServers: new BackupServerPicker({
         servers: config.backupServers,
         count: (servers) => uow.accounts.countByBackupServer(servers),
-        now: () => clock.now().getTime(),
-        refreshMs: 60_000,
+        now: nowMs,
+        refreshMs: config.backupServerRefreshSeconds * 1000,
       }),
       defaultQuotaMb: config.defaultQuotaMb,
       tokens: {
         authenticationTtlMs: config.authenticationTokenTtlSeconds * 1000,
         authorizationTtlMs: config.authorizationTokenTtlSeconds * 1000,
-        maxCreatingAccountHours: 24 * 30,
-        defaultCreatingAccountHours: 24,
+        maxCreatingAccountHours: config.creatingAccountTokenMaxHours,
+        defaultCreatingAccountHours: config.creatingAccountTokenDefaultHours,
       },
       tokenCodec: { generate: generateToken, digest: digestToken },
     },
@@ -196,7 +178,8 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
     perUser: config.authFailuresPerUser,
     perAddress: config.authFailuresPerAddress,
     windowMs: config.authFailureWindowSeconds * 1000,
-    maxKeys: 50_000,
+    maxKeys: config.authThrottleMaxKeys,
+    now: nowMs,
     store: limits,
     digest,
     pace: () => pacedHasher.pace(),
@@ -211,67 +194,26 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
     authThrottle.prune().catch((err: unknown) => logger.warn('pruning the AuthHeader throttle failed', errorFields(err)));
   }, 60_000);
   pruneLimits.unref();
-  const partnerRate = new RateLimiter({ perMinute: config.partnerRequestsPerMinute, burst: config.partnerBurst, maxKeys: 10_000, store: limits });
+  const partnerRate = new RateLimiter({ perMinute: config.partnerRequestsPerMinute, burst: config.partnerBurst, maxKeys: config.partnerRateMaxKeys, store: limits, now: nowMs });
   const partners = new PartnerAuthenticator({
     partnerUsers: uow.partnerUsers,
     hasher: pacedHasher,
     throttle: authThrottle,
     clock,
-    memo: new CredentialMemo({ ttlMs: config.credentialMemoTtlMs, maxEntries: 10_000 }),
+    memo: new CredentialMemo({ ttlMs: config.credentialMemoTtlMs, maxEntries: config.credentialMemoMaxEntries }),
     decoyHash: await hasher.hash(generateSecret()),
     upgradeLegacySecret: (user, password) =>
       upgradeLegacyHash({ uow, hasher, clock }, { kind: 'partner-user', id: user.id, username: user.username, entityId: user.entityId, storedHash: user.secretHash }, password),
   });
 
-  const resultCode = resultCodeReader(OPERATIONS);
+  const invoke = createInvoker({ operations: OPERATIONS, partners, partnerRate, handlerDeps: deps, digestName: digest, logger });
   const requestLog = (info: RequestInfo): Logger => info.logger ?? logger.child({ requestId: info.requestId });
-
-  /** Partner check, then the operation's handler; a failure inside becomes UnexpectedError. */
-  function invoke(call: SoapCall<Operation>, info: RequestInfo): Promise<Record<string, unknown>> {
-    return invokeChecked(call, info).then((output) => {
-      // Who called and how it ended, for the request log line and the metrics.
-      if (info.facts) info.facts.result = resultCode(call.operation, output);
-      return output;
-    });
-  }
-
-  async function invokeChecked(call: SoapCall<Operation>, info: RequestInfo): Promise<Record<string, unknown>> {
-    const { caller, userExists } = await partners.check(call.authHeader, info.sourceAddress);
-    if (info.facts) {
-      if (caller) {
-        info.facts.partnerUser = caller.username;
-        info.facts.entityId = caller.entityId;
-      } else {
-        // Issue 14: a name that is no partner user may be a secret typed in the wrong field;
-        // the log gets only its short keyed digest (the one block warnings show).
-        const claimed = call.authHeader?.UserName;
-        info.facts.claimedUser = claimed ? (userExists ? clip(claimed) : `digest:${digest(claimed.toLowerCase()).slice(0, 12)}`) : undefined;
-      }
-    }
-    if (!caller) return failureOutput(call.operation, 'InvalidSoapCredentials', 'The AuthHeader credentials are missing or wrong.');
-    try {
-      // GetAllAccounts' plain-enum Result has no TooManyRequests: failureOutput answers UnexpectedError there.
-      const allowed = partnerRate.take(caller.userId);
-      if (!(allowed === true || (allowed !== false && (await allowed)))) {
-        return failureOutput(call.operation, 'TooManyRequests', 'Too many requests from this partner user; slow down and try again shortly.');
-      }
-      const handler = handlerFor(call.operation);
-      return await handler(call.args as never, {
-        caller,
-        deps,
-        request: { requestId: info.requestId, sourceAddress: info.sourceAddress, operation: call.operation.name },
-      });
-    } catch (err) {
-      requestLog(info).error('operation failed', { operation: call.operation.name, ...errorFields(err) });
-      return failureOutput(call.operation, 'UnexpectedError', 'An unexpected error occurred; nothing was changed.');
-    }
-  }
 
   const warnedCharsets = new Set<string>();
   const soap = createSoapPipeline<Operation, RequestInfo>({
     operations: OPERATIONS,
     limits: DEFAULT_XML_LIMITS,
-    invoke,
+    invoke: (call, info) => invoke(call.operation, call.authHeader, call.args, info),
     onInternalError: (err, info) => requestLog(info).error('soap pipeline failure', errorFields(err)),
     // Read by the fallback (BOM, declaration, UTF-8) rather than refused, as ASMX does. Operators
     // see each unknown charset once per process: a client sends the same one on every call.
@@ -283,27 +225,6 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
     },
   });
 
-  async function invokeForm(name: string, form: URLSearchParams, info: RequestInfo): Promise<HttpReply> {
-    const operation = OPERATIONS.find((op) => op.name === name);
-    if (!operation) {
-      const lower = OPERATIONS.find((op) => op.name.toLowerCase() === name.toLowerCase());
-      const message = lower
-        ? `Invalid method name '${name}', method names are case sensitive. The method name '${lower.name}' with the same name but different casing was found.`
-        : `Request format is unrecognized for URL unexpectedly ending in '/${name}'.`;
-      return { status: 500, contentType: 'text/plain; charset=utf-8', body: escapeText(message) };
-    }
-    let args;
-    try {
-      args = decodeFormArguments(operation, form);
-    } catch (err) {
-      if (err instanceof LexicalError) return { status: 500, contentType: 'text/plain; charset=utf-8', body: escapeText(err.message) };
-      throw err;
-    }
-    const authHeader = { UserName: form.get(FORM_AUTH_USERNAME), Password: form.get(FORM_AUTH_PASSWORD) };
-    const output = await invoke({ operation, soapVersion: '1.1', authHeader, args }, info);
-    return { status: 200, contentType: 'text/xml; charset=utf-8', body: encodeFormResponse(operation, output) };
-  }
-
   const wsdl = compileWsdl(OPERATIONS);
   const pages = compileHelpPages(OPERATIONS, { footer: `AMS ${AMS_VERSION}` });
   const handler = createHttpHandler({
@@ -314,7 +235,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
       operationList: (ctx) => pages.renderOperationList(ctx),
       operationPage: (name, ctx) => pages.renderOperationPage(name, ctx),
     },
-    invokeForm,
+    invokeForm: (name, form, info) => answerForm(OPERATIONS, name, form, (operation, credentials, args) => invoke(operation, credentials, args, info)),
     // Liveness: the process answers. No database: a balancer must not kill instances for an outage they share.
     health: () => Promise.resolve({ ok: true, details: { version: AMS_VERSION, uptimeSeconds: Math.round(process.uptime()) } }),
     readiness: readinessCheck({
@@ -323,8 +244,8 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
       mailWorkerRunning: () => mailWorker.isRunning,
       mailTransport: () => mailWorker.transportStatus,
       outboxBacklog,
-      now: () => clock.now().getTime(),
-      timeoutMs: 2000,
+      now: nowMs,
+      timeoutMs: config.readinessTimeoutMs,
     }),
     ...(metrics ? { metrics } : {}),
     publicUrl: config.publicUrl,

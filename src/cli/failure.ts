@@ -12,6 +12,7 @@
  * SQLite's result code), never its stack; the stack is printed only with AMS_LOG_LEVEL=debug.
  */
 import { ConfigError, type Config } from '../config/config.js';
+import { ListenFailure } from '../app/serve.js';
 import { DatabaseFolderMissingError, MigrationFailedError, parseDatabaseUrl, redactUrl } from '../store/create-db.js';
 
 export type FailureKind = 'configuration' | 'unreachable' | 'other';
@@ -24,19 +25,6 @@ export interface Failure {
   /** The setting to check, when one is to blame. */
   readonly setting: string | null;
   readonly kind: FailureKind;
-}
-
-/** The service could not open its listening socket at host:port (the setting names which one). */
-export class ListenFailure extends Error {
-  override readonly name = 'ListenFailure';
-  constructor(
-    readonly host: string,
-    readonly port: number,
-    readonly setting: 'AMS_PORT' | 'AMS_METRICS_PORT',
-    cause: unknown,
-  ) {
-    super(`cannot listen on ${host}:${port}: ${messageOf(cause)}`, { cause });
-  }
 }
 
 interface ErrorFields {

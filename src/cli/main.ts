@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { describeType, loadConfig, SETTINGS, type Config } from '../config/config.js';
 import { formatEffectiveConfig, unknownSettings } from '../config/effective.js';
 import { AMS_VERSION } from '../observability/version.js';
-import { createApp } from '../app/compose.js';
+import { serve } from '../app/serve.js';
 import { AdminError, createEntity, createPartnerUser } from '../app/admin.js';
 import { migrate, MigrationFailedError, openConfiguredStore, type Store } from '../store/create-db.js';
 import { argon2Hasher } from '../security/argon2-hasher.js';
@@ -28,7 +28,7 @@ import { checkOptionalEmail } from '../domain/validation.js';
 import { formatAuditList } from './audit-report.js';
 import { listAudit } from '../store/repositories/audit-log.js';
 import { out, outError, print } from './output.js';
-import { EXIT_STATUS, explainFailure, failureDetail, failureLine, ListenFailure } from './failure.js';
+import { EXIT_STATUS, explainFailure, failureDetail, failureLine } from './failure.js';
 import { LIFECYCLE_COMMANDS } from './commands/index.js';
 import { IMPORT_USAGE, importCommand } from './commands/import.js';
 import { EXPORT_USAGE, exportCommand } from './commands/export.js';
@@ -112,47 +112,7 @@ const COMMANDS: readonly Command[] = [
     summary: 'Start the SOAP service (migrates the database first).',
     usage: 'ams serve',
     async run() {
-      const config = loadConfig();
-      const app = await createApp(config);
-      for (const variable of unknownSettings(process.env)) app.logger.warn('unknown AMS_ variable ignored (a typo?)', { variable });
-      let server;
-      try {
-        server = await app.listen();
-      } catch (err) {
-        await app.close();
-        throw listenFailure(err, config);
-      }
-      return new Promise<number>((resolve) => {
-        // Drain (issue 6): no new connections; requests in flight are answered, the mail worker
-        // finishes its sends; then the database closes and the exit status is 0. Past
-        // AMS_SHUTDOWN_TIMEOUT_MS the rest is cut and the status is 1 — nothing acknowledged is
-        // lost (every change committed before its answer), and an interrupted send is retried
-        // by the next instance once its lease runs out.
-        const stop = (signal: string): void => {
-          const started = Date.now();
-          app.logger.info('shutting down', { signal, deadlineMs: config.shutdownTimeoutMs });
-          const hard = setTimeout(() => {
-            app.logger.warn('shutdown deadline passed; exiting with work unfinished', { deadlineMs: config.shutdownTimeoutMs });
-            process.exit(1);
-          }, config.shutdownTimeoutMs + 1000);
-          hard.unref();
-          // The mail worker runs on while requests drain (they may queue mail), then finishes its round.
-          void server
-            .close(config.shutdownTimeoutMs)
-            .then(async (drained) => {
-              await app.close();
-              clearTimeout(hard);
-              app.logger.info('stopped', { drained, ms: Date.now() - started });
-              resolve(drained ? 0 : 1);
-            })
-            .catch((err: unknown) => {
-              app.logger.error('shutdown failed', { error: err instanceof Error ? err.message : String(err) });
-              resolve(1);
-            });
-        };
-        process.once('SIGTERM', () => stop('SIGTERM'));
-        process.once('SIGINT', () => stop('SIGINT'));
-      });
+      return serve(loadConfig());
     },
   },
   {
@@ -383,19 +343,6 @@ function help(): string {
     `ams ${AMS_VERSION}`,
     '',
   ].join('\n');
-}
-
-/** Which listener (the service's or the metrics endpoint's) a failed listen was for. */
-function listenFailure(err: unknown, config: Config): unknown {
-  const f = (err !== null && typeof err === 'object' ? err : {}) as { syscall?: unknown; port?: unknown; address?: unknown };
-  if (f.syscall !== 'listen' && f.syscall !== 'getaddrinfo') return err;
-  const metrics = config.metricsPort !== null && config.metricsPort !== 0 && f.port === config.metricsPort && config.metricsPort !== config.port;
-  return new ListenFailure(
-    metrics ? config.metricsHost : config.host,
-    metrics ? (config.metricsPort ?? 0) : config.port,
-    metrics ? 'AMS_METRICS_PORT' : 'AMS_PORT',
-    err,
-  );
 }
 
 /** For `ams <word> <unknown>`: the usages of the commands that start with that word, else none. */

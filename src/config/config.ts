@@ -273,6 +273,14 @@ const DECLARED = {
     description:
       'How long a claimed message is reserved for the instance sending it. A send unanswered after 80 % of it is abandoned and retried; a message whose sender crashed is sent again once the lease runs out.',
   }),
+  mailPollSeconds: integer({
+    env: 'AMS_MAIL_POLL_SECONDS',
+    min: 1,
+    max: 3_600,
+    default: 5,
+    description:
+      'How often the mail worker looks for due mail when nothing woke it (a commit on this instance wakes it at once; this catches mail queued by other instances and retries coming due).',
+  }),
   mailProbeSeconds: integer({
     env: 'AMS_MAIL_PROBE_SECONDS',
     min: 1,
@@ -287,6 +295,13 @@ const DECLARED = {
     atLeastOne: true,
     description: 'Comma-separated backup server names; new accounts go to the least-loaded.',
   }),
+  backupServerRefreshSeconds: integer({
+    env: 'AMS_BACKUP_SERVER_REFRESH_SECONDS',
+    min: 1,
+    max: 86_400,
+    default: 60,
+    description: 'How often the account count per backup server (which picks the server of a new account) is read again from the database.',
+  }),
   bootstrapUsername: text('text', {
     env: 'AMS_BOOTSTRAP_USERNAME',
     unset: '(unset)',
@@ -299,6 +314,13 @@ const DECLARED = {
     description: 'On a fresh database: secret of the first partner API user (generated and printed once when unset).',
   }),
   passwordMinLength: integer({ env: 'AMS_PASSWORD_MIN_LENGTH', min: 6, max: 128, default: 8, description: 'Minimum backup-account password length (never below 6).' }),
+  passwordMaxLength: integer({
+    env: 'AMS_PASSWORD_MAX_LENGTH',
+    min: 8,
+    max: 1024,
+    default: 128,
+    description: 'Maximum backup-account password length, in characters; at least `AMS_PASSWORD_MIN_LENGTH`. Longer ones are refused, never truncated.',
+  }),
   lockoutMaxFailures: integer({
     env: 'AMS_LOCKOUT_MAX_FAILURES',
     min: 1,
@@ -407,6 +429,27 @@ const DECLARED = {
     default: 60000,
     description: 'How long a verified partner credential is remembered in memory (0 disables).',
   }),
+  credentialMemoMaxEntries: integer({
+    env: 'AMS_CREDENTIAL_MEMO_MAX_ENTRIES',
+    min: 1,
+    max: 10_000_000,
+    default: 10000,
+    description: 'Verified partner credentials remembered per instance; past it the oldest is forgotten (and checked again on its next call).',
+  }),
+  authThrottleMaxKeys: integer({
+    env: 'AMS_AUTH_THROTTLE_MAX_KEYS',
+    min: 1,
+    max: 10_000_000,
+    default: 50000,
+    description: 'User names and sources whose failed AuthHeader checks one instance tracks in memory; the counts themselves live in the shared database.',
+  }),
+  partnerRateMaxKeys: integer({
+    env: 'AMS_PARTNER_RATE_MAX_KEYS',
+    min: 1,
+    max: 10_000_000,
+    default: 10000,
+    description: 'Partner API users whose leased rate tokens one instance holds in memory; past it the oldest lease is dropped.',
+  }),
   defaultQuotaMb: integer({
     env: 'AMS_DEFAULT_QUOTA_MB',
     min: 1,
@@ -428,6 +471,20 @@ const DECLARED = {
     default: 300,
     description: 'Lifetime of one-time web sign-in tokens (GetAuthorizationToken…).',
   }),
+  creatingAccountTokenDefaultHours: integer({
+    env: 'AMS_CREATING_ACCOUNT_TOKEN_DEFAULT_HOURS',
+    min: 1,
+    max: 8_760,
+    default: 24,
+    description: 'Lifetime of a GenerateCreatingAccountToken token asked for with `ValidForHours` 0; at most `AMS_CREATING_ACCOUNT_TOKEN_MAX_HOURS`.',
+  }),
+  creatingAccountTokenMaxHours: integer({
+    env: 'AMS_CREATING_ACCOUNT_TOKEN_MAX_HOURS',
+    min: 1,
+    max: 8_760,
+    default: 720,
+    description: 'Longest `ValidForHours` a partner may ask of GenerateCreatingAccountToken; above it: `InvalidInputParameters`.',
+  }),
   logLevel: oneOf({
     env: 'AMS_LOG_LEVEL',
     values: ['debug', 'info', 'warn', 'error'],
@@ -442,6 +499,13 @@ const DECLARED = {
     description: 'Log lines on stdout: `json` (one object per line), `pretty` (for people), `auto` (pretty on a terminal, else JSON).',
   }),
   /** null: no metrics endpoint. */
+  readinessTimeoutMs: integer({
+    env: 'AMS_READINESS_TIMEOUT_MS',
+    min: 100,
+    max: 60_000,
+    default: 2000,
+    description: 'Longest `GET /readyz` waits for the database before answering not ready.',
+  }),
   metricsPort: integer({
     env: 'AMS_METRICS_PORT',
     min: 0,
@@ -486,6 +550,10 @@ function checkTogether(c: Values): void {
   if (c.databaseSslMode === 'verify-ca' && c.databaseSslCaFile === null) throw new ConfigError('AMS_DATABASE_SSL_MODE=verify-ca needs AMS_DATABASE_SSL_CA_FILE');
   if (c.databaseSslMode === 'disable' && c.databaseSslCaFile !== null) throw new ConfigError('AMS_DATABASE_SSL_CA_FILE makes no sense with AMS_DATABASE_SSL_MODE=disable');
   if (c.mailRetryMaxSeconds < c.mailRetryBaseSeconds) throw new ConfigError('AMS_MAIL_RETRY_MAX_SECONDS must not be below AMS_MAIL_RETRY_BASE_SECONDS');
+  if (c.passwordMinLength > c.passwordMaxLength) throw new ConfigError('AMS_PASSWORD_MIN_LENGTH must not exceed AMS_PASSWORD_MAX_LENGTH');
+  if (c.creatingAccountTokenDefaultHours > c.creatingAccountTokenMaxHours) {
+    throw new ConfigError('AMS_CREATING_ACCOUNT_TOKEN_DEFAULT_HOURS must not exceed AMS_CREATING_ACCOUNT_TOKEN_MAX_HOURS');
+  }
 }
 
 export function loadConfig(env: Env = process.env): Config {

@@ -108,7 +108,7 @@ export class ServiceMetrics implements RequestMetrics {
     const readBacklog = sources.outboxBacklog;
     if (readBacklog) {
       const backlog = (): Promise<OutboxBacklog> => {
-        const now = Date.now();
+        const now = sources.now();
         if (!this.backlog || now - this.backlog.at > BACKLOG_REUSE_MS) this.backlog = { at: now, value: readBacklog() };
         return this.backlog.value;
       };

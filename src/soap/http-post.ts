@@ -4,10 +4,11 @@
  * plain XML (not an envelope). Unlike ASMX we also accept wrapped operations (their request
  * fields are all scalars) and return the whole response element, out-parameters included.
  */
-import { SERVICE_NAMESPACE } from '../contract/common-types.js';
+import { SERVICE_NAMESPACE, type AuthHeaderValue } from '../contract/common-types.js';
 import type { OperationDefinition } from '../contract/operation.js';
 import { responseElementOf, resultElementOf } from '../contract/operation.js';
-import { defaultValue, parseScalar } from './lexical.js';
+import { defaultValue, LexicalError, parseScalar } from './lexical.js';
+import { escapeText } from '../xml/writer.js';
 import type { DecodedFields } from './decode.js';
 import { encodeFields } from './encode.js';
 
@@ -32,4 +33,44 @@ export function encodeFormResponse(op: OperationDefinition, output: Record<strin
     `<?xml version="1.0" encoding="utf-8"?>\n<${responseElementOf(op)} xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ` +
     `xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns="${SERVICE_NAMESPACE}">${content}</${responseElementOf(op)}>`
   );
+}
+
+/** An answer of the form protocol: plain XML, or a plain-text error as ASMX gives one. */
+export interface FormReply {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+}
+
+/** Carries out a decoded form call; the transport binds its request context in. */
+export type FormInvoke<O extends OperationDefinition> = (operation: O, credentials: AuthHeaderValue, args: DecodedFields) => Promise<Record<string, unknown>>;
+
+/**
+ * POST …asmx/<name> with a form body: finds the operation (names are case-sensitive, as in
+ * ASMX, whose messages this repeats), decodes the fields, invokes, and encodes the answer.
+ */
+export async function answerForm<O extends OperationDefinition>(
+  operations: readonly O[],
+  name: string,
+  form: URLSearchParams,
+  invoke: FormInvoke<O>,
+): Promise<FormReply> {
+  const operation = operations.find((op) => op.name === name);
+  if (!operation) {
+    const lower = operations.find((op) => op.name.toLowerCase() === name.toLowerCase());
+    const message = lower
+      ? `Invalid method name '${name}', method names are case sensitive. The method name '${lower.name}' with the same name but different casing was found.`
+      : `Request format is unrecognized for URL unexpectedly ending in '/${name}'.`;
+    return { status: 500, contentType: 'text/plain; charset=utf-8', body: escapeText(message) };
+  }
+  let args;
+  try {
+    args = decodeFormArguments(operation, form);
+  } catch (err) {
+    if (err instanceof LexicalError) return { status: 500, contentType: 'text/plain; charset=utf-8', body: escapeText(err.message) };
+    throw err;
+  }
+  const credentials = { UserName: form.get(FORM_AUTH_USERNAME), Password: form.get(FORM_AUTH_PASSWORD) };
+  const output = await invoke(operation, credentials, args);
+  return { status: 200, contentType: 'text/xml; charset=utf-8', body: encodeFormResponse(operation, output) };
 }

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { OPERATIONS } from '../../src/contract/index.js';
 import { failureOutput } from '../../src/handlers/index.js';
 import { encodeResponseBody } from '../../src/soap/encode.js';
-import { RESELLER_A_SECRET, RESELLER_B_SECRET, seededTemplate, startTestApp, type TestApp } from '../support/harness.js';
+import { RESELLER_A_SECRET, RESELLER_B_SECRET, seededTemplate, startTestApp, steppingClock, type TestApp } from '../support/harness.js';
 import { call } from '../support/call.js';
 
 const A = { user: 'reseller-a', password: RESELLER_A_SECRET };
@@ -19,8 +19,9 @@ const B = { user: 'reseller-b', password: RESELLER_B_SECRET };
 
 describe('the partner rate in the app', () => {
   let t: TestApp;
+  const clock = steppingClock();
   before(async () => {
-    t = await startTestApp({ template: await seededTemplate(), env: { AMS_PARTNER_REQUESTS_PER_MINUTE: '60', AMS_PARTNER_BURST: '3' } });
+    t = await startTestApp({ clock, template: await seededTemplate(), env: { AMS_PARTNER_REQUESTS_PER_MINUTE: '60', AMS_PARTNER_BURST: '3' } });
   });
   after(async () => t.close());
 
@@ -41,11 +42,12 @@ describe('the partner rate in the app', () => {
   });
 
   it('lets the partner in again once a token has refilled (one per second here)', async () => {
-    // Whatever refilled while the previous test ran (a second per token: slow databases take that) is spent first.
+    // Whatever refilled while the previous test ran (the clock is wall time plus steps) is spent first.
     let code: string | undefined = 'Success';
     for (let i = 0; i < 10 && code === 'Success'; i++) code = (await call(t, 'GetAccountInfo', { userName: 'alice' }, A)).code;
     assert.equal(code, 'TooManyRequests');
-    await new Promise((r) => setTimeout(r, 1100));
+    // The limiter reads the app's clock: a second stepped over refills one token, no sleep needed.
+    clock.advance(1000);
     assert.equal((await call(t, 'GetAccountInfo', { userName: 'alice' }, A)).code, 'Success');
     assert.equal((await call(t, 'GetAccountInfo', { userName: 'alice' }, A)).code, 'TooManyRequests');
   });

@@ -64,7 +64,11 @@ describe('endOfPollPhase', () => {
     const resumed: number[] = [];
     let bothRead!: () => void;
     const done = new Promise<void>((resolve) => (bothRead = resolve));
+    let bothAccepted!: () => void;
+    const accepted = new Promise<void>((resolve) => (bothAccepted = resolve));
+    let connections = 0;
     const server = net.createServer((socket) => {
+      if (++connections === 2) bothAccepted();
       socket.once('data', () => {
         void endOfPollPhase().then(() => {
           resumed.push(currentDrain());
@@ -76,8 +80,8 @@ describe('endOfPollPhase', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as net.AddressInfo).port;
     const clients = await Promise.all([0, 1].map(() => new Promise<net.Socket>((resolve) => { const c = net.connect(port, '127.0.0.1', () => resolve(c)); })));
-    // Let the server accept both, then block the loop while both requests arrive.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Once the server has accepted both, block the loop while both requests arrive.
+    await accepted;
     for (const c of clients) c.write('request');
     const until = Date.now() + 50;
     while (Date.now() < until); // the loop is busy: both writes are waiting at the next poll

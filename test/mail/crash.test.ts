@@ -12,7 +12,8 @@ import assert from 'node:assert/strict';
 import BetterSqlite3 from 'better-sqlite3';
 import { RESELLER_A_SECRET, seededTemplate } from '../support/harness.js';
 import { envelope, operationBody, soapHeaders } from '../support/envelope.js';
-import { startSmtpSink, waitFor } from './smtp-sink.js';
+import { startSmtpSink } from './smtp-sink.js';
+import { waitFor } from '../support/wait-for.js';
 import { startService } from '../support/service-process.js';
 
 const LEASE_SECONDS = 3;
@@ -92,14 +93,14 @@ describe('a crash between claim and send', () => {
     assert.equal(delivered.parsed.text, interrupted.parsed.text, 'the same message, rendered again');
     assert.doesNotMatch(delivered.raw, /crash-test-password-1/);
 
-    // 4. Exactly once: nothing more arrives, the row is sent after two attempts.
-    await new Promise((r) => setTimeout(r, 500));
+    // 4. Exactly once: the clean shutdown waits for any send still running, so once the process
+    // has exited nothing more can arrive; the row is sent after two attempts.
+    second.child.kill('SIGTERM');
+    assert.deepEqual(await second.exited, { code: 0, signal: null }, 'a clean shutdown on SIGTERM');
     assert.equal(working.received.length, 1);
     const [row] = outboxRows(dbFile);
     assert.equal(row?.state, 'sent');
     assert.equal(row?.attempts, 2);
-    second.child.kill('SIGTERM');
-    assert.deepEqual(await second.exited, { code: 0, signal: null }, 'a clean shutdown on SIGTERM');
     assert.ok(second.lines.some((l) => l.includes('"mail delivered"') && l.includes(claimed.message_id)));
   });
 });

@@ -11,7 +11,8 @@ import assert from 'node:assert/strict';
 import { BOB_PASSWORD, RESELLER_A_SECRET, RESELLER_B_SECRET, listenTestApp, seededTemplate, startTestApp, type TestApp } from '../support/harness.js';
 import { call } from '../support/call.js';
 import type { RunningServer } from '../../src/http/server.js';
-import { startSmtpSink, waitFor, type SmtpSink } from './smtp-sink.js';
+import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
+import { waitFor } from '../support/wait-for.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const RESELLER_A = { user: 'reseller-a', password: RESELLER_A_SECRET };

@@ -12,7 +12,8 @@ import { simpleParser } from 'mailparser';
 import { ALICE_PASSWORD, BOB_PASSWORD, RESELLER_A_SECRET, RESELLER_B_SECRET, seededTemplate, startTestApp, type TestApp } from '../support/harness.js';
 import { call } from '../support/call.js';
 import { pickupFileName, pickupFolderTransport } from '../../src/mail/pickup-transport.js';
-import { startSmtpSink, waitFor, type ReceivedMail, type SmtpSink } from './smtp-sink.js';
+import { startSmtpSink, type ReceivedMail, type SmtpSink } from './smtp-sink.js';
+import { waitFor } from '../support/wait-for.js';
 
 const RESELLER_A = { user: 'reseller-a', password: RESELLER_A_SECRET };
 const RESELLER_B = { user: 'reseller-b', password: RESELLER_B_SECRET };

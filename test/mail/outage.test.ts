@@ -8,7 +8,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RESELLER_A_SECRET, seededTemplate, startTestApp } from '../support/harness.js';
 import { call } from '../support/call.js';
-import { freePort, startSmtpSink, waitFor } from './smtp-sink.js';
+import { freePort, startSmtpSink } from './smtp-sink.js';
+import { waitFor } from '../support/wait-for.js';
 
 const RESELLER_A = { user: 'reseller-a', password: RESELLER_A_SECRET };
 const ACCOUNTS = 12;
@@ -64,7 +65,8 @@ describe('SMTP outage', () => {
         await waitFor(() => smtp.received.length >= expected, 15_000, 'all delivered');
         const drainMs = Date.now() - back;
         await waitFor(async () => (await db.selectFrom('outbox').select('id').where('state', '=', 'sent').execute()).length === expected);
-        await new Promise((r) => setTimeout(r, 300)); // anything sent twice would arrive now
+        // Stopping the worker waits for any send still running: after it nothing more can arrive.
+        await t.app.mailWorker.stop();
         const rows = await db.selectFrom('outbox').selectAll().execute();
         const ids = smtp.received.map((m) => m.parsed.messageId ?? '');
         assert.equal(smtp.received.length, expected, 'no message twice');

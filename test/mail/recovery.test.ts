@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import { listenTestApp, RESELLER_A_SECRET, seededTemplate, startTestApp } from '../support/harness.js';
 import { envelope, operationBody, soapHeaders } from '../support/envelope.js';
 import { operationNamed } from '../../src/contract/index.js';
-import { freePort, startSmtpSink, waitFor, type SmtpSink } from './smtp-sink.js';
+import { freePort, startSmtpSink, type SmtpSink } from './smtp-sink.js';
+import { waitFor } from '../support/wait-for.js';
 
 const RESELLER_A = { user: 'reseller-a', password: RESELLER_A_SECRET };
 /** At the default AMS_MAIL_PROBE_SECONDS (15): the bound. */

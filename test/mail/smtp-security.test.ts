@@ -14,7 +14,8 @@ import { loadConfig } from '../../src/config/config.js';
 import { configuredMailTransport } from '../../src/app/mail-transport.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { selfSignedCertificate, type SelfSigned } from './self-signed.js';
-import { startSmtpSink, waitFor, type SinkOptions, type SmtpSink } from './smtp-sink.js';
+import { startSmtpSink, type SinkOptions, type SmtpSink } from './smtp-sink.js';
+import { waitFor } from '../support/wait-for.js';
 
 const RESELLER_A = { user: 'reseller-a', password: RESELLER_A_SECRET };
 const SMTP_USER = 'mailer@backup.example';

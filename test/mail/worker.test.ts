@@ -11,7 +11,8 @@ import { OutboxWorker, RETRY_JITTER, retryDelayMs, retrySchedule, type OutboxWor
 import { MailDeliveryError, type MailMessage, type MailTransport } from '../../src/mail/message.js';
 import { loadConfig } from '../../src/config/config.js';
 import { smtpTransport } from '../../src/mail/smtp-transport.js';
-import { freePort, startSmtpSink, waitFor } from './smtp-sink.js';
+import { freePort, startSmtpSink } from './smtp-sink.js';
+import { waitFor } from '../support/wait-for.js';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 0, 15, 10, 0, 0);

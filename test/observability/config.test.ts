@@ -77,6 +77,11 @@ describe('settings declaration', () => {
       }
     }
     assert.ok(checked >= 30, `${checked} settings checked`);
+    assert.equal(refusal({ AMS_PASSWORD_MIN_LENGTH: '20', AMS_PASSWORD_MAX_LENGTH: '19' }), 'AMS_PASSWORD_MIN_LENGTH must not exceed AMS_PASSWORD_MAX_LENGTH');
+    assert.equal(
+      refusal({ AMS_CREATING_ACCOUNT_TOKEN_DEFAULT_HOURS: '48', AMS_CREATING_ACCOUNT_TOKEN_MAX_HOURS: '24' }),
+      'AMS_CREATING_ACCOUNT_TOKEN_DEFAULT_HOURS must not exceed AMS_CREATING_ACCOUNT_TOKEN_MAX_HOURS',
+    );
     assert.match(refusal({ AMS_PUBLIC_URL: 'api.example.com' }), /^AMS_PUBLIC_URL must be an http\(s\) URL/);
     assert.match(refusal({ AMS_SMTP_URL: 'http://mail' }), /^AMS_SMTP_URL must start with smtp:\/\/ or smtps:\/\//);
     assert.match(refusal({ AMS_DATABASE_URL: 'mysql://u:p@db/ams' }), /^AMS_DATABASE_URL must be a SQLite file path, sqlite:PATH or postgres:\/\/.*got a mysql:\/\/ URL$/);

@@ -17,7 +17,8 @@ import { SETTINGS, loadConfig } from '../../src/config/config.js';
 import { RESELLER_A_SECRET, listenTestApp, seededTemplate, startTestApp } from '../support/harness.js';
 import { selfSignedCertificate } from '../mail/self-signed.js';
 import { envelope, operationBody } from '../support/envelope.js';
-import { SERVICE_PATH, eventually, parseLogLines } from './support.js';
+import { SERVICE_PATH, parseLogLines } from './support.js';
+import { waitFor } from '../support/wait-for.js';
 
 const DEPLOY = path.resolve(import.meta.dirname, '../../deploy');
 const read = (name: string): string => fs.readFileSync(path.join(DEPLOY, name), 'utf8');
@@ -149,7 +150,7 @@ describe('deploy/nginx.conf in front of AMS', { skip: NGINX ? false : 'nginx is 
     assert.equal(check.status, 0, check.stderr);
     const proxy = spawn(NGINX!, ['-p', dir, '-c', path.join(dir, 'nginx.conf'), '-g', 'daemon off;'], { stdio: 'ignore' });
     try {
-      await eventually(async () => (await httpsRequest(tlsPort, { path: '/healthz' }).catch(() => ({ status: 0 }))).status === 200, 'nginx', 10_000);
+      await waitFor(async () => (await httpsRequest(tlsPort, { path: '/healthz' }).catch(() => ({ status: 0 }))).status === 200, 10_000, 'nginx');
 
       const wsdl = await httpsRequest(tlsPort, { path: `${SERVICE_PATH}?WSDL` });
       assert.equal(wsdl.status, 200);
@@ -178,7 +179,7 @@ describe('deploy/nginx.conf in front of AMS', { skip: NGINX ? false : 'nginx is 
       assert.match(requestId, /^[0-9a-f]{32}$/, 'nginx’s $request_id, passed on to AMS');
       const line = parseLogLines(t.logLines).find((e) => e.requestId === requestId && e.msg === 'request');
       assert.equal(line?.result, 'Success');
-      await eventually(() => fs.readFileSync(path.join(dir, 'access.log'), 'utf8').includes(`rid=${requestId}`), 'the same id in nginx’s log');
+      await waitFor(() => fs.readFileSync(path.join(dir, 'access.log'), 'utf8').includes(`rid=${requestId}`), 5000, 'the same id in nginx’s log');
 
       const big = await httpsRequest(tlsPort, { method: 'POST', path: SERVICE_PATH, headers: { 'Content-Type': 'text/xml' }, body: Buffer.alloc(5 * 1024 * 1024, 0x61) });
       assert.equal(big.status, 413);

@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import { AMS_VERSION } from '../../src/observability/version.js';
 import { listenTestApp, seededTemplate, startTestApp } from '../support/harness.js';
 import { POSTGRES_TEST_URL, createTestDatabase } from '../support/test-database.js';
-import { eventually } from './support.js';
+import { waitFor } from '../support/wait-for.js';
 
 async function probe(port: number, path: '/healthz' | '/readyz'): Promise<{ status: number; body: Record<string, unknown>; contentType: string | null }> {
   const r = await fetch(`http://127.0.0.1:${port}${path}`);
@@ -91,7 +91,7 @@ describe('readiness on PostgreSQL', { skip: POSTGRES_TEST_URL ? false : 'needs A
       assert.equal((await probe(server.port, '/healthz')).status, 200);
 
       await admin.query(`ALTER DATABASE "${database.name}" ALLOW_CONNECTIONS true`);
-      await eventually(async () => (await probe(server.port, '/readyz')).status === 200, 'readiness after the database is back', 10_000);
+      await waitFor(async () => (await probe(server.port, '/readyz')).status === 200, 10_000, 'readiness after the database is back');
     } finally {
       await admin.query(`ALTER DATABASE "${database.name}" ALLOW_CONNECTIONS true`).catch(() => undefined);
       await admin.end();

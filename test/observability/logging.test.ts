@@ -13,7 +13,8 @@ import { createPartnerLicenseKey } from '../../src/app/license-keys.js';
 import { ALICE_PASSWORD, RESELLER_A_SECRET, listenTestApp, seededTemplate, startTestApp, type TestApp } from '../support/harness.js';
 import { envelope, operationBody } from '../support/envelope.js';
 import type { RunningServer } from '../../src/http/server.js';
-import { SERVICE_PATH, eventually, parseLogLines, rawPost, soapOverHttp, type LogEntry } from './support.js';
+import { SERVICE_PATH, parseLogLines, rawPost, soapOverHttp, type LogEntry } from './support.js';
+import { waitFor } from '../support/wait-for.js';
 
 const RESELLER_A = { user: 'reseller-a', password: RESELLER_A_SECRET };
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -264,8 +265,8 @@ describe('redaction', () => {
       assert.match(await form.text(), /Success/);
       requestIds.push(form.headers.get('x-request-id') ?? '');
 
-      await eventually(() => t.mail.sent.length >= 3, 'the notification e-mails');
-      await eventually(() => t.logLines.some((l) => l.includes('"mail delivered"')), 'the delivery log line');
+      await waitFor(() => t.mail.sent.length >= 3, 5000, 'the notification e-mails');
+      await waitFor(() => t.logLines.some((l) => l.includes('"mail delivered"')), 5000, 'the delivery log line');
     } finally {
       await server.close();
       await t.close();

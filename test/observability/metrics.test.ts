@@ -7,11 +7,12 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { AMS_VERSION } from '../../src/observability/version.js';
 import { backlogCountQuery } from '../../src/store/repositories/outbox-backlog.js';
-import { RESELLER_A_SECRET, listenTestApp, seededTemplate, startTestApp, type TestApp } from '../support/harness.js';
+import { RESELLER_A_SECRET, listenTestApp, seededTemplate, startTestApp, steppingClock, type TestApp } from '../support/harness.js';
 import { envelope, operationBody } from '../support/envelope.js';
 import { HARNESS_ENGINE, POSTGRES_TEST_URL, createTestDatabase } from '../support/test-database.js';
 import type { RunningServer } from '../../src/http/server.js';
-import { eventually, rawPost, soapOverHttp } from './support.js';
+import { rawPost, soapOverHttp } from './support.js';
+import { waitFor } from '../support/wait-for.js';
 
 const RESELLER_A = { user: 'reseller-a', password: RESELLER_A_SECRET };
 
@@ -50,11 +51,12 @@ async function scrape(port: number): Promise<{ samples: Sample[]; text: string; 
 }
 
 describe('metrics endpoint', () => {
+  const clock = steppingClock();
   let t: TestApp;
   let server: RunningServer;
   let metricsPort: number;
   before(async () => {
-    t = await startTestApp({ template: await seededTemplate(), env: { AMS_METRICS_PORT: '0' } });
+    t = await startTestApp({ clock, template: await seededTemplate(), env: { AMS_METRICS_PORT: '0' } });
     server = await listenTestApp(t);
     metricsPort = t.app.metricsPort() ?? 0;
     assert.ok(metricsPort > 0 && metricsPort !== server.port, 'a listener of its own');
@@ -104,7 +106,7 @@ describe('metrics endpoint', () => {
     assert.equal((await soapOverHttp(server.port, 'GetAccountInfo', { userName: 'bob' }, { user: 'reseller-b', password: 'wrong-secret-456' })).code, 'InvalidSoapCredentials');
     const r = await soapOverHttp(server.port, 'ChangeBackupAccountPassword', { Username: 'alice', NewPassword: 'metrics-pass-1', SendEmailToCustomer: true }, RESELLER_A);
     assert.equal(r.code, 'Success');
-    await eventually(async () => (await t.app.store.db.selectFrom('outbox').select('state').where('state', '=', 'sent').execute()).length === 1, 'the delivery');
+    await waitFor(async () => (await t.app.store.db.selectFrom('outbox').select('state').where('state', '=', 'sent').execute()).length === 1, 5000, 'the delivery');
 
     let { samples } = await scrape(metricsPort);
     assert.ok((value(samples, 'ams_argon2_hash_duration_seconds_count') ?? 0) >= 2, 'hashes timed (the new password, the verifications)');
@@ -121,9 +123,10 @@ describe('metrics endpoint', () => {
     assert.ok((value(samples, 'nodejs_heap_size_used_bytes') ?? 0) > 0);
     if (HARNESS_ENGINE === 'sqlite') assert.equal(value(samples, 'ams_db_pool_connections'), undefined, 'no pool on SQLite');
 
-    // A dead letter and a waiting message show up at the next scrape (a second later: scrapes share one query).
+    // A dead letter shows up at the next scrape more than a second later (scrapes within a second
+    // share one query): the app's clock is stepped over that second rather than slept through.
     await t.app.store.db.updateTable('outbox').set({ state: 'dead' }).execute();
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    clock.advance(1001);
     ({ samples } = await scrape(metricsPort));
     assert.equal(value(samples, 'ams_outbox_messages', { state: 'dead' }), 1);
   });

@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLogger } from '../../src/observability/logger.js';
-import { eventually } from './support.js';
+import { waitFor } from '../support/wait-for.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -67,7 +67,7 @@ describe('ams serve', () => {
     const s = serve({ AMS_METRICS_PORT: '0', AMS_LOG_LEVEL: 'debug', AMS_PROT: '8080' });
     try {
       const json = () => s.stdout.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-      await eventually(() => json().some((e) => e.msg === 'listening'), `the listening line (stderr: ${s.stderr.join('')})`, 30_000);
+      await waitFor(() => json().some((e) => e.msg === 'listening'), 30_000, `the listening line (stderr: ${s.stderr.join('')})`);
       const port = json().find((e) => e.msg === 'listening')?.port as number;
       const metricsPort = json().find((e) => e.msg === 'metrics listening')?.port as number;
       assert.ok(port > 0 && metricsPort > 0 && port !== metricsPort);
@@ -80,7 +80,7 @@ describe('ams serve', () => {
       const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
       assert.match(metrics, /^ams_argon2_queue_depth 0$/m);
       assert.match(metrics, /^process_resident_memory_bytes \d+/m);
-      await eventually(() => json().some((e) => e.requestId === 'serve-ready-1' && e.level === 'debug' && e.status === 200), 'the probe line at debug level');
+      await waitFor(() => json().some((e) => e.requestId === 'serve-ready-1' && e.level === 'debug' && e.status === 200), 5000, 'the probe line at debug level');
       for (const line of s.stdout) assert.ok(line.startsWith('{'), `not a JSON line: ${line}`);
     } finally {
       assert.equal(await s.stop(), 0, 'a clean stop');
@@ -91,7 +91,7 @@ describe('ams serve', () => {
   it('prints human-readable lines with AMS_LOG_FORMAT=pretty (the default on a terminal)', async () => {
     const s = serve({ AMS_LOG_FORMAT: 'pretty' });
     try {
-      await eventually(() => s.stdout.some((l) => / INFO {2}listening /.test(l)), `the listening line (stderr: ${s.stderr.join('')})`, 30_000);
+      await waitFor(() => s.stdout.some((l) => / INFO {2}listening /.test(l)), 30_000, `the listening line (stderr: ${s.stderr.join('')})`);
       const line = s.stdout.find((l) => / INFO {2}listening /.test(l))!;
       assert.match(line, /^\d{2}:\d{2}:\d{2}\.\d{3} INFO {2}listening port=\d+ host=127\.0\.0\.1 database=sqlite:\S+ /);
     } finally {

@@ -63,11 +63,3 @@ function assert(ok: boolean, message: string): asserts ok {
   if (!ok) throw new Error(message);
 }
 
-/** Waits until `check` holds (polling), or fails after `timeoutMs`. */
-export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -9,6 +9,7 @@ import { ALICE_PASSWORD, RESELLER_A_SECRET, RESELLER_B_SECRET, startTestApp, typ
 import { call } from '../support/call.js';
 import type { Credentials } from '../support/envelope.js';
 import { argon2Hasher } from '../../src/security/argon2-hasher.js';
+import { waitFor } from '../support/wait-for.js';
 
 const A = { user: 'reseller-a', password: RESELLER_A_SECRET };
 const B = { user: 'reseller-b', password: RESELLER_B_SECRET };
@@ -140,11 +141,3 @@ describe('ChangeBackupAccountPassword', () => {
     assert.equal(r.code, 'Success');
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -64,6 +64,21 @@ export function fixedClock(at: Date = FIXED_NOW): Clock & { set(d: Date): void; 
   };
 }
 
+/**
+ * The wall clock, plus whatever the test has stepped it forward: time runs as usual for the
+ * mail worker and the request log, and a test that needs a refill or an expiry steps over it
+ * instead of sleeping through it.
+ */
+export function steppingClock(): Clock & { advance(ms: number): void } {
+  let offset = 0;
+  return {
+    now: () => new Date(Date.now() + offset),
+    advance: (ms) => {
+      offset += ms;
+    },
+  };
+}
+
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ams-test-'));
   // AMS_TEST_HARNESS_ENGINE=postgres: a database of its own on AMS_TEST_DATABASE_URL's server.

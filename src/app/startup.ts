@@ -1,0 +1,41 @@
+/**
+ * What an instance does to its database before it takes traffic: apply the migrations, and on an
+ * empty database create the first partner API user (one instance of many starting together).
+ */
+import type { Config } from '../config/config.js';
+import type { Clock, PasswordHasher } from '../domain/ports.js';
+import type { Logger } from '../observability/logger.js';
+import { exclusively, migrate, MigrationFailedError, type Store } from '../store/create-db.js';
+import { bootstrapFirstPartner } from './admin.js';
+
+export interface StartupParts {
+  readonly store: Store;
+  readonly hasher: PasswordHasher;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Where a generated first secret is shown once: the operator's terminal, never the log. */
+  readonly showOnce: (text: string) => void;
+}
+
+export async function prepareDatabase(config: Config, parts: StartupParts): Promise<void> {
+  const { store, hasher, clock, logger } = parts;
+  const migration = await migrate(store);
+  for (const r of migration.results ?? []) logger.info('migration', { migration: r.migrationName, status: r.status });
+  if (migration.error !== undefined) {
+    throw new MigrationFailedError(migration.error);
+  }
+
+  // Instances starting together on an empty database take turns: exactly one creates the first user.
+  const bootstrap = await exclusively(store, 'bootstrap', (trx) =>
+    bootstrapFirstPartner(trx, hasher, { username: config.bootstrapUsername, password: config.bootstrapPassword }, clock.now()),
+  );
+  if (bootstrap?.generatedSecret) {
+    // Shown once, on the operator's terminal, and never logged as a structured field.
+    parts.showOnce(
+      `\nFirst partner API user created for entity ${bootstrap.entityId}:\n  UserName: ${bootstrap.username}\n  Password: ${bootstrap.generatedSecret}\n` +
+        'Keep it now: it is stored only as an Argon2id hash and will not be shown again.\n\n',
+    );
+  } else if (bootstrap) {
+    logger.info('first partner API user created from AMS_BOOTSTRAP_USERNAME', { username: bootstrap.username, entityId: bootstrap.entityId });
+  }
+}
