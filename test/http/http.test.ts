@@ -139,6 +139,7 @@ describe('HTTP edge', () => {
       database: 'ok',
       migrations: 'current',
       mailWorker: 'running',
+      mailTransport: { state: 'up' },
       // pending and dead only (see test/mail/dead-letter.test.ts); sent rows are never counted
       outbox: { pending: 0, dead: 0, oldestPendingSeconds: null },
     });
