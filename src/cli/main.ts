@@ -300,7 +300,9 @@ const COMMANDS: readonly Command[] = [
     async run(args) {
       const o = options(args, { 'base-url': { type: 'string' } });
       const base = (o['base-url'] as string | undefined) ?? loadConfig().publicUrl ?? 'http://localhost:8080';
-      out(compileWsdl(OPERATIONS)(`${base.replace(/\/+$/, '')}${SERVICE_PATH}`));
+      // The WSDL is our own generated document (CRLF line ends, as ASMX writes it), not partner
+      // data: written byte for byte, since escaping its CRs would corrupt a saved copy.
+      process.stdout.write(compileWsdl(OPERATIONS)(`${base.replace(/\/+$/, '')}${SERVICE_PATH}`));
       return 0;
     },
   },

@@ -18,6 +18,9 @@ import Database from 'better-sqlite3';
 import { POSTGRES_TEST_URL } from '../support/test-database.js';
 import { explainFailure, failureLine } from '../../src/cli/failure.js';
 import { freePort } from '../mail/smtp-sink.js';
+import { compileWsdl } from '../../src/describe/index.js';
+import { OPERATIONS } from '../../src/contract/index.js';
+import { SERVICE_PATH } from '../../src/contract/common-types.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const TSX = import.meta.resolve('tsx');
@@ -209,6 +212,13 @@ describe('ams: commands and arguments', () => {
     assert.equal(r.status, 0, 'the pipeline, writer included, succeeds');
     assert.equal(lines(r.stdout).length, 3);
     assert.match(r.stdout, /^<\?xml/);
+  });
+
+  it('`ams wsdl` writes the WSDL byte for byte (its CRLF line ends are not escaped like partner data)', () => {
+    const r = ams({}, ['wsdl', '--base-url', 'https://api.example.com']);
+    assert.equal(r.status, 0);
+    assert.equal(r.stdout, compileWsdl(OPERATIONS)(`https://api.example.com${SERVICE_PATH}`));
+    assert.ok(r.stdout.includes('\r\n'), 'the WSDL keeps its CRLF line ends');
   });
 
   it('a database from a newer version (a migration this build does not know): one line, exit 1, for migrate and serve', () => {
