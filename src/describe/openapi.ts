@@ -1,5 +1,5 @@
 /**
- * The OpenAPI 3.1 document of the JSON API, derived from the REST declaration (contract/rest.ts)
+ * The OpenAPI 3.1 document of the JSON API, derived from the REST declaration (contract/json-routes.ts)
  * and the operations' kinds, built once at boot and served at /api/v1/openapi.json. Every schema
  * carries `examples`; every answer an operation can give, problems included, is declared.
  * Golden copy: test/golden/openapi.json (test/rest/openapi-drift.test.ts, UPDATE_GOLDEN=1).
@@ -18,7 +18,7 @@ import {
   type EdgeProblemCode,
   type RestRoute,
   type RestVariant,
-} from '../contract/rest.js';
+} from '../contract/json-routes.js';
 
 type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
 type JsonObject = { [key: string]: Json };

@@ -1,5 +1,5 @@
 /**
- * The OpenAPI document agrees with the REST declaration (contract/rest.ts) and stays put unless
+ * The OpenAPI document agrees with the REST declaration (contract/json-routes.ts) and stays put unless
  * changed on purpose: regenerate the golden copy with
  * `UPDATE_GOLDEN=1 node --import tsx --test test/rest/openapi-drift.test.ts` and review the diff.
  */
@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { OPERATIONS } from '../../src/contract/index.js';
-import { ACCOUNT_LIST_ROUTE, PROBLEM_STATUS, REST_NOT_MAPPED, REST_ROUTES, jsonName } from '../../src/contract/rest.js';
+import { ACCOUNT_LIST_ROUTE, PROBLEM_STATUS, REST_NOT_MAPPED, REST_ROUTES, jsonName } from '../../src/contract/json-routes.js';
 import { buildOpenApi, compileOpenApi } from '../../src/describe/openapi.js';
 
 const GOLDEN = path.join(import.meta.dirname, '..', 'golden', 'openapi.json');
