@@ -203,6 +203,15 @@ describe('JSON API over HTTP', () => {
     assert.equal(other.status, 201, other.text);
   });
 
+  it('logs one request line per call with its operation and result, and never a key or a secret', () => {
+    const lines = t.logLines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l['msg'] === 'request' && String(l['path']).startsWith('/api/v1/'));
+    assert.ok(lines.some((l) => l['operation'] === 'CreateAccountBySize' && l['result'] === 'Success' && l['status'] === 201 && l['partnerUser'] === 'reseller-a'));
+    assert.ok(lines.some((l) => l['result'] === 'ReadOnlyKey' && l['status'] === 403));
+    assert.ok(lines.some((l) => l['result'] === 'InvalidSoapCredentials' && String(l['claimedUser'] ?? '').startsWith('key:ams_')));
+    const all = t.logLines.join('\n');
+    for (const secret of [key, readOnlyKey, key.slice(13), RESELLER_A_SECRET, 'walker-password-2', 'json-password-01']) assert.ok(!all.includes(secret), 'a secret in the log');
+  });
+
   it('pages the tree with a cursor and a Link header; bad cursors and limits are 422; another tree 403', async () => {
     const auth = RESELLER_A;
     const seen: string[] = [];
