@@ -133,7 +133,9 @@ export function createCallSession(options: InvokerOptions): CallSession & { read
   ): Promise<Record<string, unknown>> {
     try {
       // GetAllAccounts' plain-enum Result has no TooManyRequests: failureOutput answers UnexpectedError there.
-      if (callOptions.rated !== false && !(await takeRate(caller))) {
+      // take() answers synchronously while this process holds a token: no await on the common path.
+      const allowed = callOptions.rated === false || partnerRate.take(caller.userId);
+      if (!(allowed === true || (allowed !== false && (await allowed)))) {
         return failureOutput(operation, 'TooManyRequests', 'Too many requests from this partner user; slow down and try again shortly.');
       }
       const handler = handlerFor(operation);
