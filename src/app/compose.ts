@@ -39,6 +39,7 @@ import { MIGRATIONS } from '../store/migrations/index.js';
 import type { Config } from '../config/config.js';
 import { generateSecret } from './admin.js';
 import { prepareDatabase } from './startup.js';
+import { sandboxMailPages, sandboxMailTransport } from './sandbox.js';
 
 export interface AppOverrides {
   readonly logger?: Logger;
@@ -106,7 +107,8 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
         });
   const stopHashTiming = metrics && overrides.hasher === undefined ? argon2Hasher.onTimed((seconds) => metrics.observeHash(seconds)) : undefined;
 
-  const transport = overrides.transport ?? configuredMailTransport(config, logger);
+  // A sandbox has one transport, whatever the settings say: it captures and never sends (issue 21).
+  const transport = overrides.transport ?? (config.sandbox ? sandboxMailTransport(store.db, config.smtpUrl, logger, nowMs) : configuredMailTransport(config, logger));
   const mailQueue = outboxQueue(store.db, store.traits);
   const mailWorker = new OutboxWorker({
     queue: mailQueue,
@@ -226,7 +228,20 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
   });
 
   const wsdl = compileWsdl(OPERATIONS);
-  const pages = compileHelpPages(OPERATIONS, { footer: `AMS ${AMS_VERSION}` });
+  const mode = config.sandbox ? 'sandbox' : 'production';
+  const pages = compileHelpPages(OPERATIONS, {
+    footer: `AMS ${AMS_VERSION}`,
+    ...(config.sandbox ? { banner: 'SANDBOX — a test host: changes here never touch real customers, and e-mails are captured (read them at /sandbox/mail), never sent.' } : {}),
+  });
+  const readiness = readinessCheck({
+    ...databaseHealth(store.db),
+    knownMigrations: Object.keys(MIGRATIONS),
+    mailWorkerRunning: () => mailWorker.isRunning,
+    mailTransport: () => mailWorker.transportStatus,
+    outboxBacklog,
+    now: nowMs,
+    timeoutMs: config.readinessTimeoutMs,
+  });
   const handler = createHttpHandler({
     soap,
     docs: {
@@ -238,20 +253,16 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
     invokeForm: (name, form, info) => answerForm(OPERATIONS, name, form, (operation, credentials, args) => invoke(operation, credentials, args, info)),
     // Liveness: the process answers. No database: a balancer must not kill instances for an outage they share.
     health: () => Promise.resolve({ ok: true, details: { version: AMS_VERSION, uptimeSeconds: Math.round(process.uptime()) } }),
-    readiness: readinessCheck({
-      ...databaseHealth(store.db),
-      knownMigrations: Object.keys(MIGRATIONS),
-      mailWorkerRunning: () => mailWorker.isRunning,
-      mailTransport: () => mailWorker.transportStatus,
-      outboxBacklog,
-      now: nowMs,
-      timeoutMs: config.readinessTimeoutMs,
-    }),
+    readiness: async () => {
+      const ready = await readiness();
+      return { ok: ready.ok, details: { mode, ...ready.details } };
+    },
     ...(metrics ? { metrics } : {}),
     publicUrl: config.publicUrl,
     maxBodyBytes: config.maxBodyBytes,
     trustedProxies: config.trustedProxies,
     logger,
+    ...(config.sandbox ? { sandbox: true, sandboxMail: sandboxMailPages({ db: store.db, partners, partnerRate }) } : {}),
   });
 
   let metricsServer: MetricsServer | undefined;
@@ -270,7 +281,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
         logger.info('metrics listening', { port: metricsServer.port, host: config.metricsHost, path: '/metrics' });
       }
       const running = await listen(handler, port, config.host, config);
-      logger.info('listening', { port: running.port, host: config.host, database: store.description, mail: transport.description });
+      logger.info('listening', { port: running.port, host: config.host, mode, database: store.description, mail: transport.description });
       return running;
     },
     async close() {
