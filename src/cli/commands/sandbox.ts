@@ -46,8 +46,8 @@ export const SANDBOX_COMMANDS: readonly OperatorCommand[] = [
         const entityId = wholeNumber(values.entity, '--entity');
         const counts = done(await withSandboxStore((store) => resetSandboxTree(store, entityId)));
         print(
-          `entity ${entityId} reset: ${counts.accounts} accounts, ${counts.tokens} tokens, ${counts.usage} usage rows, ${counts.payments} payments, ` +
-            `${counts.auditRows} audit rows, ${counts.capturedMail} captured and ${counts.queuedMail} queued e-mails deleted; entities and partner users kept`,
+          `entity ${entityId} reset, deleted: accounts ${counts.accounts}, tokens ${counts.tokens}, usage rows ${counts.usage}, payments ${counts.payments}, ` +
+            `audit rows ${counts.auditRows}, captured e-mails ${counts.capturedMail}, outbox rows ${counts.outboxRows}; entities and partner users kept`,
         );
         return 0;
       }),

@@ -54,7 +54,8 @@ export interface ResetCounts {
   readonly payments: number;
   readonly auditRows: number;
   readonly capturedMail: number;
-  readonly queuedMail: number;
+  /** The tree's notifications in the outbox, sent or waiting (waiting ones would be captured after the reset). */
+  readonly outboxRows: number;
 }
 
 /** One sample account with its usage per system and its payments. */

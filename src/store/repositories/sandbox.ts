@@ -135,9 +135,9 @@ export function sandboxStore(db: Kysely<Database>): SandboxStore {
         );
         const capturedMail = count(await trx.deleteFrom('sandbox_mail').where(inTree('entity_id', root)).executeTakeFirstOrThrow());
         // Mail still waiting would otherwise be captured after the reset, about accounts that are gone.
-        const queuedMail = count(await trx.deleteFrom('outbox').where(inTree('entity_id', root)).executeTakeFirstOrThrow());
+        const outboxRows = count(await trx.deleteFrom('outbox').where(inTree('entity_id', root)).executeTakeFirstOrThrow());
         const accounts = count(await trx.deleteFrom('accounts').where(inTree('entity_id', root)).executeTakeFirstOrThrow());
-        return { accounts, tokens: accountTokens + authorization + creating, usage, payments, auditRows, capturedMail, queuedMail };
+        return { accounts, tokens: accountTokens + authorization + creating, usage, payments, auditRows, capturedMail, outboxRows };
       });
     },
 
