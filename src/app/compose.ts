@@ -281,7 +281,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
         logger.info('metrics listening', { port: metricsServer.port, host: config.metricsHost, path: '/metrics' });
       }
       const running = await listen(handler, port, config.host, config);
-      logger.info('listening', { port: running.port, host: config.host, mode, database: store.description, mail: transport.description });
+      logger.info('listening', { port: running.port, host: config.host, database: store.description, mail: transport.description, mode });
       return running;
     },
     async close() {

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { RESELLER_A_SECRET, RESELLER_B_SECRET, PROVIDER_SECRET, startTestApp, type TestApp } from '../support/harness.js';
+import { RESELLER_A_SECRET, RESELLER_B_SECRET, PROVIDER_SECRET, listenTestApp, startTestApp, type TestApp } from '../support/harness.js';
 import { call } from '../support/call.js';
 import { waitFor } from '../support/wait-for.js';
 import { POSTGRES_TEST_URL, createTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -119,6 +119,40 @@ for (const engine of ENGINES) {
         ['sent', 'sent', 'sent'],
         'captured counts as delivered: nothing waits to be sent elsewhere',
       );
+    });
+
+    it('many /sandbox/mail requests in flight from both partners: every answer holds its own tree only', async () => {
+      const server = await listenTestApp(sandbox);
+      try {
+        const origin = `http://127.0.0.1:${server.port}`;
+        const ids = new Map((await sandbox.app.store.db.selectFrom('sandbox_mail').select(['account_username', 'id']).execute()).map((r) => [r.account_username, r.id]));
+        const basic = (who: typeof A): string => `Basic ${Buffer.from(`${who.user}:${who.password}`).toString('base64')}`;
+        const asks = Array.from({ length: 40 }, (_, i) => {
+          const who = i % 2 === 0 ? A : B;
+          // Every fourth asks for the other tree's message by its real id.
+          const target = i % 4 < 2 ? '/sandbox/mail' : `/sandbox/mail/${ids.get(who === A ? 'dave' : 'carol')}`;
+          return { who, target };
+        });
+        const answers = await Promise.all(
+          asks.map(async ({ who, target }) => {
+            const r = await fetch(`${origin}${target}`, { headers: { Authorization: basic(who) } });
+            return { who, target, status: r.status, body: await r.text() };
+          }),
+        );
+        for (const a of answers) {
+          if (a.target !== '/sandbox/mail') {
+            assert.equal(a.status, 404, `${a.who.user} ${a.target}`);
+            continue;
+          }
+          assert.equal(a.status, 200);
+          const own = a.who === A ? ['alice', 'carol'] : ['dave'];
+          const other = a.who === A ? ['dave'] : ['alice', 'carol'];
+          for (const name of own) assert.ok(a.body.includes(`<td>${name}</td>`), `${a.who.user} misses ${name}`);
+          for (const name of other) assert.ok(!a.body.includes(`<td>${name}</td>`), `${a.who.user} sees ${name}`);
+        }
+      } finally {
+        await server.close();
+      }
     });
 
     it('seed: GetAccountUsedSpaceBySystem and GetAccountPayments answer data for the sample accounts', async () => {
