@@ -39,7 +39,7 @@ import { MIGRATIONS } from '../store/migrations/index.js';
 import type { Config } from '../config/config.js';
 import { generateSecret } from './admin.js';
 import { prepareDatabase } from './startup.js';
-import { sandboxMailPages, sandboxMailTransport } from './sandbox.js';
+import { sandboxMailPages, sandboxMailTransport, sandboxUseCases, type SandboxUseCases } from './sandbox.js';
 
 export interface AppOverrides {
   readonly logger?: Logger;
@@ -57,6 +57,8 @@ export interface App {
   readonly handler: http.RequestListener;
   readonly mailWorker: OutboxWorker;
   readonly logger: Logger;
+  /** Sandbox mode only (issue 21): captured mail, reset and seed, scoped to a caller's tree. */
+  readonly sandbox?: SandboxUseCases;
   /** Starts the mail worker and listens on the configured port (and AMS_METRICS_PORT, when set). */
   listen(port?: number): Promise<RunningServer>;
   /** The metrics listener's port once listening; null when AMS_METRICS_PORT is unset. */
@@ -273,6 +275,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
     handler,
     mailWorker,
     logger,
+    ...(config.sandbox ? { sandbox: sandboxUseCases(store.db, hasher, clock) } : {}),
     metricsPort: () => metricsServer?.port ?? null,
     async listen(port = config.port) {
       mailWorker.start();

@@ -8,7 +8,9 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { PartnerAuthenticator } from '../domain/partners/authenticate-partner.js';
 import type { DatabaseMode } from '../domain/sandbox/ports.js';
-import { listCapturedMail, readCapturedMail } from '../domain/sandbox/sandbox.js';
+import { listCapturedMail, readCapturedMail, resetSandboxTree, seedSandboxAccounts, type SandboxDone, type SeedReport } from '../domain/sandbox/sandbox.js';
+import type { Caller, Clock, PasswordHasher } from '../domain/ports.js';
+import type { CapturedMail, CapturedMailSummary, ResetCounts } from '../domain/sandbox/ports.js';
 import { renderMailList, renderMailMessage, renderMailNotFound, SANDBOX_MAIL_HEADERS } from '../describe/sandbox-mail-pages.js';
 import type { HttpReply, RequestInfo, SandboxMailRequest } from '../http/server.js';
 import type { MailTransport } from '../mail/message.js';
@@ -88,5 +90,34 @@ export function sandboxMailPages(deps: SandboxMailDeps): (request: SandboxMailRe
     }
     const message = await readCapturedMail(store, caller, request.messageId);
     return message === undefined ? html(404, renderMailNotFound()) : html(200, renderMailMessage(message));
+  };
+}
+
+/**
+ * The sandbox's use cases bound to this instance's database, hasher and clock, each scoped to the
+ * authenticated caller's tree: what the JSON API's /api/v1/sandbox/* routes (issue 19) call as
+ * thin wrappers. Every one refuses (`not-sandbox`) on a database that is not a sandbox's.
+ */
+export interface SandboxUseCases {
+  listMail(caller: Caller): Promise<SandboxDone<CapturedMailSummary[]>>;
+  /** undefined: no such message in the caller's tree (answer 404, as for an unknown id). */
+  readMail(caller: Caller, id: string): Promise<CapturedMail | undefined>;
+  reset(caller: Caller): Promise<SandboxDone<ResetCounts>>;
+  /** `accounts` 1–1000 sample accounts in the caller's own entity. */
+  seed(caller: Caller, accounts: number): Promise<SandboxDone<SeedReport>>;
+}
+
+export function sandboxUseCases(db: Kysely<Database>, hasher: PasswordHasher, clock: Clock): SandboxUseCases {
+  const store = sandboxStore(db);
+  return {
+    listMail: (caller) => listCapturedMail(store, caller),
+    readMail: (caller, id) => readCapturedMail(store, caller, id),
+    reset: (caller) => resetSandboxTree(store, caller.entityId),
+    seed: (caller, accounts) =>
+      seedSandboxAccounts(
+        { store, hasher, clock, newTag: () => randomBytes(3).toString('hex'), newSecret: () => randomBytes(18).toString('base64url') },
+        caller.entityId,
+        accounts,
+      ),
   };
 }

@@ -177,7 +177,8 @@ for (const engine of ENGINES) {
 
     it("reset: the partner's accounts and everything about them go; entities, partner users and the other tree stay", async () => {
       const before = { entities: await rows(sandbox, 'entities'), partnerUsers: await rows(sandbox, 'partner_users'), bTree: await rows(sandbox, 'accounts', sql`entity_id = 4`) };
-      const reset = await resetSandboxTree(sandboxStore(sandbox.app.store.db), 2);
+      // Through the app's use cases, as the JSON route will: the caller's own tree.
+      const reset = await sandbox.app.sandbox!.reset(CALLER_A);
       assert.ok(reset.ok);
       assert.equal(reset.value.accounts, 3 + 1 + 25, 'alice, ultra, gone, carol and the 25 samples');
       assert.equal(reset.value.capturedMail, 2);
@@ -203,6 +204,7 @@ for (const engine of ENGINES) {
 
     it('a production database refuses reset, seed and the mail list', async () => {
       const store = sandboxStore(production.app.store.db);
+      assert.equal(production.app.sandbox, undefined, 'no sandbox use cases outside sandbox mode');
       const reset = await resetSandboxTree(store, 2);
       assert.equal(reset.ok, false);
       assert.equal(reset.ok ? '' : reset.reason, 'not-sandbox');
