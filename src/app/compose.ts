@@ -45,6 +45,7 @@ import { MIGRATIONS } from '../store/migrations/index.js';
 import type { Config } from '../config/config.js';
 import { generateSecret } from './admin.js';
 import { prepareDatabase } from './startup.js';
+import { sandboxMailPages, sandboxMailTransport, sandboxUseCases, type SandboxUseCases } from './sandbox.js';
 
 export interface AppOverrides {
   readonly logger?: Logger;
@@ -80,6 +81,8 @@ export interface App {
   readonly mailWorker: OutboxWorker;
   readonly logger: Logger;
   readonly apiAccess: ApiAccess;
+  /** Sandbox mode only (issue 21): captured mail, reset and seed, scoped to a caller's tree. */
+  readonly sandbox?: SandboxUseCases;
   /** Starts the mail worker and listens on the configured port (and AMS_METRICS_PORT, when set). */
   listen(port?: number): Promise<RunningServer>;
   /** The metrics listener's port once listening; null when AMS_METRICS_PORT is unset. */
@@ -130,7 +133,8 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
         });
   const stopHashTiming = metrics && overrides.hasher === undefined ? argon2Hasher.onTimed((seconds) => metrics.observeHash(seconds)) : undefined;
 
-  const transport = overrides.transport ?? configuredMailTransport(config, logger);
+  // A sandbox has one transport, whatever the settings say: it captures and never sends (issue 21).
+  const transport = overrides.transport ?? (config.sandbox ? sandboxMailTransport(store.db, config.smtpUrl, logger, nowMs) : configuredMailTransport(config, logger));
   const mailQueue = outboxQueue(store.db, store.traits);
   const mailWorker = new OutboxWorker({
     queue: mailQueue,
@@ -289,7 +293,20 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
   });
 
   const wsdl = compileWsdl(OPERATIONS);
-  const pages = compileHelpPages(OPERATIONS, { footer: `AMS ${AMS_VERSION}` });
+  const mode = config.sandbox ? 'sandbox' : 'production';
+  const pages = compileHelpPages(OPERATIONS, {
+    footer: `AMS ${AMS_VERSION}`,
+    ...(config.sandbox ? { banner: 'SANDBOX — a test host: changes here never touch real customers, and e-mails are captured (read them at /sandbox/mail), never sent.' } : {}),
+  });
+  const readiness = readinessCheck({
+    ...databaseHealth(store.db),
+    knownMigrations: Object.keys(MIGRATIONS),
+    mailWorkerRunning: () => mailWorker.isRunning,
+    mailTransport: () => mailWorker.transportStatus,
+    outboxBacklog,
+    now: nowMs,
+    timeoutMs: config.readinessTimeoutMs,
+  });
   const handler = createHttpHandler({
     soap,
     rest,
@@ -302,20 +319,16 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
     invokeForm: (name, form, info) => answerForm(OPERATIONS, name, form, (operation, credentials, args) => invoke(operation, credentials, args, info)),
     // Liveness: the process answers. No database: a balancer must not kill instances for an outage they share.
     health: () => Promise.resolve({ ok: true, details: { version: AMS_VERSION, uptimeSeconds: Math.round(process.uptime()) } }),
-    readiness: readinessCheck({
-      ...databaseHealth(store.db),
-      knownMigrations: Object.keys(MIGRATIONS),
-      mailWorkerRunning: () => mailWorker.isRunning,
-      mailTransport: () => mailWorker.transportStatus,
-      outboxBacklog,
-      now: nowMs,
-      timeoutMs: config.readinessTimeoutMs,
-    }),
+    readiness: async () => {
+      const ready = await readiness();
+      return { ok: ready.ok, details: { mode, ...ready.details } };
+    },
     ...(metrics ? { metrics } : {}),
     publicUrl: config.publicUrl,
     maxBodyBytes: config.maxBodyBytes,
     trustedProxies: config.trustedProxies,
     logger,
+    ...(config.sandbox ? { sandbox: true, sandboxMail: sandboxMailPages({ db: store.db, partners, partnerRate }) } : {}),
   });
 
   let metricsServer: MetricsServer | undefined;
@@ -327,6 +340,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
     mailWorker,
     logger,
     apiAccess,
+    ...(config.sandbox ? { sandbox: sandboxUseCases(store.db, hasher, clock) } : {}),
     metricsPort: () => metricsServer?.port ?? null,
     async listen(port = config.port) {
       mailWorker.start();
@@ -335,7 +349,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
         logger.info('metrics listening', { port: metricsServer.port, host: config.metricsHost, path: '/metrics' });
       }
       const running = await listen(handler, port, config.host, config);
-      logger.info('listening', { port: running.port, host: config.host, database: store.description, mail: transport.description });
+      logger.info('listening', { port: running.port, host: config.host, database: store.description, mail: transport.description, mode });
       return running;
     },
     async close() {

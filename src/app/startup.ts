@@ -6,7 +6,9 @@ import type { Config } from '../config/config.js';
 import type { Clock, PasswordHasher } from '../domain/ports.js';
 import type { Logger } from '../observability/logger.js';
 import { exclusively, migrate, MigrationFailedError, type Store } from '../store/create-db.js';
+import { settleDatabaseMode } from '../store/repositories/sandbox.js';
 import { bootstrapFirstPartner } from './admin.js';
+import { DatabaseModeMismatchError, modeOf } from './sandbox.js';
 
 export interface StartupParts {
   readonly store: Store;
@@ -24,6 +26,12 @@ export async function prepareDatabase(config: Config, parts: StartupParts): Prom
   if (migration.error !== undefined) {
     throw new MigrationFailedError(migration.error);
   }
+
+  // Issue 21: the first start records the mode; every later start must be in the same one.
+  // Before the first partner exists, so a refused start leaves a new database untouched.
+  const configured = modeOf(config.sandbox);
+  const recorded = await exclusively(store, 'database-mode', (trx) => settleDatabaseMode(trx, configured, clock.now().getTime()));
+  if (recorded !== configured) throw new DatabaseModeMismatchError(configured, recorded);
 
   // Instances starting together on an empty database take turns: exactly one creates the first user.
   const bootstrap = await exclusively(store, 'bootstrap', (trx) =>

@@ -13,6 +13,7 @@
  */
 import { ConfigError, type Config } from '../config/config.js';
 import { ListenFailure } from '../app/serve.js';
+import { DatabaseModeMismatchError } from '../app/sandbox.js';
 import { DatabaseFolderMissingError, MigrationFailedError, parseDatabaseUrl, redactUrl } from '../store/create-db.js';
 
 export type FailureKind = 'configuration' | 'unreachable' | 'other';
@@ -97,6 +98,10 @@ function safeLocation(url: string) {
 /** The failure of one error (not its causes), or null when this error says nothing we know. */
 function classifyOne(err: unknown, config: Config | null): Failure | null {
   if (err instanceof ConfigError) return { what: 'invalid configuration', why: err.message, setting: null, kind: 'configuration' };
+  if (err instanceof DatabaseModeMismatchError) {
+    // Issue 21: a restart with the same settings meets the same database, so a configuration failure.
+    return { what: 'wrong database for this mode', why: err.message, setting: 'AMS_SANDBOX, AMS_DATABASE_URL', kind: 'configuration' };
+  }
   if (err instanceof DatabaseFolderMissingError) {
     return { what: `cannot open the SQLite database ${err.file}`, why: `the folder ${err.folder} does not exist; create it or correct the path`, setting: 'AMS_DATABASE_URL', kind: 'configuration' };
   }

@@ -30,6 +30,7 @@ import { listAudit } from '../store/repositories/audit-log.js';
 import { out, outError, print } from './output.js';
 import { EXIT_STATUS, explainFailure, failureDetail, failureLine } from './failure.js';
 import { LIFECYCLE_COMMANDS } from './commands/index.js';
+import { SANDBOX_COMMANDS } from './commands/sandbox.js';
 import { IMPORT_USAGE, importCommand } from './commands/import.js';
 import { EXPORT_USAGE, exportCommand } from './commands/export.js';
 
@@ -164,6 +165,7 @@ const COMMANDS: readonly Command[] = [
     },
   },
   ...LIFECYCLE_COMMANDS,
+  ...SANDBOX_COMMANDS,
   {
     name: 'import',
     summary: 'Import a legacy export or an `ams export` folder (docs/import-format.md); exit 1 if a row was rejected.',
@@ -312,8 +314,10 @@ const COMMANDS: readonly Command[] = [
     usage: 'ams config',
     async run(args) {
       options(args, {});
-      loadConfig(); // a bad value stops here, as it would stop `ams serve`
+      const config = loadConfig(); // a bad value stops here, as it would stop `ams serve`
       out(formatEffectiveConfig(process.env));
+      // Issue 21: which service this configuration runs, said in words under the table.
+      out(config.sandbox ? 'mode: sandbox (AMS_SANDBOX=true: mail captured, never sent; needs a sandbox database)\n' : 'mode: production\n');
       for (const variable of unknownSettings(process.env)) outError(`warning: ${variable} is not a setting of AMS and is ignored (a typo?)\n`);
       return 0;
     },

@@ -213,6 +213,12 @@ const DECLARED = {
     trimTrailingSlash: true,
     description: 'Public base URL (e.g. `https://api.example.com`) advertised in the WSDL and disco when behind a proxy or load balancer.',
   }),
+  sandbox: boolean({
+    env: 'AMS_SANDBOX',
+    default: false,
+    description:
+      '`true` runs the partner test host (docs/sandbox.md): mail is captured, never sent (`AMS_SMTP_URL` ignored), partners read it at `/sandbox/mail`; answers carry `X-AMS-Sandbox: true`. The database records its mode on first start; a sandbox and production each refuse the other\'s database.',
+  }),
   smtpUrl: url({
     env: 'AMS_SMTP_URL',
     secret: 'url',

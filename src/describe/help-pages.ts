@@ -77,7 +77,7 @@ function operationListBody(operations: readonly OperationDefinition[]): string {
 
 type Render = (ctx: HelpContext) => string;
 
-function compileOperationPage(op: OperationDefinition, footer = ''): Render {
+function compileOperationPage(op: OperationDefinition, footer = '', banner = ''): Render {
   const markers =
     (op.obsolete
       ? `<p class="intro">${OBSOLETE_LABEL} This operation is obsolete. It still works; new integrations should not use it.</p>\n`
@@ -111,20 +111,23 @@ function compileOperationPage(op: OperationDefinition, footer = ''): Render {
       test(ctx.path, ctx.isLocal);
     for (const s of samples) body += s.open + escapeText(s.requestHead(ctx)) + s.rest;
     body += '</span>\n';
-    return htmlPage(TITLE, SERVICE_NAME, '?disco', body, footer);
+    return htmlPage(TITLE, SERVICE_NAME, '?disco', body, footer, banner);
   };
 }
 
 export interface HelpPageOptions {
   /** Plain text at the foot of every page (the service's name and version). */
   readonly footer?: string;
+  /** Plain text under the title bar of every page: sandbox mode says so there (issue 21). */
+  readonly banner?: string;
 }
 
 /** Builds everything that does not depend on the request once. */
 export function compileHelpPages(operations: readonly OperationDefinition[], options: HelpPageOptions = {}): HelpPages {
   const footer = options.footer ?? '';
-  const list = htmlPage(TITLE, SERVICE_NAME, '?disco', operationListBody(operations), footer);
-  const pages = new Map<string, Render>(operations.map((op) => [op.name, compileOperationPage(op, footer)]));
+  const banner = options.banner ?? '';
+  const list = htmlPage(TITLE, SERVICE_NAME, '?disco', operationListBody(operations), footer, banner);
+  const pages = new Map<string, Render>(operations.map((op) => [op.name, compileOperationPage(op, footer, banner)]));
   return {
     renderOperationList: () => list,
     renderOperationPage: (name, ctx) => pages.get(name)?.(ctx),

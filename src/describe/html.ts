@@ -33,11 +33,15 @@ table.codes th { background: #dcdcdc; font-weight: normal; padding: 2px 8px; }
 table.codes td { padding: 2px 8px; border-bottom: 1px solid #eeeeee; }
 `.trim();
 
+/** Inline, so the shared style sheet (and so every production page) stays as it is. */
+const BANNER_STYLE = 'background-color: #fff3cd; border: 2px solid #cc9900; color: #663300; font-weight: bold; padding: 8px;';
+
 /**
  * A complete HTML document. `title` and `heading` are plain text; `body` is HTML that the
- * caller has already escaped; `discoHref` is a URL (escaped here).
+ * caller has already escaped; `discoHref` is a URL (escaped here). `banner` (plain text, sandbox
+ * mode only) is shown under the title bar; without one the page is byte for byte production's.
  */
-export function htmlPage(title: string, heading: string, discoHref: string, body: string, footer = ''): string {
+export function htmlPage(title: string, heading: string, discoHref: string, body: string, footer = '', banner = ''): string {
   return (
     '<!DOCTYPE html>\n' +
     '<html lang="en">\n' +
@@ -50,6 +54,7 @@ export function htmlPage(title: string, heading: string, discoHref: string, body
     '<body>\n' +
     '<div id="content">\n' +
     `<p class="heading1">${escapeText(heading)}</p><br>\n` +
+    (banner === '' ? '' : `<p class="intro" id="sandbox-banner" style="${BANNER_STYLE}">${escapeText(banner)}</p>\n`) +
     body +
     (footer === '' ? '' : `<p class="footer">${escapeText(footer)}</p>\n`) +
     '</div>\n' +

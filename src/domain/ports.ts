@@ -280,6 +280,8 @@ export type NotificationEvent = 'account-created' | 'password-changed' | 'email-
 /** An e-mail to send, as template data: rendering happens at delivery. Never a secret. */
 export interface Notification {
   readonly event: NotificationEvent;
+  /** The entity of the account the notice is about: a sandbox shows captured mail to that partner's tree only. */
+  readonly entityId: number;
   readonly to: string;
   readonly username: string;
   readonly fullName: string;

@@ -48,10 +48,17 @@ export interface HttpReply {
   readonly status: number;
   readonly contentType?: string;
   readonly body: string;
-  /** More headers (the JSON API's RateLimit-*, Location, WWW-Authenticate). */
+  /** More headers (the JSON API's RateLimit-*, Location, WWW-Authenticate; the sandbox mail pages' security headers). */
   readonly headers?: Readonly<Record<string, string>>;
   /** How the call ended when the edge knows it itself (the JSON API's problem codes). */
   readonly result?: string;
+}
+
+/** What the /sandbox/mail pages need of a GET: the path below /sandbox/mail and the credentials. */
+export interface SandboxMailRequest {
+  /** `''` for the list, else the message id as requested. */
+  readonly messageId: string;
+  readonly authorization: string | undefined;
 }
 
 export interface HttpAppOptions {
@@ -71,9 +78,14 @@ export interface HttpAppOptions {
   readonly logger: Logger;
   /** Peers whose X-Forwarded-For names the client (AMS_TRUSTED_PROXIES). */
   readonly trustedProxies?: readonly string[];
+  /** Sandbox mode (issue 21): every answer carries `X-AMS-Sandbox: true`. */
+  readonly sandbox?: boolean;
+  /** GET /sandbox/mail[/<id>]; absent (outside sandbox mode) those paths are 404 like any unknown one. */
+  readonly sandboxMail?: (request: SandboxMailRequest, info: RequestInfo) => Promise<HttpReply>;
 }
 
 const SERVICE_PATH_LOWER = SERVICE_PATH.toLowerCase();
+const SANDBOX_MAIL_PATH = '/sandbox/mail';
 const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip', 'via'];
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const HOST = /^[A-Za-z0-9.:[\]-]{1,255}$/;
@@ -239,6 +251,12 @@ export function createHttpHandler(options: HttpAppOptions): http.RequestListener
       };
     }
 
+    const sandboxMail = options.sandboxMail;
+    if (sandboxMail && (url.pathname === SANDBOX_MAIL_PATH || url.pathname.startsWith(`${SANDBOX_MAIL_PATH}/`))) {
+      if (method !== 'GET' && method !== 'HEAD') return { status: 405, contentType: 'text/plain; charset=utf-8', body: 'Method Not Allowed', headers: { Allow: 'GET, HEAD' } };
+      return sandboxMail({ messageId: url.pathname.slice(SANDBOX_MAIL_PATH.length + 1), authorization: req.headers.authorization }, info);
+    }
+
     return { status: 404, contentType: 'text/plain; charset=utf-8', body: 'Not Found' };
   }
 
@@ -267,6 +285,7 @@ export function createHttpHandler(options: HttpAppOptions): http.RequestListener
       };
       if (reply.contentType) headers['Content-Type'] = reply.contentType;
       if (reply.headers) Object.assign(headers, reply.headers);
+      if (options.sandbox) headers['X-AMS-Sandbox'] = 'true';
       if (closeConnection) headers['Connection'] = 'close';
       res.writeHead(reply.status, headers);
       res.end(req.method === 'HEAD' ? undefined : body);

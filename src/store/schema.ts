@@ -107,6 +107,8 @@ export interface OutboxTable {
   last_error: string | null;
   created_at: number;
   sent_at: number | null;
+  /** The entity of the account the notice concerns (migration 008); null for older rows. */
+  entity_id: Generated<number | null>;
 }
 
 export interface AuthorizationTokensTable {
@@ -227,6 +229,30 @@ export interface IdempotencyKeysTable {
   expires_at: number;
 }
 
+/** Issue 21: the mode the database was created in, one row (migration 008). */
+export interface DatabaseModeTable {
+  id: number;
+  mode: string;
+  recorded_at: number;
+}
+
+/** Issue 21: a notification a sandbox captured instead of sending (migration 008). */
+export interface SandboxMailTable {
+  /** 128 random bits, hex: the id in /sandbox/mail URLs. */
+  id: string;
+  message_id: string;
+  entity_id: number;
+  event: string;
+  account_username: string;
+  from_address: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  language: string;
+  captured_at: number;
+}
+
 export interface Database {
   entities: EntitiesTable;
   partner_users: PartnerUsersTable;
@@ -246,4 +272,6 @@ export interface Database {
   import_ledger: ImportLedgerTable;
   api_keys: ApiKeysTable;
   idempotency_keys: IdempotencyKeysTable;
+  database_mode: DatabaseModeTable;
+  sandbox_mail: SandboxMailTable;
 }

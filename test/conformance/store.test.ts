@@ -63,6 +63,7 @@ for (const engine of ENGINES) {
         'auth_known_sources',
         'authorization_tokens',
         'creating_account_tokens',
+        'database_mode',
         'entities',
         'idempotency_keys',
         'import_ledger',
@@ -70,6 +71,7 @@ for (const engine of ENGINES) {
         'partner_license_keys',
         'partner_rate_buckets',
         'partner_users',
+        'sandbox_mail',
         'service_keys',
       ]);
     });
@@ -243,7 +245,7 @@ for (const engine of ENGINES) {
       await assert.rejects(
         uow.transaction(async (tx) => {
           await tx.accounts.insert(newAccount('alice', e));
-          await tx.outbox.enqueue({ event: 'account-created', to: 'a@example.com', username: 'alice', fullName: '', localeCode: '' }, NOW);
+          await tx.outbox.enqueue({ event: 'account-created', entityId: 1, to: 'a@example.com', username: 'alice', fullName: '', localeCode: '' }, NOW);
           throw new Error('boom');
         }),
         /boom/,
@@ -256,7 +258,7 @@ for (const engine of ENGINES) {
       const store = await fresh();
       const uow = createUnitOfWork(store.db);
       for (let i = 0; i < 40; i++) {
-        await uow.outbox.enqueue({ event: 'account-created', to: `u${i}@example.com`, username: `u${i}`, fullName: '', localeCode: '' }, NOW);
+        await uow.outbox.enqueue({ event: 'account-created', entityId: 1, to: `u${i}@example.com`, username: `u${i}`, fullName: '', localeCode: '' }, NOW);
       }
       // Several workers, each its own store (its own pool) where the engine allows it.
       const stores = engine.concurrentStores ? [store, another(), another(), another()] : [store];
@@ -349,8 +351,8 @@ for (const engine of ENGINES.filter((e) => e.concurrentStores)) {
           SELECT table_schema AS schema, count(*)::int AS n FROM information_schema.tables
           WHERE table_schema IN ('tenant_a', 'tenant_b') GROUP BY table_schema ORDER BY 1`.execute(admin.db);
         assert.deepEqual(tables.rows, [
-          { schema: 'tenant_a', n: 20 },
-          { schema: 'tenant_b', n: 20 },
+          { schema: 'tenant_a', n: 22 },
+          { schema: 'tenant_b', n: 22 },
         ]);
       } finally {
         await admin.close();
@@ -385,7 +387,7 @@ for (const engine of ENGINES.filter((e) => e.concurrentStores)) {
             assert.equal(inTransaction.rows.length, 1);
             await sql`SELECT pg_terminate_backend(${inTransaction.rows[0]!.pid})`.execute(admin.db);
             await new Promise((r) => setTimeout(r, 100));
-            await tx.outbox.enqueue({ event: 'account-created', to: 'a@example.com', username: 'alice', fullName: '', localeCode: '' }, NOW);
+            await tx.outbox.enqueue({ event: 'account-created', entityId: 1, to: 'a@example.com', username: 'alice', fullName: '', localeCode: '' }, NOW);
           }),
         );
         assert.equal(await count(store.db, 'accounts'), 0, 'the insert was rolled back');

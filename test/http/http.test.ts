@@ -136,6 +136,7 @@ describe('HTTP edge', () => {
     assert.equal(ready.status, 200);
     assert.deepEqual(JSON.parse(ready.body), {
       status: 'ready',
+      mode: 'production',
       database: 'ok',
       migrations: 'current',
       mailWorker: 'running',

@@ -30,7 +30,7 @@ async function measure(concurrency: number, pool: boolean): Promise<number> {
     await t.app.store.db.transaction().execute(async (trx) => {
       const r = outboxRepository(trx);
       for (let i = 0; i < messages; i++) {
-        await r.enqueue({ event: 'password-changed', to: `user${i}@example.com`, username: `user${i}`, fullName: `User ${i}`, localeCode: i % 3 === 0 ? 'de' : '' }, at);
+        await r.enqueue({ event: 'password-changed', entityId: 1, to: `user${i}@example.com`, username: `user${i}`, fullName: `User ${i}`, localeCode: i % 3 === 0 ? 'de' : '' }, at);
       }
     });
     const started = performance.now();

@@ -70,7 +70,7 @@ describe('outbox worker', () => {
   async function enqueue(n: number): Promise<void> {
     const repo = outboxRepository(t.app.store.db);
     for (let i = 0; i < n; i++) {
-      await repo.enqueue({ event: 'password-changed', to: `user${i}@example.com`, username: `user${i}`, fullName: '', localeCode: '' }, new Date(now));
+      await repo.enqueue({ event: 'password-changed', entityId: 1, to: `user${i}@example.com`, username: `user${i}`, fullName: '', localeCode: '' }, new Date(now));
     }
   }
 

@@ -113,7 +113,8 @@ describe('ams config, ams --version', () => {
     assert.equal(r.status, 0, r.stderr);
     for (const s of Object.values(secrets)) assert.ok(!r.stdout.includes(s) && !r.stderr.includes(s), `${s} printed`);
     const rows = new Map(r.stdout.trimEnd().split('\n').map((l) => [l.split(/\s+/)[0], l.trimEnd()]));
-    assert.equal(rows.size, SETTINGS.length, 'one line per setting');
+    assert.equal(rows.size, SETTINGS.length + 1, 'one line per setting, and the mode');
+    assert.equal(rows.get('mode:'), 'mode: production');
     assert.match(rows.get('AMS_DATABASE_URL') ?? '', new RegExp(`postgres://ams:\\*{8}@db\\.internal:5432/ams\\s+environment$`));
     assert.match(rows.get('AMS_SMTP_URL') ?? '', /smtp:\/\/ams%40example\.com:\*{8}@mail\.example\.com:587\s+environment$/);
     assert.match(rows.get('AMS_BOOTSTRAP_PASSWORD') ?? '', /\*{8}\s+environment$/);

@@ -35,7 +35,7 @@ describe('health and readiness on SQLite', () => {
       await t.app.store.db.destroy(); // the database is gone from under the running service
       const down = await probe(server.port, '/readyz');
       assert.equal(down.status, 503);
-      assert.deepEqual(down.body, { status: 'unavailable', database: 'unavailable', migrations: 'unknown', mailWorker: 'running' });
+      assert.deepEqual(down.body, { status: 'unavailable', mode: 'production', database: 'unavailable', migrations: 'unknown', mailWorker: 'running' });
       const stillAlive = await probe(server.port, '/healthz');
       assert.equal(stillAlive.status, 200, 'alive: a balancer must not restart instances for an outage they share');
     } finally {

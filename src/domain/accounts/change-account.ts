@@ -66,7 +66,7 @@ export async function changeAccount<P>(
 
 /** The notice of an event, addressed to `to` (default: the account's address), if there is one. */
 export function noticeTo(account: Account, event: Notification['event'], to: string = account.email): Notification[] {
-  return to === '' ? [] : [{ event, to, username: account.username, fullName: account.fullName, localeCode: account.localeCode }];
+  return to === '' ? [] : [{ event, entityId: account.entityId, to, username: account.username, fullName: account.fullName, localeCode: account.localeCode }];
 }
 
 /** A password change or a cancellation ends every session the old state allowed. */

@@ -138,7 +138,7 @@ export async function createAccount(
       });
       if (notify) {
         await tx.outbox.enqueue(
-          { event: 'account-created', to: input.email, username: input.username, fullName: input.fullName, localeCode: input.localeCode },
+          { event: 'account-created', entityId, to: input.email, username: input.username, fullName: input.fullName, localeCode: input.localeCode },
           now,
         );
       }

@@ -8,6 +8,7 @@ import * as m004 from './004-shared-limits.js';
 import * as m005 from './005-partner-lifecycle.js';
 import * as m006 from './006-import-ledger.js';
 import * as m007 from './007-api-access.js';
+import * as m008 from './008-sandbox.js';
 
 interface VersionedMigration {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Kysely's documented type for migrations
@@ -24,4 +25,5 @@ export const MIGRATIONS: Readonly<Record<string, VersionedMigration>> = {
   '005-partner-lifecycle': m005,
   '006-import-ledger': m006,
   '007-api-access': m007,
+  '008-sandbox': m008,
 };

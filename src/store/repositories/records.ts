@@ -37,6 +37,7 @@ export function outboxRepository(db: Kysely<Database>): OutboxRepository {
         .values({
           message_id: `<${randomUUID()}@${MESSAGE_ID_DOMAIN}>`,
           event: n.event,
+          entity_id: n.entityId,
           recipient: n.to,
           payload: JSON.stringify({ username: n.username, fullName: n.fullName, localeCode: n.localeCode }),
           state: 'pending',

@@ -1,0 +1,123 @@
+/**
+ * Issue 21, the sandbox's pieces as the composition root wires them: the database-mode check at
+ * start, the capturing mail transport, and the /sandbox/mail pages behind HTTP Basic with the
+ * partner's API credentials (the same PartnerAuthenticator, failure throttle and partner rate as
+ * the AuthHeader, so the pages are no easier a way to guess a secret than a SOAP call).
+ */
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { PartnerAuthenticator } from '../domain/partners/authenticate-partner.js';
+import type { DatabaseMode } from '../domain/sandbox/ports.js';
+import { listCapturedMail, readCapturedMail, resetSandboxTree, seedSandboxAccounts, type SandboxDone, type SeedReport } from '../domain/sandbox/sandbox.js';
+import type { Caller, Clock, PasswordHasher } from '../domain/ports.js';
+import type { CapturedMail, CapturedMailSummary, ResetCounts } from '../domain/sandbox/ports.js';
+import { renderMailList, renderMailMessage, renderMailNotFound, SANDBOX_MAIL_HEADERS } from '../describe/sandbox-mail-pages.js';
+import type { HttpReply, RequestInfo, SandboxMailRequest } from '../http/server.js';
+import type { MailTransport } from '../mail/message.js';
+import { captureTransport } from '../mail/capture-transport.js';
+import type { Logger } from '../observability/logger.js';
+import type { Database } from '../store/schema.js';
+import { mailCaptureStore, sandboxStore } from '../store/repositories/sandbox.js';
+
+/** The database was created in the other mode: the service refuses to start on it. */
+export class DatabaseModeMismatchError extends Error {
+  override readonly name = 'DatabaseModeMismatchError';
+  constructor(
+    readonly configured: DatabaseMode,
+    readonly recorded: DatabaseMode,
+  ) {
+    super(
+      configured === 'sandbox'
+        ? 'refusing to start a sandbox (AMS_SANDBOX=true) on a production database; give the sandbox a database of its own'
+        : 'refusing to start production on a sandbox database; unset AMS_SANDBOX only with the production database',
+    );
+  }
+}
+
+export const modeOf = (sandbox: boolean): DatabaseMode => (sandbox ? 'sandbox' : 'production');
+
+/** The sandbox's transport: captures, never sends; says once at start what it ignores. */
+export function sandboxMailTransport(db: Kysely<Database>, smtpUrl: string | null, logger: Logger, now: () => number): MailTransport {
+  logger.info(
+    smtpUrl === null
+      ? 'sandbox mode: notification e-mails are captured for /sandbox/mail, never sent'
+      : 'sandbox mode: AMS_SMTP_URL is ignored; notification e-mails are captured for /sandbox/mail, never sent',
+  );
+  return captureTransport({ store: mailCaptureStore(db), newId: () => randomBytes(16).toString('hex'), now });
+}
+
+export interface SandboxMailDeps {
+  readonly db: Kysely<Database>;
+  readonly partners: Pick<PartnerAuthenticator, 'check'>;
+  readonly partnerRate: { take(userId: number): boolean | Promise<boolean> };
+}
+
+const CHALLENGE: HttpReply = {
+  status: 401,
+  contentType: 'text/plain; charset=utf-8',
+  body: 'Sign in with your partner API user name and password.',
+  headers: { ...SANDBOX_MAIL_HEADERS, 'WWW-Authenticate': 'Basic realm="AMS sandbox mail", charset="UTF-8"' },
+};
+
+/** `Basic base64(user:password)` → the pair; null for anything else. */
+export function basicCredentials(header: string | undefined): { UserName: string; Password: string } | null {
+  const match = /^Basic[ ]+([A-Za-z0-9+/]+={0,2})[ ]*$/i.exec(header ?? '');
+  if (!match?.[1] || match[1].length > 2048) return null;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return null;
+  return { UserName: decoded.slice(0, colon), Password: decoded.slice(colon + 1) };
+}
+
+const html = (status: number, body: string): HttpReply => ({ status, contentType: 'text/html; charset=utf-8', body, headers: SANDBOX_MAIL_HEADERS });
+
+export function sandboxMailPages(deps: SandboxMailDeps): (request: SandboxMailRequest, info: RequestInfo) => Promise<HttpReply> {
+  const store = sandboxStore(deps.db);
+  return async (request, info) => {
+    const { caller } = await deps.partners.check(basicCredentials(request.authorization), info.sourceAddress);
+    if (!caller) return CHALLENGE;
+    if (info.facts) {
+      info.facts.partnerUser = caller.username;
+      info.facts.entityId = caller.entityId;
+    }
+    const allowed = deps.partnerRate.take(caller.userId);
+    if (!(allowed === true || (allowed !== false && (await allowed)))) {
+      return { status: 429, contentType: 'text/plain; charset=utf-8', body: 'Too many requests from this partner user; slow down and try again shortly.', headers: { ...SANDBOX_MAIL_HEADERS, 'Retry-After': '60' } };
+    }
+    if (request.messageId === '') {
+      const listed = await listCapturedMail(store, caller);
+      return listed.ok ? html(200, renderMailList(caller.username, listed.value)) : html(404, renderMailNotFound());
+    }
+    const message = await readCapturedMail(store, caller, request.messageId);
+    return message === undefined ? html(404, renderMailNotFound()) : html(200, renderMailMessage(message));
+  };
+}
+
+/**
+ * The sandbox's use cases bound to this instance's database, hasher and clock, each scoped to the
+ * authenticated caller's tree: what the JSON API's /api/v1/sandbox/* routes (issue 19) call as
+ * thin wrappers. Every one refuses (`not-sandbox`) on a database that is not a sandbox's.
+ */
+export interface SandboxUseCases {
+  listMail(caller: Caller): Promise<SandboxDone<CapturedMailSummary[]>>;
+  /** undefined: no such message in the caller's tree (answer 404, as for an unknown id). */
+  readMail(caller: Caller, id: string): Promise<CapturedMail | undefined>;
+  reset(caller: Caller): Promise<SandboxDone<ResetCounts>>;
+  /** `accounts` 1–1000 sample accounts in the caller's own entity. */
+  seed(caller: Caller, accounts: number): Promise<SandboxDone<SeedReport>>;
+}
+
+export function sandboxUseCases(db: Kysely<Database>, hasher: PasswordHasher, clock: Clock): SandboxUseCases {
+  const store = sandboxStore(db);
+  return {
+    listMail: (caller) => listCapturedMail(store, caller),
+    readMail: (caller, id) => readCapturedMail(store, caller, id),
+    reset: (caller) => resetSandboxTree(store, caller.entityId),
+    seed: (caller, accounts) =>
+      seedSandboxAccounts(
+        { store, hasher, clock, newTag: () => randomBytes(3).toString('hex'), newSecret: () => randomBytes(18).toString('base64url') },
+        caller.entityId,
+        accounts,
+      ),
+  };
+}
