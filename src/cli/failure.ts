@@ -13,7 +13,7 @@
  */
 import { ConfigError, type Config } from '../config/config.js';
 import { ListenFailure } from '../app/serve.js';
-import { DatabaseFolderMissingError, MigrationFailedError, parseDatabaseUrl, redactUrl } from '../store/create-db.js';
+import { DatabaseFolderMissingError, MigrationFailedError, parseDatabaseUrl, redactUrl } from '../app/operator.js';
 
 export type FailureKind = 'configuration' | 'unreachable' | 'other';
 
