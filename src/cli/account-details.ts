@@ -1,5 +1,5 @@
-/** `ams account show`: the account read by store/repositories/account-details.ts, as plain text. */
-import type { AccountDetails } from '../store/repositories/account-details.js';
+/** `ams account show`: the account the operator facade reads (app/operator.ts), as plain text. */
+import type { AccountDetails } from '../app/operator.js';
 
 // Names and e-mails come from partners: escape control characters (an ANSI escape sequence in
 // a full name must not repaint the operator's terminal).

@@ -1,5 +1,5 @@
-/** `ams audit list --account NAME`: the listing read by store/repositories/audit-log.ts, as a table. */
-import type { AuditListing } from '../store/repositories/audit-log.js';
+/** `ams audit list --account NAME`: the listing the operator facade reads (app/operator.ts), as a table. */
+import type { AuditListing } from '../app/operator.js';
 
 /** `{"notified":true,"tokensRevoked":0}` → `notified=true tokensRevoked=0`. */
 function formatDetail(detail: string): string {

@@ -14,7 +14,7 @@
 import { ConfigError, type Config } from '../config/config.js';
 import { ListenFailure } from '../app/serve.js';
 import { DatabaseModeMismatchError } from '../app/sandbox.js';
-import { DatabaseFolderMissingError, MigrationFailedError, parseDatabaseUrl, redactUrl } from '../store/create-db.js';
+import { DatabaseFolderMissingError, MigrationFailedError, parseDatabaseUrl, redactUrl } from '../app/operator.js';
 
 export type FailureKind = 'configuration' | 'unreachable' | 'other';
 

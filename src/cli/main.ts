@@ -8,25 +8,13 @@ import { describeType, loadConfig, SETTINGS, type Config } from '../config/confi
 import { formatEffectiveConfig, unknownSettings } from '../config/effective.js';
 import { AMS_VERSION } from '../observability/version.js';
 import { serve } from '../app/serve.js';
-import { AdminError, createEntity, createPartnerUser } from '../app/admin.js';
-import { migrate, MigrationFailedError, openConfiguredStore, type Store } from '../store/create-db.js';
-import { argon2Hasher } from '../security/argon2-hasher.js';
+import { AdminError, checkOptionalEmail, MAX_FILE_BYTES, migrateDatabase, withOperatorConsole, type ImportFailure, type OperatorConsole } from '../app/operator.js';
 import { OPERATIONS } from '../contract/index.js';
 import { compileWsdl } from '../describe/index.js';
 import { SERVICE_PATH } from '../contract/common-types.js';
-import { MAX_FILE_BYTES } from '../feeds/csv.js';
-import type { ImportFailure } from '../feeds/table.js';
-import { importUsage } from '../feeds/usage-import.js';
-import { feedStore } from '../store/repositories/feeds.js';
-import { importPayments } from '../feeds/payments-import.js';
 import { formatAccountDetails } from './account-details.js';
-import { loadAccountDetails } from '../store/repositories/account-details.js';
-import { createPartnerLicenseKey } from '../app/license-keys.js';
-import { outboxQueue } from '../store/repositories/outbox-queue.js';
-import { describeRetry, formatOutboxList, parseOutboxState } from '../mail/outbox-report.js';
-import { checkOptionalEmail } from '../domain/validation.js';
+import { describeRetry, formatOutboxList, parseOutboxState } from './outbox-report.js';
 import { formatAuditList } from './audit-report.js';
-import { listAudit } from '../store/repositories/audit-log.js';
 import { out, outError, print } from './output.js';
 import { EXIT_STATUS, explainFailure, failureDetail, failureLine } from './failure.js';
 import { LIFECYCLE_COMMANDS } from './commands/index.js';
@@ -94,17 +82,9 @@ function requiredInt(value: string | boolean | undefined, name: string): number 
   return Number(value);
 }
 
-/** Opens and migrates the configured database for a one-off command. */
-async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const store = openConfiguredStore(config);
-  try {
-    const result = await migrate(store);
-    if (result.error !== undefined) throw new MigrationFailedError(result.error);
-    return await work(store);
-  } finally {
-    await store.close();
-  }
+/** Opens and migrates the configured database for a one-off command (app/operator.ts). */
+function withConsole<T>(work: (ops: OperatorConsole) => Promise<T>): Promise<T> {
+  return withOperatorConsole(loadConfig(), work);
 }
 
 const COMMANDS: readonly Command[] = [
@@ -121,17 +101,9 @@ const COMMANDS: readonly Command[] = [
     summary: 'Apply pending database migrations and exit.',
     usage: 'ams migrate',
     async run() {
-      const config = loadConfig();
-      const store = openConfiguredStore(config);
-      try {
-        const { error, results } = await migrate(store);
-        for (const r of results ?? []) print(`${r.status}\t${r.migrationName}`);
-        if (error !== undefined) throw new MigrationFailedError(error);
-        if ((results ?? []).length === 0) print('database is up to date');
-        return 0;
-      } finally {
-        await store.close();
-      }
+      const applied = await migrateDatabase(loadConfig(), (migration, status) => print(`${status}\t${migration}`));
+      if (applied === 0) print('database is up to date');
+      return 0;
     },
   },
   {
@@ -142,8 +114,8 @@ const COMMANDS: readonly Command[] = [
       const o = options(args, { name: { type: 'string' }, parent: { type: 'string' }, 'customer-type': { type: 'string' } });
       if (typeof o.name !== 'string') throw new UsageError('--name is required');
       const parentId = o.parent === undefined ? null : requiredInt(o.parent, 'parent');
-      const id = await withStore((s) =>
-        createEntity(s.db, { name: o.name as string, parentId, customerTypeCode: (o['customer-type'] as string | undefined) ?? '' }, new Date()),
+      const id = await withConsole((ops) =>
+        ops.createEntity({ name: o.name as string, parentId, customerTypeCode: (o['customer-type'] as string | undefined) ?? '' }, new Date()),
       );
       print(`entity ${id} created`);
       return 0;
@@ -157,7 +129,7 @@ const COMMANDS: readonly Command[] = [
       const o = options(args, { entity: { type: 'string' }, username: { type: 'string' } });
       const entityId = requiredInt(o.entity, 'entity');
       if (typeof o.username !== 'string') throw new UsageError('--username is required');
-      const created = await withStore((s) => createPartnerUser(s.db, argon2Hasher, { entityId, username: o.username as string }, new Date()));
+      const created = await withConsole((ops) => ops.createPartnerUser({ entityId, username: o.username as string }, new Date()));
       print(`partner user ${o.username} created in entity ${entityId}`);
       print(`secret: ${created.secret}`);
       print('Keep it now: it is stored only as an Argon2id hash and cannot be shown again.');
@@ -185,7 +157,7 @@ const COMMANDS: readonly Command[] = [
     async run(args) {
       const file = onePositional(args, 'CSV file');
       const bytes = await readImportFile(file);
-      const result = await withStore((s) => importUsage(feedStore(s.db), bytes, new Date()));
+      const result = await withConsole((ops) => ops.importUsage(bytes, new Date()));
       if (!result.ok) return reportFailure(file, result);
       print(`imported ${result.imported} usage row${result.imported === 1 ? '' : 's'}; used space updated for ${result.accountsUpdated} account${result.accountsUpdated === 1 ? '' : 's'}`);
       return 0;
@@ -198,7 +170,7 @@ const COMMANDS: readonly Command[] = [
     async run(args) {
       const file = onePositional(args, 'CSV file');
       const bytes = await readImportFile(file);
-      const result = await withStore((s) => importPayments(feedStore(s.db), bytes, new Date()));
+      const result = await withConsole((ops) => ops.importPayments(bytes, new Date()));
       if (!result.ok) return reportFailure(file, result);
       print(
         `imported ${result.imported} payment${result.imported === 1 ? '' : 's'} for ${result.accounts} account${result.accounts === 1 ? '' : 's'}` +
@@ -213,7 +185,7 @@ const COMMANDS: readonly Command[] = [
     usage: 'ams account show NAME',
     async run(args) {
       const name = onePositional(args, 'account user name');
-      const details = await withStore((s) => loadAccountDetails(s.db, name));
+      const details = await withConsole((ops) => ops.accountDetails(name));
       if (!details) throw new CommandError(`no account named ${name}`);
       out(formatAccountDetails(details, new Date()));
       return 0;
@@ -228,7 +200,7 @@ const COMMANDS: readonly Command[] = [
       if (typeof o.account !== 'string' || o.account === '') throw new UsageError('--account is required');
       const account = o.account;
       const limit = o.limit === undefined ? 50 : requiredInt(o.limit, 'limit');
-      const listing = await withStore((s) => listAudit(s.db, account, limit));
+      const listing = await withConsole((ops) => ops.auditList(account, limit));
       out(formatAuditList(account, listing));
       return 0;
     },
@@ -240,7 +212,7 @@ const COMMANDS: readonly Command[] = [
     async run(args) {
       const o = options(args, { entity: { type: 'string' } });
       const entityId = requiredInt(o.entity, 'entity');
-      const result = await withStore((s) => createPartnerLicenseKey(s.db, entityId, new Date()));
+      const result = await withConsole((ops) => ops.createLicenseKey(entityId, new Date()));
       if (!result.ok) throw new CommandError(result.message);
       print(`partner licence key created for entity ${result.entityId} (${result.entityName})`);
       print(`key: ${result.key}`);
@@ -257,7 +229,7 @@ const COMMANDS: readonly Command[] = [
       const state = o.state === undefined ? undefined : parseOutboxState(String(o.state));
       if (state === null) throw new UsageError('--state must be pending, sent or dead');
       const limit = o.limit === undefined ? 50 : requiredInt(o.limit, 'limit');
-      const listing = await withStore((s) => outboxQueue(s.db, s.traits).list({ ...(state ? { state } : {}), limit }));
+      const listing = await withConsole((ops) => ops.outbox.list({ ...(state ? { state } : {}), limit }));
       out(formatOutboxList(listing, Date.now()));
       return 0;
     },
@@ -276,7 +248,7 @@ const COMMANDS: readonly Command[] = [
       const { values, positionals } = parsed;
       if (values['all-dead']) {
         if (positionals.length > 0 || values.to !== undefined) throw new UsageError('--all-dead takes no ID and no --to');
-        const n = await withStore((s) => outboxQueue(s.db, s.traits).retryAllDead(Date.now()));
+        const n = await withConsole((ops) => ops.outbox.retryAllDead(Date.now()));
         print(`${n} dead message${n === 1 ? '' : 's'} queued again, due now`);
         return 0;
       }
@@ -288,7 +260,7 @@ const COMMANDS: readonly Command[] = [
         const checked = checkOptionalEmail('--to', to);
         if (!checked.ok || to === '') throw new UsageError('--to is not a valid e-mail address');
       }
-      const outcome = await withStore((s) => outboxQueue(s.db, s.traits).retry(id, Date.now(), to));
+      const outcome = await withConsole((ops) => ops.outbox.retry(id, Date.now(), to));
       const report = describeRetry(id, outcome);
       if (!report.ok) throw new CommandError(report.text);
       print(report.text);

@@ -4,14 +4,22 @@
  * `message` is short English for a partner's developer: it names the offending field and never
  * contains a secret.
  */
-export interface Outcome<T = undefined> {
-  readonly code: OutcomeCode;
-  readonly message: string;
-  /** Present only on Success. */
-  readonly value?: T;
+export type Outcome<T = undefined> = Succeeded<T> | Failure;
+
+/** The use case did its work; `value` is what it answers (undefined for a plain Success). */
+export interface Succeeded<T> {
+  readonly ok: true;
+  readonly code: 'Success';
+  readonly message: '';
+  readonly value: T;
 }
 
-export type Failure = Outcome<never> & { readonly code: Exclude<OutcomeCode, 'Success'> };
+/** The use case refused: the code and the message the partner reads; nothing was changed. */
+export interface Failure {
+  readonly ok: false;
+  readonly code: Exclude<OutcomeCode, 'Success'>;
+  readonly message: string;
+}
 
 /**
  * The business outcomes and the message each answers with when the use case gives none: the
@@ -36,14 +44,14 @@ const DEFAULT_MESSAGES = {
 
 export type OutcomeCode = keyof typeof DEFAULT_MESSAGES;
 
-export function success<T>(value: T): Outcome<T>;
-export function success(): Outcome;
-export function success<T>(value?: T): Outcome<T | undefined> {
-  return { code: 'Success', message: '', value };
+export function success<T>(value: T): Succeeded<T>;
+export function success(): Succeeded<undefined>;
+export function success<T>(value?: T): Succeeded<T | undefined> {
+  return { ok: true, code: 'Success', message: '', value };
 }
 
 export function failure(code: Failure['code'], message?: string): Failure {
-  return { code, message: message ?? DEFAULT_MESSAGES[code] };
+  return { ok: false, code, message: message ?? DEFAULT_MESSAGES[code] };
 }
 
 export function invalidInput(message: string): Failure {
@@ -51,7 +59,7 @@ export function invalidInput(message: string): Failure {
 }
 
 export function isFailure<T>(outcome: Outcome<T>): outcome is Failure {
-  return outcome.code !== 'Success';
+  return !outcome.ok;
 }
 
 /**

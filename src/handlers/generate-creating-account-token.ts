@@ -12,6 +12,6 @@ export const handleGenerateCreatingAccountToken: Handler<typeof GenerateCreating
     { targetEntityId: args.TargetEntityId, accountSizeMb: args.AccountSizeMB, isUltraSafe: args.IsUltrasafe, validForHours: args.ValidForHours },
     { targetEntityId: names.TargetEntityId, accountSizeMb: names.AccountSizeMB, validForHours: names.ValidForHours },
   );
-  if (!outcome.value) return failureOutput(GenerateCreatingAccountToken, outcome.code, outcome.message);
+  if (!outcome.ok) return failureOutput(GenerateCreatingAccountToken, outcome.code, outcome.message);
   return { Result: resultInfo('Success'), Token: outcome.value.token, ExpiresUtc: outcome.value.expiresAt };
 };

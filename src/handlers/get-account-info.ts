@@ -8,8 +8,8 @@ const names = requestNames(GetAccountInfo);
 
 export const handleGetAccountInfo: Handler<typeof GetAccountInfo> = async (args, ctx) => {
   const outcome = await getAccountInfo(ctx.deps.accounts, ctx.caller, { username: args.userName }, names.userName);
+  if (!outcome.ok) return failureOutput(GetAccountInfo, outcome.code, outcome.message);
   const account = outcome.value;
-  if (!account) return failureOutput(GetAccountInfo, outcome.code, outcome.message);
   return {
     GetAccountInfoResult: resultInfo('Success'),
     accountInfo: {

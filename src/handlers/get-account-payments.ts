@@ -7,7 +7,7 @@ const names = requestNames(GetAccountPayments);
 
 export const handleGetAccountPayments: Handler<typeof GetAccountPayments> = async (args, ctx) => {
   const outcome = await accountPayments(ctx.deps.accounts, ctx.caller, args.userName, names.userName);
-  if (!outcome.value) return failureOutput(GetAccountPayments, outcome.code, outcome.message);
+  if (!outcome.ok) return failureOutput(GetAccountPayments, outcome.code, outcome.message);
   return {
     GetAccountPaymentsResult: resultInfo('Success'),
     payments: outcome.value.map((p) => ({

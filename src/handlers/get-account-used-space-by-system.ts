@@ -7,7 +7,7 @@ const names = requestNames(GetAccountUsedSpaceBySystem);
 
 export const handleGetAccountUsedSpaceBySystem: Handler<typeof GetAccountUsedSpaceBySystem> = async (args, ctx) => {
   const outcome = await usageBySystem(ctx.deps.accounts, ctx.caller, args.Username, names.Username);
-  if (!outcome.value) return failureOutput(GetAccountUsedSpaceBySystem, outcome.code, outcome.message);
+  if (!outcome.ok) return failureOutput(GetAccountUsedSpaceBySystem, outcome.code, outcome.message);
   const { account, systems } = outcome.value;
   return {
     Result: resultInfo('Success'),

@@ -7,6 +7,6 @@ const names = requestNames(GetAccountUsedSpace);
 
 export const handleGetAccountUsedSpace: Handler<typeof GetAccountUsedSpace> = async (args, ctx) => {
   const outcome = await readAccount(ctx.deps.accounts, ctx.caller, args.userName, names.userName);
-  if (!outcome.value) return failureOutput(GetAccountUsedSpace, outcome.code, outcome.message);
+  if (!outcome.ok) return failureOutput(GetAccountUsedSpace, outcome.code, outcome.message);
   return { GetAccountUsedSpaceResult: resultInfo('Success'), usedSpaceInKB: BigInt(outcome.value.usedSpaceKb) };
 };

@@ -6,7 +6,7 @@ const names = requestNames(GetAllAccounts);
 
 export const handleGetAllAccounts: Handler<typeof GetAllAccounts> = async (args, ctx) => {
   const outcome = await allAccounts(ctx.deps.accounts, ctx.caller, args.CustomerTypeCode, names.CustomerTypeCode);
-  if (!outcome.value) return failureOutput(GetAllAccounts, outcome.code, outcome.message);
+  if (!outcome.ok) return failureOutput(GetAllAccounts, outcome.code, outcome.message);
   return {
     Result: 'Success',
     Accounts: outcome.value.map((a) => ({

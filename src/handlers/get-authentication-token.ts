@@ -12,6 +12,6 @@ export const handleGetAuthenticationToken: Handler<typeof GetAuthenticationToken
     { username: args.Username, password: args.Password },
     { username: names.Username, password: names.Password },
   );
-  if (!outcome.value) return failureOutput(GetAuthenticationToken, outcome.code, outcome.message);
+  if (!outcome.ok) return failureOutput(GetAuthenticationToken, outcome.code, outcome.message);
   return { Result: resultInfo('Success'), Token: outcome.value.token };
 };

@@ -7,6 +7,6 @@ const names = requestNames(GetAuthorizationTokenByEntity);
 
 export const handleGetAuthorizationTokenByEntity: Handler<typeof GetAuthorizationTokenByEntity> = async (args, ctx) => {
   const outcome = await issueAuthorizationTokenByEntity(ctx.deps.accounts, ctx.caller, { username: args.Username, isAppUser: args.IsAppUser }, names.Username);
-  if (!outcome.value) return failureOutput(GetAuthorizationTokenByEntity, outcome.code, outcome.message);
+  if (!outcome.ok) return failureOutput(GetAuthorizationTokenByEntity, outcome.code, outcome.message);
   return { AuthToken: outcome.value.token, Result: resultInfo('Success') };
 };

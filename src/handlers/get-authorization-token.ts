@@ -12,6 +12,6 @@ export const handleGetAuthorizationToken: Handler<typeof GetAuthorizationToken> 
     { username: args.Username, password: args.Password },
     { username: names.Username, password: names.Password },
   );
-  if (!outcome.value) return failureOutput(GetAuthorizationToken, outcome.code, outcome.message);
+  if (!outcome.ok) return failureOutput(GetAuthorizationToken, outcome.code, outcome.message);
   return { AuthToken: outcome.value.token, Result: resultInfo('Success') };
 };

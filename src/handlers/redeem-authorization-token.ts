@@ -7,6 +7,6 @@ const names = requestNames(RedeemAuthorizationToken);
 
 export const handleRedeemAuthorizationToken: Handler<typeof RedeemAuthorizationToken> = async (args, ctx) => {
   const outcome = await redeemAuthorizationToken(ctx.deps.accounts, ctx.caller, { token: args.Token }, names.Token);
-  if (!outcome.value) return failureOutput(RedeemAuthorizationToken, outcome.code, outcome.message);
+  if (!outcome.ok) return failureOutput(RedeemAuthorizationToken, outcome.code, outcome.message);
   return { Result: resultInfo('Success'), Username: outcome.value.username, EntityId: outcome.value.entityId, IsAppUser: outcome.value.isAppUser };
 };

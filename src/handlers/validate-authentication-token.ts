@@ -7,7 +7,7 @@ const names = requestNames(ValidateAuthenticationToken);
 
 export const handleValidateAuthenticationToken: Handler<typeof ValidateAuthenticationToken> = async (args, ctx) => {
   const outcome = await validateAuthenticationToken(ctx.deps.accounts, ctx.caller, { token: args.Token }, names.Token);
-  if (!outcome.value) return failureOutput(ValidateAuthenticationToken, outcome.code, outcome.message);
+  if (!outcome.ok) return failureOutput(ValidateAuthenticationToken, outcome.code, outcome.message);
   const facts = outcome.value;
   return {
     Result: resultInfo('Success'),

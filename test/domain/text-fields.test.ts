@@ -43,7 +43,7 @@ describe('text field rules', () => {
       const text = checkOptionalText('FullName', `Alice${c}Example`, 200);
       assert.deepEqual(text, {
         ok: false,
-        failure: { code: 'InvalidInputParameters', message: `FullName contains a control or invisible formatting character (${hex(c)}).` },
+        failure: { ok: false, code: 'InvalidInputParameters', message: `FullName contains a control or invisible formatting character (${hex(c)}).` },
       });
       const email = checkOptionalEmail('Email', `alice${c}@example.com`);
       assert.equal(email.ok, false);

@@ -12,6 +12,7 @@ import { clientAddress, throttleKeyOf } from '../../src/security/source-address.
 import { argon2Hasher } from '../../src/security/argon2-hasher.js';
 import { PROVIDER_SECRET, RESELLER_A_SECRET, RESELLER_B_SECRET, listenTestApp, seededTemplate, startTestApp, type TestApp } from '../support/harness.js';
 import { envelope, operationBody, soapHeaders, type Credentials } from '../support/envelope.js';
+import { waitFor } from '../support/wait-for.js';
 
 describe('the throttle key of a source', () => {
   it('counts an IPv6 /64 as one source, and an IPv4-mapped address as the IPv4 one', () => {
@@ -245,7 +246,8 @@ describe('the timing of a refused check', () => {
       }
     });
     try {
-      await new Promise((r) => setTimeout(r, 300));
+      // Measure once the load is steady: every worker past its first check, and work queued for the hasher.
+      await waitFor(() => background >= 12 && argon2Hasher.limiter.queued > 0, 10_000, 'the background load queueing for the hasher');
       const { real, refused } = await probe('blocked-under-load', 25);
       ctx.diagnostic(`under load: real ${real.toFixed(1)} ms, refused ${refused.toFixed(1)} ms (${background} background checks)`);
       assert.ok(argon2Hasher.limiter.concurrency < 6, 'the load queues for the hasher');

@@ -120,7 +120,8 @@ for (const engine of engines) {
 
     it('a partner driving both gets the configured rate within 10%', async (t) => {
       const rated = { user: 'rated', password: 'rated-secret-00001' };
-      // Sign in on both (memo and known source), then let the bucket fill up again.
+      // Sign in on both (memo and known source), then let the bucket fill up again: the instances
+      // are separate processes on the wall clock, and the shared refill over time is under test.
       for (const r of running) assert.equal((await soap(r, 'GetAccountInfo', { userName: 'nobody' }, rated)).code, 'AccountNotFound');
       await new Promise((resolve) => setTimeout(resolve, (RATE_BURST / RATE_PER_MINUTE) * 60_000 + 200));
       const seconds = 6;

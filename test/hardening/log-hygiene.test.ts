@@ -15,6 +15,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { RESELLER_A_SECRET, listenTestApp, seededTemplate, startTestApp, type TestApp } from '../support/harness.js';
 import { envelope, operationBody, soapHeaders, type Credentials } from '../support/envelope.js';
 import { HARNESS_ENGINE } from '../support/test-database.js';
+import { waitFor } from '../support/wait-for.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { formatPretty } from '../../src/observability/pretty.js';
 import { nameDigester } from '../../src/security/auth-throttle.js';
@@ -59,7 +60,9 @@ describe('log lines', () => {
     for (let i = 0; i < 3; i++) assert.equal(await post({ user: HOSTILE_XML_NAME, password: `guess-${i}-secret` }), 'InvalidSoapCredentials');
     // A wrong secret for an existing user: that name may be logged as such.
     await post({ user: 'reseller-b', password: 'not-the-secret-01' });
-    await new Promise((r) => setTimeout(r, 50)); // let the last request's log line be written
+    // The request line is written as the response ends, so the client may see the answer first.
+    const requestLines = () => t.logLines.filter((l) => (JSON.parse(l) as Record<string, unknown>)['msg'] === 'request');
+    await waitFor(() => requestLines().length >= 8, 5_000, 'the log line of each of the 8 requests');
     const log = t.logLines.join('');
     assert.ok(!log.includes(RESELLER_A_SECRET), 'the secret is not in the log');
     assert.ok(!log.toLowerCase().includes(RESELLER_A_SECRET.toLowerCase()), 'in no case');

@@ -17,6 +17,7 @@ import { createPartnerLicenseKey } from '../../src/app/license-keys.js';
 import { FORM_AUTH_PASSWORD, FORM_AUTH_USERNAME } from '../../src/soap/http-post.js';
 import { PROVIDER_SECRET, RESELLER_A_SECRET, listenTestApp, seededTemplate, startTestApp, type TestApp } from '../support/harness.js';
 import { envelope, operationBody, soapHeaders, type Credentials } from '../support/envelope.js';
+import { waitFor } from '../support/wait-for.js';
 import type { RunningServer } from '../../src/http/server.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -119,12 +120,8 @@ describe('no secret in any output of a full scenario', () => {
     assert.match(answers.at(-1)!.body, /Success/);
 
     // Every queued e-mail delivered (memory transport).
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const pending = await t.app.store.db.selectFrom('outbox').select('id').where('state', '=', 'pending').execute();
-      if (pending.length === 0 || Date.now() > deadline) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    const pending = () => t.app.store.db.selectFrom('outbox').select('id').where('state', '=', 'pending').execute();
+    await waitFor(async () => (await pending()).length === 0, 30_000, 'every queued e-mail delivered');
   });
   after(async () => {
     await server.close(1000);

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { RESELLER_A_SECRET, listenTestApp, seededTemplate, startTestApp, type TestApp } from '../support/harness.js';
 import { envelope, operationBody } from '../support/envelope.js';
+import { waitFor } from '../support/wait-for.js';
 import type { RunningServer } from '../../src/http/server.js';
 
 const PATH = '/WebApi/AccountManagementService/AccountManagementService.asmx';
@@ -39,14 +40,18 @@ function connect(port: number): Promise<Raw> {
   });
 }
 
-/** Writes `text` a byte at a time every `everyMs` until the socket closes. */
-function dribble(socket: net.Socket, text: string, everyMs: number): void {
+/**
+ * Writes `text` a byte at a time every `everyMs` until the socket closes; the pace is the slow
+ * client under test. Answers how many bytes were written so far.
+ */
+function dribble(socket: net.Socket, text: string, everyMs: number): () => number {
   let i = 0;
   const timer = setInterval(() => {
     if (socket.destroyed || i >= text.length) return clearInterval(timer);
     socket.write(text[i++] as string);
   }, everyMs);
   socket.once('close', () => clearInterval(timer));
+  return () => i;
 }
 
 async function normalRequest(port: number): Promise<{ status: number; ms: number; body: string }> {
@@ -87,6 +92,7 @@ describe('slow and stuck clients', () => {
     const during = [];
     for (let i = 0; i < 5; i++) {
       during.push(await normalRequest(server.port));
+      // Spread over the attack (the behaviour under test): the five land across the lorises' 600 ms.
       await new Promise((r) => setTimeout(r, 60));
     }
     for (const r of during) {
@@ -111,8 +117,10 @@ describe('slow and stuck clients', () => {
     const slow = await connect(server.port);
     const body = Buffer.from(NORMAL);
     slow.socket.write(`POST ${PATH} HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml; charset=utf-8\r\nSOAPAction: "sosonlinebackup.com/GetAccountInfo"\r\nContent-Length: ${body.length}\r\n\r\n`);
-    dribble(slow.socket, NORMAL, 20);
-    const normal = await new Promise<Awaited<ReturnType<typeof normalRequest>>>((resolve, reject) => setTimeout(() => normalRequest(server.port).then(resolve, reject), 300));
+    const written = dribble(slow.socket, NORMAL, 20);
+    // A normal request while the server is part-way through the slow body.
+    await waitFor(() => written() >= 10, 5_000, 'the slow body started');
+    const normal = await normalRequest(server.port);
     assert.equal(normal.status, 200);
     assert.ok(normal.ms < 500);
     const { ms, data } = await slow.closed;
@@ -150,14 +158,15 @@ describe('slow and stuck clients', () => {
     // Keep them busy (a header line now and then) so they count as open, not as cut-off.
     for (const h of held) h.socket.write(`POST ${PATH} HTTP/1.1\r\n`);
     const connections = () => new Promise<number>((resolve) => server.server.getConnections((_, n) => resolve(n)));
-    for (let i = 0; i < 50 && (await connections()) < MAX_CONNECTIONS; i++) await new Promise((r) => setTimeout(r, 10));
+    await waitFor(async () => (await connections()) >= MAX_CONNECTIONS, 5_000, `${MAX_CONNECTIONS} connections accepted`);
     assert.equal(await connections(), MAX_CONNECTIONS);
     const extra = await connect(server.port);
+    // "At once" is the behaviour under test: closed well before the headers timeout would cut it.
     const refused = await Promise.race([extra.closed, new Promise<null>((r) => setTimeout(() => r(null), HEADERS_MS / 2))]);
     assert.ok(refused, 'the connection over the cap was closed at once');
     assert.equal(refused.data, '', 'without an answer');
     for (const h of held) h.socket.destroy();
-    await new Promise((r) => setTimeout(r, 50));
+    await waitFor(async () => (await connections()) < MAX_CONNECTIONS, 5_000, 'the server saw the held connections end');
     const again = await normalRequest(server.port);
     assert.equal(again.status, 200);
   });

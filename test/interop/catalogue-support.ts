@@ -14,6 +14,8 @@ import { importUsage } from '../../src/feeds/usage-import.js';
 import { feedStore } from '../../src/store/repositories/feeds.js';
 import type { MailMessage } from '../../src/mail/message.js';
 import type { TestApp } from '../support/harness.js';
+import { waitFor } from '../support/wait-for.js';
+import { outboxBacklogReader } from '../../src/store/repositories/outbox-backlog.js';
 import { PARTNER, SERVICE_NS, type SoapVersionId } from './scenario.js';
 
 export type Obj = Record<string, unknown>;
@@ -217,13 +219,13 @@ export function mailEvent(m: MailMessage): MailEvent {
 }
 
 /**
- * Waits until the outbox worker delivered `expected.length` messages and a little longer (so a
- * stray extra one shows), then compares "to event" lines, sorted, and checks no secret is in any.
+ * Waits until the outbox worker delivered `expected.length` messages and the outbox holds none
+ * still pending (every notice is queued in its call's transaction, so a stray extra one has been
+ * delivered by then too), then compares "to event" lines, sorted, and checks no secret is in any.
  */
 export async function assertMails(t: TestApp, expected: readonly string[], secrets: readonly string[]): Promise<void> {
-  const deadline = Date.now() + 8_000;
-  while (t.mail.sent.length < expected.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-  await new Promise((r) => setTimeout(r, 300));
+  const backlog = outboxBacklogReader(t.app.store.db);
+  await waitFor(async () => t.mail.sent.length >= expected.length && (await backlog()).pending === 0, 8_000, `${expected.length} e-mails delivered, none pending`).catch(() => undefined); // the comparison below shows what was sent
   assert.deepEqual(t.mail.sent.map((m) => `${m.to} ${mailEvent(m)}`).sort(), [...expected].sort());
   for (const m of t.mail.sent) {
     for (const secret of secrets) {

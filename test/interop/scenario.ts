@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { parseXml } from '../../src/xml/reader.js';
 import { RESELLER_A_SECRET, ULTRA_PASSWORD, listenTestApp, startTestApp, type TestApp } from '../support/harness.js';
+import { waitFor } from '../support/wait-for.js';
 import { startWireTap, type Exchange, type WireTap } from './wire-tap.js';
 
 export const PARTNER = { UserName: 'reseller-a', Password: RESELLER_A_SECRET } as const;
@@ -93,8 +94,7 @@ export function assertScenario(observed: unknown, account: ScenarioAccount): voi
 /** Waits for the one "password was changed" e-mail to the account and checks it holds no password. */
 export async function assertPasswordChangedMail(t: TestApp, account: ScenarioAccount): Promise<void> {
   const mine = () => t.mail.sent.filter((m) => m.to === account.email && /password was changed/i.test(m.subject));
-  const deadline = Date.now() + 5_000;
-  while (mine().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  await waitFor(() => mine().length > 0, 5_000, `a password-changed e-mail to ${account.email}`).catch(() => undefined); // the assertion below says what was sent
   const [mail, ...more] = mine();
   assert.ok(mail, `no password-changed e-mail to ${account.email}; sent: ${JSON.stringify(t.mail.sent.map((m) => [m.to, m.subject]))}`);
   assert.equal(more.length, 0);

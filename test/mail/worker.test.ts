@@ -119,7 +119,7 @@ describe('outbox worker', () => {
       async send(m) {
         inFlight++;
         maxInFlight = Math.max(maxInFlight, inFlight);
-        await new Promise((r) => setTimeout(r, 15));
+        await new Promise((r) => setTimeout(r, 15)); // a slow transport is what this test is about: sends overlap
         sent.push(m);
         inFlight--;
       },

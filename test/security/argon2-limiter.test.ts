@@ -13,7 +13,7 @@ it('runs at most `concurrency` tasks at once, in arrival order', async () => {
       limiter.run(async () => {
         running++;
         peak = Math.max(peak, running);
-        await new Promise((r) => setTimeout(r, 5));
+        await new Promise((r) => setTimeout(r, 5)); // work that lasts, so that the runs would overlap without the limiter
         order.push(i);
         running--;
       }),

@@ -1,6 +1,6 @@
 /** `ams account find` (issue 17): accounts by entity subtree, e-mail, status or name prefix. */
-import { findAccounts, MAX_ACCOUNT_FIND_LIMIT } from '../../domain/partners/lifecycle.js';
-import { accepted, optionalString, parse, printJson, reportingMistakes, table, wholeNumber, withLifecycleStore, type OperatorCommand } from './operator-command.js';
+import { MAX_ACCOUNT_FIND_LIMIT } from '../../app/operator.js';
+import { accepted, optionalString, parse, printJson, reportingMistakes, table, wholeNumber, withConsole, type OperatorCommand } from './operator-command.js';
 import { out } from '../output.js';
 
 const find: OperatorCommand = {
@@ -21,8 +21,8 @@ const find: OperatorCommand = {
       const status = optionalString(values.status);
       const prefix = optionalString(values.prefix);
       const accounts = accepted(
-        await withLifecycleStore((s) =>
-          findAccounts(s, {
+        await withConsole((ops) =>
+          ops.findAccounts({
             ...(entityId !== undefined ? { entityId } : {}),
             ...(email !== undefined ? { email } : {}),
             ...(status !== undefined ? { status } : {}),

@@ -4,41 +4,20 @@
  * shows its public prefix, the audit log the key's id and prefix.
  */
 import { loadConfig } from '../../config/config.js';
-import { migrate, MigrationFailedError, openConfiguredStore, type Store } from '../../store/create-db.js';
-import { apiKeyRepository } from '../../store/repositories/api-keys.js';
-import { partnerUserRepository } from '../../store/repositories/partners.js';
-import { partnerLifecycleStore } from '../../store/repositories/partner-lifecycle.js';
-import { issueApiKey } from '../../security/api-keys.js';
-import type { ApiKeyRecord } from '../../domain/api-access.js';
-import type { OperatorAuditEntry } from '../../domain/partners/lifecycle-ports.js';
+import { createApiKey, listApiKeys, revokeApiKey, type ApiKeyRecord } from '../../app/api-key-console.js';
 import { OperatorMistake, operatorIdentity, parse, printJson, reportingMistakes, table, wholeNumber, type OperatorCommand } from './operator-command.js';
 import { out, print } from '../output.js';
 
 /** Ten years: a longer-lived key is a key nobody remembers to rotate; omit --expires for none. */
 const MAX_EXPIRY_DAYS = 3650;
 
-/** Opens and migrates the configured database, runs `work`, closes it. */
-async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
-  const store = openConfiguredStore(loadConfig());
-  try {
-    const result = await migrate(store);
-    if (result.error !== undefined) throw new MigrationFailedError(result.error);
-    return await work(store);
-  } finally {
-    await store.close();
-  }
-}
-
-async function partnerUserId(store: Store, name: string | boolean | undefined, usage: string): Promise<{ id: number; username: string }> {
+function userName(name: string | boolean | undefined, usage: string): string {
   if (typeof name !== 'string' || name === '') throw new OperatorMistake(`--user NAME is required (usage: ${usage})`, 2);
-  const user = await partnerUserRepository(store.db).findByUsername(name);
-  if (user === undefined) throw new OperatorMistake(`no partner user ${JSON.stringify(name.slice(0, 64))}; nothing changed`);
-  return { id: user.id, username: user.username };
+  return name;
 }
 
-/** The operator's change in the audit log (`ams audit operators`), never the key itself. */
-function audit(store: Store, entry: Omit<OperatorAuditEntry, 'operator'>): Promise<void> {
-  return partnerLifecycleStore(store.db, store.traits).transaction((tx) => tx.audit({ ...entry, operator: operatorIdentity() }));
+function noSuchUser(name: string): never {
+  throw new OperatorMistake(`no partner user ${JSON.stringify(name.slice(0, 64))}; nothing changed`);
 }
 
 function state(k: ApiKeyRecord, now: number): string {
@@ -59,12 +38,11 @@ const create: OperatorCommand = {
       const days = values.expires === undefined ? null : wholeNumber(values.expires, '--expires');
       if (days !== null && days > MAX_EXPIRY_DAYS) throw new OperatorMistake(`--expires is at most ${MAX_EXPIRY_DAYS} days (omit it for a key that does not expire)`, 2);
       const readOnly = values['read-only'] === true;
-      const { user, issued } = await withStore(async (store) => {
-        const user = await partnerUserId(store, values.user, create.usage);
-        const issued = await issueApiKey(apiKeyRepository(store.db), { partnerUserId: user.id, readOnly, expiresInDays: days }, new Date());
-        await audit(store, { at: new Date(), action: 'api-key create', detail: { user: user.username, keyId: issued.id, prefix: issued.prefix, readOnly, expires: iso(issued.expiresAt) } });
-        return { user, issued };
-      });
+      const name = userName(values.user, create.usage);
+      const created = await createApiKey(loadConfig(), { username: name, readOnly, expiresInDays: days, operator: operatorIdentity() }, new Date());
+      if (created === 'no-such-user') noSuchUser(name);
+      const { issued } = created;
+      const user = { username: created.username };
       if (values.json) {
         printJson({ id: issued.id, user: user.username, key: issued.key, prefix: issued.prefix, readOnly, expires: iso(issued.expiresAt) });
         return 0;
@@ -83,7 +61,9 @@ const list: OperatorCommand = {
   run: (args) =>
     reportingMistakes(async () => {
       const { values } = parse(args, { user: { type: 'string' }, json: { type: 'boolean' } }, 0, list.usage);
-      const keys = await withStore(async (store) => apiKeyRepository(store.db).listForUser((await partnerUserId(store, values.user, list.usage)).id));
+      const name = userName(values.user, list.usage);
+      const keys = await listApiKeys(loadConfig(), name);
+      if (keys === 'no-such-user') noSuchUser(name);
       const now = Date.now();
       if (values.json) {
         printJson(
@@ -119,10 +99,7 @@ const revoke: OperatorCommand = {
     reportingMistakes(async () => {
       const { positionals } = parse(args, {}, 1, revoke.usage);
       const id = wholeNumber(positionals[0], 'ID');
-      await withStore(async (store) => {
-        if (!(await apiKeyRepository(store.db).revoke(id, new Date()))) throw new OperatorMistake(`no API key ${id} in force (unknown, or already revoked); nothing changed`);
-        await audit(store, { at: new Date(), action: 'api-key revoke', detail: { keyId: id } });
-      });
+      if (!(await revokeApiKey(loadConfig(), id, operatorIdentity(), new Date()))) throw new OperatorMistake(`no API key ${id} in force (unknown, or already revoked); nothing changed`);
       print(`API key ${id} revoked: calls with it are refused from now on`);
       return 0;
     }),

@@ -1,7 +1,6 @@
 /** `ams entity list | disable | enable | set` (issue 17): the entity tree, for operators. */
-import { listEntities, setEntityEnabled, updateEntity, type EntityChangeReport } from '../../domain/partners/lifecycle.js';
-import type { EntityChange, EntityRecord } from '../../domain/partners/lifecycle-ports.js';
-import { accepted, OperatorMistake, printable, operatorIdentity, optionalString, parse, printJson, reportingMistakes, table, wholeNumber, withLifecycleStore, type OperatorCommand } from './operator-command.js';
+import type { EntityChange, EntityChangeReport, EntityRecord } from '../../app/operator.js';
+import { accepted, OperatorMistake, printable, operatorIdentity, optionalString, parse, printJson, reportingMistakes, table, wholeNumber, withConsole, type OperatorCommand } from './operator-command.js';
 import { out, print } from '../output.js';
 
 function state(e: EntityRecord): string {
@@ -83,7 +82,7 @@ const list: OperatorCommand = {
       const { values } = parse(args, { parent: { type: 'string' }, tree: { type: 'boolean' }, json: { type: 'boolean' } }, 0, list.usage);
       const parentId = values.parent === undefined ? undefined : wholeNumber(values.parent, '--parent');
       const tree = values.tree === true;
-      const entities = accepted(await withLifecycleStore((s) => listEntities(s, { ...(parentId !== undefined ? { parentId } : {}), tree })));
+      const entities = accepted(await withConsole((ops) => ops.listEntities({ ...(parentId !== undefined ? { parentId } : {}), tree })));
       if (values.json) printJson(tree ? jsonTree(entities) : entities.map(asJson));
       else if (tree) out(drawTree(entities));
       else {
@@ -109,7 +108,7 @@ function switchCommand(enabled: boolean): OperatorCommand {
       reportingMistakes(async () => {
         const { values, positionals } = parse(args, { json: { type: 'boolean' } }, 1, command.usage);
         const id = wholeNumber(positionals[0], 'the entity ID');
-        const report = accepted(await withLifecycleStore((s) => setEntityEnabled(s, operatorIdentity(), id, enabled, new Date())));
+        const report = accepted(await withConsole((ops) => ops.setEntityEnabled(operatorIdentity(), id, enabled, new Date())));
         return reportChange(enabled ? 'enabled' : 'disabled', report, values.json === true);
       }),
   };
@@ -137,7 +136,7 @@ const set: OperatorCommand = {
         ...(values.parent !== undefined ? { parentId: wholeNumber(values.parent, '--parent') } : {}),
       };
       if (Object.keys(change).length === 0) throw new OperatorMistake(`nothing to change (usage: ${set.usage})`, 2);
-      const report = accepted(await withLifecycleStore((s) => updateEntity(s, operatorIdentity(), id, change, new Date())));
+      const report = accepted(await withConsole((ops) => ops.updateEntity(operatorIdentity(), id, change, new Date())));
       return reportChange('changed', report, values.json === true);
     }),
 };

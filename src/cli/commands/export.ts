@@ -1,8 +1,7 @@
 /** `ams export DIR` (issue 18): everything, in the import format, into an empty folder. */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/config.js';
-import { migrate, openConfiguredStore } from '../../store/create-db.js';
-import { exportFolder } from '../../app/legacy-export.js';
+import { withOperatorConsole } from '../../app/operator.js';
 import { out, outError } from '../output.js';
 
 export const EXPORT_USAGE = 'ams export DIR';
@@ -20,21 +19,18 @@ export async function exportCommand(args: string[]): Promise<number> {
     outError(`ams: export: expected one folder\nusage: ${EXPORT_USAGE}\n`);
     return 2;
   }
-  const store = openConfiguredStore(loadConfig());
   try {
-    const migration = await migrate(store);
-    if (migration.error !== undefined) throw new Error(`migration failed: ${String(migration.error)}`);
-    const started = Date.now();
-    await exportFolder(store, dir, (file, rows) => out(`${file}: ${rows} rows\n`));
-    out(`exported to ${dir} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-    return 0;
+    return await withOperatorConsole(loadConfig(), async (ops) => {
+      const started = Date.now();
+      await ops.exportFolder(dir, (file, rows) => out(`${file}: ${rows} rows\n`));
+      out(`exported to ${dir} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+      return 0;
+    });
   } catch (err) {
     if (err instanceof Error && /already exists/.test(err.message)) {
       outError(`ams: export: ${err.message}\n`);
       return 1;
     }
     throw err;
-  } finally {
-    await store.close();
   }
 }

@@ -3,14 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/config.js';
-import { migrate, openConfiguredStore } from '../../store/create-db.js';
-import { importFilesIn, importFolder } from '../../app/legacy-import.js';
-import { formatImportReport, totalRejected } from '../../domain/import/report.js';
-import { argon2Hasher } from '../../security/argon2-hasher.js';
-import { withLegacyHashes } from '../../security/legacy-hashes.js';
-import { importUsage } from '../../feeds/usage-import.js';
-import { feedStore } from '../../store/repositories/feeds.js';
-import { importPayments } from '../../feeds/payments-import.js';
+import { formatImportReport, importFilesIn, totalRejected, withOperatorConsole } from '../../app/operator.js';
 import { folderProgress } from './progress.js';
 import { out, outError } from '../output.js';
 
@@ -45,14 +38,9 @@ export async function importCommand(args: string[]): Promise<number> {
     outError(`ams: import: ${dir}: no import file found (entities.csv, partner-users.csv, partner-license-keys.csv, accounts.csv)\n`);
     return 1;
   }
-  const config = loadConfig();
-  const store = openConfiguredStore(config);
-  try {
-    const migration = await migrate(store);
-    if (migration.error !== undefined) throw new Error(`migration failed: ${String(migration.error)}`);
-    const hasher = withLegacyHashes(argon2Hasher);
+  return withOperatorConsole(loadConfig(), async (ops) => {
     const batchSize = batchText === undefined ? undefined : Number(batchText);
-    const run = (dryRun: boolean) => importFolder(store, hasher, dir, { dryRun, ...(batchSize ? { batchSize } : {}), progress: folderProgress() });
+    const run = (dryRun: boolean) => ops.importFolder(dir, { dryRun, ...(batchSize ? { batchSize } : {}), progress: folderProgress() });
     if (parsed.values.strict) {
       const check = await run(true);
       if (totalRejected(check) > 0) {
@@ -66,14 +54,16 @@ export async function importCommand(args: string[]): Promise<number> {
     const report = await run(dryRun);
     out(formatImportReport(report));
     if (!dryRun) {
-      for (const [name, importer] of [['usage.csv', importUsage], ['payments.csv', importPayments]] as const) {
-        const line = await feed(path.join(dir, name), (bytes) => importer(feedStore(store.db), bytes, new Date()));
+      const feeds = [
+        ['usage.csv', (bytes: Uint8Array) => ops.importUsage(bytes, new Date())],
+        ['payments.csv', (bytes: Uint8Array) => ops.importPayments(bytes, new Date())],
+      ] as const;
+      for (const [name, importer] of feeds) {
+        const line = await feed(path.join(dir, name), importer);
         if (line) out(`${line}\n`);
       }
     }
     out(`took ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     return totalRejected(report) === 0 ? 0 : 1;
-  } finally {
-    await store.close();
-  }
+  });
 }

@@ -1,6 +1,5 @@
 /** `ams audit operators` (issue 17): who changed entities and partner users, what, when, from which host. */
-import { listOperatorChanges } from '../../domain/partners/lifecycle.js';
-import { accepted, parse, printJson, reportingMistakes, table, wholeNumber, withLifecycleStore, type OperatorCommand } from './operator-command.js';
+import { accepted, parse, printJson, reportingMistakes, table, wholeNumber, withConsole, type OperatorCommand } from './operator-command.js';
 import { out } from '../output.js';
 
 const operators: OperatorCommand = {
@@ -11,7 +10,7 @@ const operators: OperatorCommand = {
     reportingMistakes(async () => {
       const { values } = parse(args, { limit: { type: 'string' }, json: { type: 'boolean' } }, 0, operators.usage);
       const limit = values.limit === undefined ? undefined : wholeNumber(values.limit, '--limit');
-      const changes = accepted(await withLifecycleStore((s) => listOperatorChanges(s, limit)));
+      const changes = accepted(await withConsole((ops) => ops.listOperatorChanges(limit)));
       if (values.json) {
         printJson(changes.map((c) => ({ at: c.at.toISOString(), user: c.operator.user, host: c.operator.host, action: c.action, detail: JSON.parse(c.detail) as unknown })));
         return 0;

@@ -1,16 +1,14 @@
 /**
  * What the partner-lifecycle commands (issue 17) share: argument parsing whose every mistake is
- * one `ams: …` line, the operator's identity for the audit log, the store, and plain tables.
+ * one `ams: …` line, the operator's identity for the audit log, the operator facade
+ * (app/operator.ts) over the configured database, and plain tables.
  * The commands report their own mistakes, so a command's output does not depend on how the
  * CLI's outer error boundary words other failures.
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/config.js';
-import { migrate, openConfiguredStore } from '../../store/create-db.js';
-import { partnerLifecycleStore } from '../../store/repositories/partner-lifecycle.js';
-import type { LifecycleStore, Operator } from '../../domain/partners/lifecycle-ports.js';
-import type { Done } from '../../domain/partners/lifecycle.js';
+import { withOperatorConsole, type Done, type Operator, type OperatorConsole } from '../../app/operator.js';
 import { out, outError } from '../output.js';
 
 export interface OperatorCommand {
@@ -73,16 +71,9 @@ export function operatorIdentity(): Operator {
   return { user, host: os.hostname() };
 }
 
-/** Opens and migrates the configured database, runs `work` on the lifecycle store, closes it. */
-export async function withLifecycleStore<T>(work: (store: LifecycleStore) => Promise<T>): Promise<T> {
-  const store = openConfiguredStore(loadConfig());
-  try {
-    const result = await migrate(store);
-    if (result.error !== undefined) throw new Error(`migration failed: ${result.error instanceof Error ? result.error.message : String(result.error)}`);
-    return await work(partnerLifecycleStore(store.db, store.traits));
-  } finally {
-    await store.close();
-  }
+/** Opens and migrates the configured database, runs `work` on the operator facade, closes it. */
+export function withConsole<T>(work: (ops: OperatorConsole) => Promise<T>): Promise<T> {
+  return withOperatorConsole(loadConfig(), work);
 }
 
 /** Runs a command body; an operator mistake becomes its one line and exit status. */

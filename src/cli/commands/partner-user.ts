@@ -1,10 +1,6 @@
 /** `ams partner-user list | disable | enable | rotate` (issue 17). Never prints a hash; a new secret once. */
-import { generateSecret } from '../../app/admin.js';
-import { argon2Hasher } from '../../security/argon2-hasher.js';
-import { listPartnerUsers, rotatePartnerSecret, setPartnerUserActive } from '../../domain/partners/lifecycle.js';
-import type { PartnerUserRecord } from '../../domain/partners/lifecycle-ports.js';
-import { parseOverlap } from '../../domain/partners/secret-rotation.js';
-import { accepted, OperatorMistake, operatorIdentity, parse, printJson, reportingMistakes, table, wholeNumber, withLifecycleStore, type OperatorCommand } from './operator-command.js';
+import { parseOverlap, type PartnerUserRecord } from '../../app/operator.js';
+import { accepted, OperatorMistake, operatorIdentity, parse, printJson, reportingMistakes, table, wholeNumber, withConsole, type OperatorCommand } from './operator-command.js';
 import { out, print } from '../output.js';
 
 function state(u: PartnerUserRecord): string {
@@ -30,7 +26,7 @@ const list: OperatorCommand = {
     reportingMistakes(async () => {
       const { values } = parse(args, { entity: { type: 'string' }, json: { type: 'boolean' } }, 0, list.usage);
       const entityId = values.entity === undefined ? undefined : wholeNumber(values.entity, '--entity');
-      const users = accepted(await withLifecycleStore((s) => listPartnerUsers(s, entityId)));
+      const users = accepted(await withConsole((ops) => ops.listPartnerUsers(entityId)));
       const now = Date.now();
       if (values.json) printJson(users.map(asJson));
       else {
@@ -59,7 +55,7 @@ function switchCommand(active: boolean): OperatorCommand {
     run: (args) =>
       reportingMistakes(async () => {
         const { values, positionals } = parse(args, { json: { type: 'boolean' } }, 1, command.usage);
-        const user = accepted(await withLifecycleStore((s) => setPartnerUserActive(s, operatorIdentity(), positionals[0] ?? '', active, new Date())));
+        const user = accepted(await withConsole((ops) => ops.setPartnerUserActive(operatorIdentity(), positionals[0] ?? '', active, new Date())));
         if (values.json) printJson(asJson(user));
         else print(`partner user ${user.username} ${active ? 'enabled' : 'disabled'}; now ${state(user)}`);
         return 0;
@@ -78,9 +74,7 @@ const rotate: OperatorCommand = {
       const overlap = parseOverlap(typeof values.overlap === 'string' ? values.overlap : '0');
       if (!overlap.ok) throw new OperatorMistake(overlap.message, 2);
       const rotation = accepted(
-        await withLifecycleStore((s) =>
-          rotatePartnerSecret(s, { hasher: argon2Hasher, newSecret: generateSecret }, operatorIdentity(), { username: positionals[0] ?? '', overlapMs: overlap.ms }, new Date()),
-        ),
+        await withConsole((ops) => ops.rotatePartnerSecret(operatorIdentity(), { username: positionals[0] ?? '', overlapMs: overlap.ms }, new Date())),
       );
       const until = rotation.oldSecretUntil?.toISOString() ?? null;
       if (values.json) {

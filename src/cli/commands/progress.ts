@@ -3,7 +3,7 @@
  * otherwise (a log, a pipe) one plain line every few seconds, so a supervisor's log stays readable.
  */
 import { SingleBar } from 'cli-progress';
-import type { FolderProgress } from '../../app/legacy-import.js';
+import type { FolderProgress } from '../../app/operator.js';
 
 const LINE_EVERY_MS = 5_000;
 

@@ -144,7 +144,7 @@ export async function createAccount(
       }
       return success({ accountId: inserted.id });
     });
-    if (outcome.code === 'Success') deps.backupServers.placed(backupServer);
+    if (outcome.ok) deps.backupServers.placed(backupServer);
     return outcome;
   } catch (err) {
     if (err instanceof RollbackWith) return err.outcome;

@@ -20,7 +20,7 @@ export async function usageBySystem(
   field: string,
 ): Promise<Outcome<{ account: Account; systems: readonly SystemUsage[] }>> {
   const read = await readAccount(deps, caller, username, field);
-  if (!read.value) return { code: read.code, message: read.message };
+  if (!read.ok) return read;
   return success({ account: read.value, systems: await deps.uow.accounts.usageBySystem(read.value.id) });
 }
 
@@ -31,7 +31,7 @@ export async function accountPayments(
   field: string,
 ): Promise<Outcome<readonly Payment[]>> {
   const read = await readAccount(deps, caller, username, field);
-  if (!read.value) return { code: read.code, message: read.message };
+  if (!read.ok) return read;
   return success(await deps.uow.accounts.payments(read.value.id));
 }
 

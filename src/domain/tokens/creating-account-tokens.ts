@@ -66,5 +66,5 @@ export async function createAccountByToken(
     },
     context,
   );
-  return created.code === 'Success' ? success() : { code: created.code, message: created.message };
+  return created.ok ? success() : created;
 }

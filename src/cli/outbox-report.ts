@@ -3,7 +3,7 @@
  * delivery history of each message, never its content (which, by construction, holds no secret
  * anyway).
  */
-import { OUTBOX_STATES, type OutboxEntry, type OutboxState, type RetryOutcome } from '../domain/outbox.js';
+import { OUTBOX_STATES, type OutboxEntry, type OutboxState, type RetryOutcome } from '../app/operator.js';
 
 export function parseOutboxState(value: string): OutboxState | null {
   return (OUTBOX_STATES as readonly string[]).includes(value) ? (value as OutboxState) : null;
