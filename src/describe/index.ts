@@ -19,3 +19,4 @@ export {
   type HelpPages,
 } from './help-pages.js';
 export { REMOTE_TEST_SENTENCE, NON_PRIMITIVE_TEST_SENTENCE } from './test-form.js';
+export { buildOpenApi, compileOpenApi, type OpenApiOptions } from './openapi.js';
