@@ -10,7 +10,7 @@
 import { escapeAttribute, escapeText } from '../xml/writer.js';
 import { HELP_PAGE_STYLE } from './html.js';
 import { CURL_PLACEHOLDERS, curlCommand } from './openapi-curl.js';
-import { asArray, asObject, asString, firstExample, listOperations, objectEntries, type JsonObject, type OperationView } from './openapi-read.js';
+import { asArray, asObject, asString, firstExample, listOperations, objectEntries, resolve, type JsonObject, type OperationView } from './openapi-read.js';
 import { anchor, jsonText, schemaBlock, schemaNotes, schemaType } from './openapi-schema-html.js';
 
 export interface OpenApiPageOptions {
@@ -104,6 +104,11 @@ function authenticationSection(doc: JsonObject): string {
   );
 }
 
+/** A response's headers, references (to components/headers) resolved. */
+function headersOf(doc: JsonObject, response: JsonObject): (readonly [string, JsonObject])[] {
+  return objectEntries(response['headers']).map(([name, h]) => [name, resolve(doc, h) ?? h] as const);
+}
+
 const isIdempotencyKey = (p: JsonObject): boolean => p['in'] === 'header' && asString(p['name'])?.toLowerCase() === 'idempotency-key';
 
 /** Rate-limit headers, the idempotency header and problem+json errors, gathered from every operation. */
@@ -114,7 +119,7 @@ function conventionsSection(doc: JsonObject, ops: readonly OperationView[]): str
   let idempotency: JsonObject | undefined;
   for (const op of ops) {
     for (const [status, response] of op.responses) {
-      for (const [name, h] of objectEntries(response['headers'])) {
+      for (const [name, h] of headersOf(doc, response)) {
         if (/^(x-)?ratelimit|^retry-after$/i.test(name) && !headers.has(name)) headers.set(name, h);
       }
       const problem = asObject(asObject(response['content'])?.['application/problem+json']);
@@ -182,13 +187,16 @@ function responsesSection(doc: JsonObject, op: OperationView): string {
   let html = '<h4>Responses</h4>\n';
   for (const [status, response] of op.responses) {
     html += `<p><b>${escapeText(status)}</b> ${escapeText(asString(response['description']) ?? '')}</p>\n`;
-    const headers = objectEntries(response['headers']);
+    const headers = headersOf(doc, response);
     if (headers.length > 0) {
       const rows = headers.map(([name, h]) => `<tr><td><code>${escapeText(name)}</code></td><td>${schemaType(doc, h['schema'])}</td><td>${schemaNotes(doc, h, h['schema'])}</td></tr>\n`).join('');
       html += `<table class="codes">\n<caption>${escapeText(`Headers of ${status}`)}</caption>\n<tr><th scope="col">Header</th><th scope="col">Type</th><th scope="col">Description</th></tr>\n${rows}</table>\n`;
     }
     for (const [contentType, media] of objectEntries(response['content'])) {
-      html += schemaBlock(doc, media['schema'], `${status} ${contentType}`) + examplesOf(doc, media, `Example ${status} response`);
+      // Problem details are described once, in the Errors section; each status only links them.
+      const schema =
+        contentType === 'application/problem+json' ? `<p>${escapeText(`${status} ${contentType}`)}: ${schemaType(doc, media['schema'])}</p>\n` : schemaBlock(doc, media['schema'], `${status} ${contentType}`);
+      html += schema + examplesOf(doc, media, `Example ${status} response`);
     }
   }
   return html;

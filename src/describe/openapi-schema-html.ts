@@ -48,7 +48,7 @@ export function schemaType(doc: JsonObject, schema: unknown, depth = 0): string 
     .map((t) => {
       if (t === 'array') return `array of ${schemaType(doc, s['items'], depth + 1)}`;
       const format = asString(s['format']);
-      return escapeText(format === undefined ? t : `${t} (${format})`);
+      return escapeText(format === undefined || t === 'null' ? t : `${t} (${format})`);
     });
   if (words.length === 0 && s['properties'] !== undefined) return 'object';
   return words.length === 0 ? 'any' : words.join(' or ');
@@ -77,6 +77,19 @@ export function schemaNotes(doc: JsonObject, described: unknown, schema: unknown
  */
 export function schemaBlock(doc: JsonObject, schema: unknown, caption: string): string {
   const s = resolve(doc, schema);
+  // One body, several shapes (CreateAccount by entity, licence key or token): a table each.
+  const alternatives = s === undefined ? [] : [...asArray(s['oneOf']), ...asArray(s['anyOf'])];
+  if (alternatives.length > 0 && s !== undefined && s['properties'] === undefined) {
+    return (
+      `<p>${escapeText(caption)}: one of ${alternatives.length} shapes.</p>\n` +
+      alternatives
+        .map((alt, i) => {
+          const title = asString(resolve(doc, alt)?.['title']) ?? asString(resolve(doc, alt)?.['description']);
+          return schemaBlock(doc, alt, `${caption}, shape ${i + 1}${title === undefined ? '' : `: ${title}`}`);
+        })
+        .join('')
+    );
+  }
   const properties = objectEntries(s?.['properties']);
   if (s === undefined || properties.length === 0) return `<p>${escapeText(caption)}: ${schemaType(doc, schema)}</p>\n`;
   const name = refName(schema);

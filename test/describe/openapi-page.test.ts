@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { compileOpenApiPage, renderOpenApiPage } from '../../src/describe/openapi-page.js';
+import { buildOpenApi } from '../../src/describe/openapi.js';
 import { sampleOpenApiDocument } from '../support/openapi-sample.js';
 import { textOf } from './helpers.js';
 
@@ -138,5 +139,27 @@ describe('the OpenAPI docs page', () => {
     assert.ok(page.includes('Other operations'));
     assert.ok(!page.includes('<span class="method">POST</span>'));
     assert.ok(page.includes('<section id="schema-Loop"'));
+  });
+
+  it('renders the document derived from the contract: every operation, a valid curl each, problems linked not repeated', () => {
+    const doc = buildOpenApi({ version: '0.0.0-test' });
+    const page = renderOpenApiPage(doc, ORIGIN);
+    const paths = doc['paths'] as Record<string, Record<string, { operationId?: string }>>;
+    let count = 0;
+    for (const [path, item] of Object.entries(paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        if (op.operationId === undefined) continue;
+        count++;
+        assert.ok(page.includes(`<span class="method">${method.toUpperCase()}</span><code>${path}</code>`), `${method} ${path}`);
+        const curl = curlOf(page, op.operationId);
+        assert.equal(spawnSync('bash', ['-n', '-c', curl]).status, 0, curl);
+        // Secrets travel in bodies: the URL of an example never holds a password or a token.
+        assert.doesNotMatch(curl.split('\n')[0] ?? '', /passphrase|[?&](password|token|secret)=/i, curl);
+      }
+    }
+    assert.ok(count >= 12, `${count} operations`);
+    assert.ok(page.includes('application/json: one of 3 shapes.'));
+    assert.equal(page.match(/<caption>Problem details/g)?.length, 1);
+    assert.doesNotMatch(page, /<td>any<\/td>/);
   });
 });
