@@ -21,6 +21,11 @@ import { upgradeLegacyHash } from '../domain/import/upgrade-legacy-hash.js';
 import { digestToken, generateToken } from '../security/tokens.js';
 import { AuthThrottle, nameDigester } from '../security/auth-throttle.js';
 import { RateLimiter } from '../security/rate-limiter.js';
+import { apiKeyAuthenticator, type AuthenticateApiKey } from '../security/api-keys.js';
+import type { AccountPageRepository, ApiKeyRepository, IdempotencyRepository } from '../domain/api-access.js';
+import { apiKeyRepository } from '../store/repositories/api-keys.js';
+import { idempotencyRepository } from '../store/repositories/idempotency.js';
+import { accountPageRepository } from '../store/repositories/account-pages.js';
 import { openConfiguredStore, type Store } from '../store/create-db.js';
 import { createUnitOfWork } from '../store/unit-of-work.js';
 import { outboxQueue } from '../store/repositories/outbox-queue.js';
@@ -47,6 +52,23 @@ export interface AppOverrides {
   readonly transport?: MailTransport;
   /** Mail worker poll interval; tests shorten it. */
   readonly mailPollIntervalMs?: number;
+  /** How often expired shared-limit rows and idempotency keys are deleted (default a minute); tests shorten it. */
+  readonly pruneIntervalMs?: number;
+}
+
+/**
+ * Issue 19: what the JSON edge needs besides the invoker, built once in assembleApp (the local
+ * `apiAccess`, before the HTTP handler) and exposed on the App for tests.
+ */
+export interface ApiAccess {
+  readonly apiKeys: ApiKeyRepository;
+  /** Idempotency-Key claims; expired ones are purged with the shared limits (pruneIntervalMs). */
+  readonly idempotency: IdempotencyRepository;
+  readonly accountPages: AccountPageRepository;
+  /** `Authorization: Bearer` → the caller, or undefined (answer 401). */
+  readonly authenticateApiKey: AuthenticateApiKey;
+  /** The one partner rate SOAP calls take from too: `report(userId)` gives the RateLimit-* values without SQL. */
+  readonly partnerRate: RateLimiter;
 }
 
 export interface App {
@@ -56,6 +78,7 @@ export interface App {
   readonly handler: http.RequestListener;
   readonly mailWorker: OutboxWorker;
   readonly logger: Logger;
+  readonly apiAccess: ApiAccess;
   /** Starts the mail worker and listens on the configured port (and AMS_METRICS_PORT, when set). */
   listen(port?: number): Promise<RunningServer>;
   /** The metrics listener's port once listening; null when AMS_METRICS_PORT is unset. */
@@ -190,11 +213,28 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
         windowSeconds: config.authFailureWindowSeconds,
       }),
   });
+  const partnerRate = new RateLimiter({ perMinute: config.partnerRequestsPerMinute, burst: config.partnerBurst, maxKeys: config.partnerRateMaxKeys, store: limits, now: nowMs });
+  const apiKeys = apiKeyRepository(store.db);
+  const apiAccess: ApiAccess = {
+    apiKeys,
+    idempotency: idempotencyRepository(store.db),
+    accountPages: accountPageRepository(store.db),
+    authenticateApiKey: apiKeyAuthenticator({
+      apiKeys,
+      partnerUsers: uow.partnerUsers,
+      onTouchError: (err) => logger.warn('recording the last use of an API key failed', errorFields(err)),
+    }),
+    partnerRate,
+  };
+  // Every instance prunes; each DELETE is idempotent, so several doing it at once only repeat it.
   const pruneLimits = setInterval(() => {
     authThrottle.prune().catch((err: unknown) => logger.warn('pruning the AuthHeader throttle failed', errorFields(err)));
-  }, 60_000);
+    apiAccess.idempotency
+      .purgeExpired(clock.now())
+      .then((purged) => purged > 0 && logger.debug('expired idempotency keys deleted', { purged }))
+      .catch((err: unknown) => logger.warn('purging expired idempotency keys failed', errorFields(err)));
+  }, overrides.pruneIntervalMs ?? 60_000);
   pruneLimits.unref();
-  const partnerRate = new RateLimiter({ perMinute: config.partnerRequestsPerMinute, burst: config.partnerBurst, maxKeys: config.partnerRateMaxKeys, store: limits, now: nowMs });
   const partners = new PartnerAuthenticator({
     partnerUsers: uow.partnerUsers,
     hasher: pacedHasher,
@@ -262,6 +302,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
     handler,
     mailWorker,
     logger,
+    apiAccess,
     metricsPort: () => metricsServer?.port ?? null,
     async listen(port = config.port) {
       mailWorker.start();

@@ -9,11 +9,28 @@ import type { Operation } from '../contract/index.js';
 import type { AuthHeaderValue } from '../contract/common-types.js';
 import { failureOutput, handlerFor, type HandlerDeps } from '../handlers/index.js';
 import type { PartnerAuthenticator } from '../domain/partners/authenticate-partner.js';
+import type { ApiCaller } from '../domain/api-access.js';
+import type { Caller } from '../domain/ports.js';
 import { errorFields, type Logger } from '../observability/logger.js';
 import { clip, resultCodeReader, type RequestFacts } from '../observability/request-log.js';
 
-/** The partner credentials as the edge received them; null when the call carried none. */
-export type CallCredentials = AuthHeaderValue | null;
+/** An API key presented as `Authorization: Bearer <key>` (the JSON API, issue 19). */
+export interface ApiKeyCredentials {
+  readonly apiKey: string;
+}
+
+/**
+ * The partner credentials as the edge received them; null when the call carried none. SOAP
+ * sends an AuthHeader; the JSON API an AuthHeader's name and secret (Basic) or an API key.
+ */
+export type CallCredentials = AuthHeaderValue | ApiKeyCredentials | null;
+
+/** The caller a key stands for; undefined for an unknown, revoked or expired key (security/api-keys.ts). */
+export type ApiKeyAuthenticator = (key: string, now: Date) => Promise<ApiCaller | undefined>;
+
+function isApiKey(credentials: CallCredentials): credentials is ApiKeyCredentials {
+  return credentials !== null && 'apiKey' in credentials;
+}
 
 /** What the edge knows of the request; `facts` is filled in for the request log line and metrics. */
 export interface CallContext {
@@ -31,6 +48,23 @@ export type Invoker = (
   context: CallContext,
 ) => Promise<Record<string, unknown>>;
 
+/**
+ * The invoker's two steps apart, for an edge that must act between them: the JSON API claims
+ * an Idempotency-Key for the authenticated user, and refuses a read-only key's writes, before
+ * the operation runs.
+ */
+export interface CallSession {
+  /** The partner check (same throttles as the AuthHeader) or the API key; undefined: refused. */
+  authenticate(credentials: CallCredentials, context: CallContext): Promise<ApiCaller | undefined>;
+  /**
+   * The partner rate (unless `rated` is false: a read that completes a call already counted),
+   * then the handler; a failure inside becomes UnexpectedError.
+   */
+  invokeAs(caller: Caller, operation: Operation, args: Readonly<Record<string, unknown>>, context: CallContext, options?: { readonly rated?: boolean }): Promise<Record<string, unknown>>;
+  /** The partner rate and the UnexpectedError mapping around work that is no contract operation (GET /api/v1/accounts). */
+  run<T>(caller: Caller, context: CallContext, work: () => Promise<T>): Promise<{ readonly ok: true; readonly value: T } | { readonly ok: false; readonly code: 'TooManyRequests' | 'UnexpectedError' }>;
+}
+
 export interface InvokerOptions {
   readonly operations: readonly Operation[];
   readonly partners: Pick<PartnerAuthenticator, 'check'>;
@@ -40,20 +74,36 @@ export interface InvokerOptions {
   /** The keyed digest of a user name (the one the AuthHeader throttle's warnings show). */
   readonly digestName: (name: string) => string;
   readonly logger: Logger;
+  /** Bearer keys of the JSON API; without it every key is refused. */
+  readonly apiKeys?: ApiKeyAuthenticator;
+  readonly now?: () => Date;
 }
 
 /** Partner check, rate, then the operation's handler; a failure inside becomes UnexpectedError. */
 export function createInvoker(options: InvokerOptions): Invoker {
+  return createCallSession(options).invoke;
+}
+
+export function createCallSession(options: InvokerOptions): CallSession & { readonly invoke: Invoker } {
   const { partners, partnerRate, handlerDeps, digestName, logger } = options;
   const resultCode = resultCodeReader(options.operations);
   const requestLog = (context: CallContext): Logger => context.logger ?? logger.child({ requestId: context.requestId });
+  const now = options.now ?? (() => new Date());
 
-  async function invokeChecked(
-    operation: Operation,
-    credentials: CallCredentials,
-    args: Readonly<Record<string, unknown>>,
-    context: CallContext,
-  ): Promise<Record<string, unknown>> {
+  async function authenticate(credentials: CallCredentials, context: CallContext): Promise<Caller | ApiCaller | undefined> {
+    if (isApiKey(credentials)) {
+      const caller = options.apiKeys ? await options.apiKeys(credentials.apiKey, now()) : undefined;
+      if (context.facts) {
+        if (caller) {
+          context.facts.partnerUser = caller.username;
+          context.facts.entityId = caller.entityId;
+        } else {
+          // Never the key: at most its public prefix (`ams_` and 8 hex digits), which names no secret.
+          context.facts.claimedUser = /^ams_[0-9a-f]{8}_/.test(credentials.apiKey) ? `key:${credentials.apiKey.slice(0, 12)}` : 'key:malformed';
+        }
+      }
+      return caller;
+    }
     const { caller, userExists } = await partners.check(credentials, context.sourceAddress);
     if (context.facts) {
       if (caller) {
@@ -66,11 +116,24 @@ export function createInvoker(options: InvokerOptions): Invoker {
         context.facts.claimedUser = claimed ? (userExists ? clip(claimed) : `digest:${digestName(claimed.toLowerCase()).slice(0, 12)}`) : undefined;
       }
     }
-    if (!caller) return failureOutput(operation, 'InvalidSoapCredentials', 'The AuthHeader credentials are missing or wrong.');
+    return caller;
+  }
+
+  async function takeRate(caller: Caller): Promise<boolean> {
+    const allowed = partnerRate.take(caller.userId);
+    return allowed === true || (allowed !== false && (await allowed));
+  }
+
+  async function invokeAs(
+    caller: Caller,
+    operation: Operation,
+    args: Readonly<Record<string, unknown>>,
+    context: CallContext,
+    callOptions: { readonly rated?: boolean } = {},
+  ): Promise<Record<string, unknown>> {
     try {
       // GetAllAccounts' plain-enum Result has no TooManyRequests: failureOutput answers UnexpectedError there.
-      const allowed = partnerRate.take(caller.userId);
-      if (!(allowed === true || (allowed !== false && (await allowed)))) {
+      if (callOptions.rated !== false && !(await takeRate(caller))) {
         return failureOutput(operation, 'TooManyRequests', 'Too many requests from this partner user; slow down and try again shortly.');
       }
       const handler = handlerFor(operation);
@@ -85,10 +148,36 @@ export function createInvoker(options: InvokerOptions): Invoker {
     }
   }
 
-  return (operation, credentials, args, context) =>
-    invokeChecked(operation, credentials, args, context).then((output) => {
-      // Who called and how it ended, for the request log line and the metrics.
-      if (context.facts) context.facts.result = resultCode(operation, output);
-      return output;
-    });
+  async function invokeChecked(
+    operation: Operation,
+    credentials: CallCredentials,
+    args: Readonly<Record<string, unknown>>,
+    context: CallContext,
+  ): Promise<Record<string, unknown>> {
+    const caller = await authenticate(credentials, context);
+    if (!caller) return failureOutput(operation, 'InvalidSoapCredentials', 'The AuthHeader credentials are missing or wrong.');
+    return invokeAs(caller, operation, args, context);
+  }
+
+  // Who called and how it ended, for the request log line and the metrics.
+  const noteResult = (operation: Operation, context: CallContext) => (output: Record<string, unknown>) => {
+    if (context.facts) context.facts.result = resultCode(operation, output);
+    return output;
+  };
+
+  return {
+    // Name and secret sign in with full rights; only a key can be read-only.
+    authenticate: (credentials, context) => authenticate(credentials, context).then((caller) => caller && ('readOnly' in caller ? caller : { ...caller, readOnly: false })),
+    invokeAs: (caller, operation, args, context, callOptions) => invokeAs(caller, operation, args, context, callOptions).then(noteResult(operation, context)),
+    async run(caller, context, work) {
+      try {
+        if (!(await takeRate(caller))) return { ok: false, code: 'TooManyRequests' };
+        return { ok: true, value: await work() };
+      } catch (err) {
+        requestLog(context).error('operation failed', errorFields(err));
+        return { ok: false, code: 'UnexpectedError' };
+      }
+    },
+    invoke: (operation, credentials, args, context) => invokeChecked(operation, credentials, args, context).then(noteResult(operation, context)),
+  };
 }

@@ -200,6 +200,33 @@ export interface ImportLedgerTable {
   imported_at: number;
 }
 
+/** Issue 19: API keys, kept as SHA-256 digests (migration 007). */
+export interface ApiKeysTable {
+  id: Generated<number>;
+  partner_user_id: number;
+  digest: string;
+  prefix: string;
+  read_only: number;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
+/** Issue 19: Idempotency-Key claims and the answers they replay (migration 007). */
+export interface IdempotencyKeysTable {
+  partner_user_id: number;
+  key: string;
+  request_digest: string;
+  state: 'claimed' | 'done';
+  status: number | null;
+  /** JSON object of header name to value. */
+  headers: string | null;
+  body: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   entities: EntitiesTable;
   partner_users: PartnerUsersTable;
@@ -217,4 +244,6 @@ export interface Database {
   partner_rate_buckets: PartnerRateBucketsTable;
   service_keys: ServiceKeysTable;
   import_ledger: ImportLedgerTable;
+  api_keys: ApiKeysTable;
+  idempotency_keys: IdempotencyKeysTable;
 }

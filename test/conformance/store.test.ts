@@ -57,12 +57,14 @@ for (const engine of ENGINES) {
         'account_tokens',
         'account_usage',
         'accounts',
+        'api_keys',
         'audit_log',
         'auth_failure_windows',
         'auth_known_sources',
         'authorization_tokens',
         'creating_account_tokens',
         'entities',
+        'idempotency_keys',
         'import_ledger',
         'outbox',
         'partner_license_keys',
@@ -347,8 +349,8 @@ for (const engine of ENGINES.filter((e) => e.concurrentStores)) {
           SELECT table_schema AS schema, count(*)::int AS n FROM information_schema.tables
           WHERE table_schema IN ('tenant_a', 'tenant_b') GROUP BY table_schema ORDER BY 1`.execute(admin.db);
         assert.deepEqual(tables.rows, [
-          { schema: 'tenant_a', n: 18 },
-          { schema: 'tenant_b', n: 18 },
+          { schema: 'tenant_a', n: 20 },
+          { schema: 'tenant_b', n: 20 },
         ]);
       } finally {
         await admin.close();

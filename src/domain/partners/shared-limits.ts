@@ -20,6 +20,13 @@ export interface ReservedFailure {
   readonly failures: number;
 }
 
+/** A lease of request tokens and what it left in the shared bucket. */
+export interface RequestLease {
+  readonly granted: number;
+  /** Tokens left in the shared bucket after the lease, at the lease's `nowMs` (a fraction is a token on its way). */
+  readonly tokensLeft: number;
+}
+
 export interface SharedLimitStore {
   /**
    * Counts one attempt in every window (a window older than `windowMs` starts again at `nowMs`),
@@ -38,6 +45,11 @@ export interface SharedLimitStore {
    * `burst`): `want` when there are that many, else 1 when there is one, else 0.
    */
   leaseRequests(partnerUserId: number, want: number, perMs: number, burst: number, nowMs: number): Promise<number>;
+  /**
+   * The same lease (the same one statement), also answering the tokens the shared bucket held
+   * just after it (issue 19: the JSON API's RateLimit-* headers report them).
+   */
+  leaseRequestsWithState(partnerUserId: number, want: number, perMs: number, burst: number, nowMs: number): Promise<RequestLease>;
   /** Deletes windows and known sources too old to matter. */
   prune(windowsBeforeMs: number, sourcesBeforeMs: number): Promise<void>;
 }

@@ -7,6 +7,7 @@ import * as m003 from './003-credential-generation.js';
 import * as m004 from './004-shared-limits.js';
 import * as m005 from './005-partner-lifecycle.js';
 import * as m006 from './006-import-ledger.js';
+import * as m007 from './007-api-access.js';
 
 interface VersionedMigration {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Kysely's documented type for migrations
@@ -22,4 +23,5 @@ export const MIGRATIONS: Readonly<Record<string, VersionedMigration>> = {
   '004-shared-limits': m004,
   '005-partner-lifecycle': m005,
   '006-import-ledger': m006,
+  '007-api-access': m007,
 };

@@ -4,7 +4,7 @@
  * because PostgreSQL cannot infer a parameter's type from `bigint * $1`.
  */
 import { sql, type Kysely } from 'kysely';
-import type { FailureBudget, ReservedFailure, SharedLimitStore } from '../../domain/partners/shared-limits.js';
+import type { FailureBudget, RequestLease, ReservedFailure, SharedLimitStore } from '../../domain/partners/shared-limits.js';
 import type { Database } from '../schema.js';
 import type { EngineTraits } from '../dialect.js';
 
@@ -41,6 +41,28 @@ const reserved = (key: string, row: WindowRow): ReservedFailure => ({ key, windo
 export function sharedLimitStore(db: Kysely<Database>, traits: Pick<EngineTraits, 'withoutFlush'>): SharedLimitStore {
   /** Runs `work` so that its commits do not wait for the disk (the counts are harmless to lose). */
   const lightly = <T>(work: (conn: Kysely<Database>) => Promise<T>): Promise<T> => traits.withoutFlush(db, work);
+  /** One UPDATE … RETURNING takes the tokens and reads what is left: the state costs no extra statement. */
+  const lease = (partnerUserId: number, want: number, perMs: number, burst: number, nowMs: number): Promise<RequestLease> => {
+    // The bucket refilled to now, from the row's old values (SET sees the row before the update).
+    const refilled = sql`(tokens + (${big(nowMs)} - refilled_at) * ${real(perMs)})`;
+    const available = sql`(CASE WHEN ${refilled} > ${real(burst)} THEN ${real(burst)} ELSE ${refilled} END)`;
+    const granted = sql`(CASE WHEN ${available} >= ${big(want)} THEN ${big(want)} WHEN ${available} >= 1 THEN 1 ELSE 0 END)`;
+    return lightly(async (conn) => {
+      const update = () =>
+        sql<{ last_grant: number | string; tokens: number | string }>`
+          UPDATE partner_rate_buckets SET tokens = ${available} - ${granted}, last_grant = ${granted}, refilled_at = ${big(nowMs)}
+          WHERE partner_user_id = ${partnerUserId}
+          RETURNING last_grant, tokens`.execute(conn);
+      let { rows } = await update();
+      if (rows[0] === undefined) {
+        await sql`
+          INSERT INTO partner_rate_buckets (partner_user_id, tokens, refilled_at, last_grant) VALUES (${partnerUserId}, ${real(burst)}, ${big(nowMs)}, 0)
+          ON CONFLICT (partner_user_id) DO NOTHING`.execute(conn);
+        ({ rows } = await update());
+      }
+      return { granted: Number(rows[0]?.last_grant ?? 0), tokensLeft: Number(rows[0]?.tokens ?? 0) };
+    });
+  };
   return {
     async reserveFailures(budgets: readonly FailureBudget[], windowMs: number, nowMs: number) {
       if (budgets.length === 0) return [];
@@ -101,26 +123,10 @@ export function sharedLimitStore(db: Kysely<Database>, traits: Pick<EngineTraits
     },
 
     async leaseRequests(partnerUserId, want, perMs, burst, nowMs) {
-      // The bucket refilled to now, from the row's old values (SET sees the row before the update).
-      const refilled = sql`(tokens + (${big(nowMs)} - refilled_at) * ${real(perMs)})`;
-      const available = sql`(CASE WHEN ${refilled} > ${real(burst)} THEN ${real(burst)} ELSE ${refilled} END)`;
-      const granted = sql`(CASE WHEN ${available} >= ${big(want)} THEN ${big(want)} WHEN ${available} >= 1 THEN 1 ELSE 0 END)`;
-      return lightly(async (conn) => {
-        const update = () =>
-          sql<{ last_grant: number | string }>`
-            UPDATE partner_rate_buckets SET tokens = ${available} - ${granted}, last_grant = ${granted}, refilled_at = ${big(nowMs)}
-            WHERE partner_user_id = ${partnerUserId}
-            RETURNING last_grant`.execute(conn);
-        let { rows } = await update();
-        if (rows[0] === undefined) {
-          await sql`
-            INSERT INTO partner_rate_buckets (partner_user_id, tokens, refilled_at, last_grant) VALUES (${partnerUserId}, ${real(burst)}, ${big(nowMs)}, 0)
-            ON CONFLICT (partner_user_id) DO NOTHING`.execute(conn);
-          ({ rows } = await update());
-        }
-        return Number(rows[0]?.last_grant ?? 0);
-      });
+      return (await lease(partnerUserId, want, perMs, burst, nowMs)).granted;
     },
+
+    leaseRequestsWithState: (partnerUserId, want, perMs, burst, nowMs) => lease(partnerUserId, want, perMs, burst, nowMs),
 
     async prune(windowsBeforeMs, sourcesBeforeMs) {
       await sql`DELETE FROM auth_failure_windows WHERE window_start < ${big(windowsBeforeMs)}`.execute(db);
