@@ -7,6 +7,7 @@ import { asObject, asString, firstExample, objectEntries, resolve, schemaExample
 
 /** The shell variables the commands use in place of secrets; the page explains them. */
 export const CURL_PLACEHOLDERS = {
+  url: '$AMS_URL',
   apiKey: '$AMS_API_KEY',
   userName: '$AMS_USER',
   secret: '$AMS_SECRET',

@@ -23,8 +23,11 @@ export interface OpenApiPageOptions {
 }
 
 export interface OpenApiPage {
-  /** The page with curl examples addressed to `origin`, e.g. `http://localhost:8080`. */
-  render(origin: string): string;
+  /**
+   * The page with curl examples addressed to `origin`, e.g. `http://localhost:8080`; without
+   * one (a page served as a fixed document) they start with the shell variable `$AMS_URL`.
+   */
+  render(origin?: string): string;
 }
 
 const EXTRA_STYLE = `
@@ -98,7 +101,7 @@ function authenticationSection(doc: JsonObject): string {
   return (
     `<h2 id="authentication">Authentication</h2>\n` +
     `<table class="codes">\n<caption>Security schemes</caption>\n<tr><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">Description</th></tr>\n${rows}</table>\n` +
-    `<p class="intro">The curl examples never contain a secret: set <code>AMS_API_KEY</code> (an API key), or <code>AMS_USER</code> and ` +
+    `<p class="intro">The curl examples never contain a secret: set <code>AMS_URL</code> (the service's address, when an example uses it), <code>AMS_API_KEY</code> (an API key), or <code>AMS_USER</code> and ` +
     `<code>AMS_SECRET</code> (the partner API user's name and secret) in your shell first. <code>${escapeText(CURL_PLACEHOLDERS.idempotencyKey)}</code> ` +
     'makes a fresh Idempotency-Key; reuse the same key when you retry the same request.</p>\n'
   );
@@ -270,13 +273,16 @@ export function compileOpenApiPage(document: object, options: OpenApiPageOptions
     '<meta name="viewport" content="width=device-width, initial-scale=1">\n' +
     `<title>${escapeText(`${title} — JSON API`)}</title>\n` +
     `<style>\n${HELP_PAGE_STYLE}\n${EXTRA_STYLE}\n</style>\n</head>\n<body>\n<div id="content">\n${body}</div>\n</body>\n</html>\n`;
-  const parts = page.split(ORIGIN_TOKEN);
+  // The token opens a single-quoted URL in each curl command (openapi-curl.ts).
+  const parts = page.split(`'${ORIGIN_TOKEN}`);
   // The origin comes from the request's Host: it goes into a shell command, so only a plain
   // scheme://host[:port] is used; anything else shows the default.
-  return { render: (origin) => parts.join(escapeText(SAFE_ORIGIN.test(origin) ? origin : DEFAULT_ORIGIN)) };
+  return {
+    render: (origin) => parts.join(origin === undefined ? `"${CURL_PLACEHOLDERS.url}"'` : `'${escapeText(SAFE_ORIGIN.test(origin) ? origin : DEFAULT_ORIGIN)}`),
+  };
 }
 
 /** One-off rendering (tests, CLI). */
-export function renderOpenApiPage(document: object, origin: string, options: OpenApiPageOptions = {}): string {
+export function renderOpenApiPage(document: object, origin: string | undefined, options: OpenApiPageOptions = {}): string {
   return compileOpenApiPage(document, options).render(origin);
 }

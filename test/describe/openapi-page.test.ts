@@ -130,6 +130,10 @@ describe('the OpenAPI docs page', () => {
     const hostile = page.render("http://x'; rm -rf / #");
     assert.ok(!hostile.includes('rm -rf'));
     assert.ok(hostile.includes("curl -sS -i 'http://localhost:8080/api/v1/accounts'"));
+    const fixed = page.render();
+    assert.ok(fixed.includes(`curl -sS -i "$AMS_URL"'/api/v1/accounts'`));
+    const run = spawnSync('bash', ['-c', `curl() { printf '%s\\n' "$@"; }\nAMS_URL=http://h:1 AMS_USER=u AMS_SECRET=s\n${curlOf(fixed, 'getAccount')}`], { encoding: 'utf8' });
+    assert.deepEqual(run.stdout.split('\n').slice(0, 5), ['-sS', '-i', 'http://h:1/api/v1/accounts/alice', '-u', 'u:s']);
   });
 
   it('renders a document with missing or odd parts without failing', () => {
