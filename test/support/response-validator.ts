@@ -75,6 +75,11 @@ export class ResponseValidator {
       .sort((a, b) => b.literal - a.literal);
   }
 
+  /** `METHOD path` of every operation of the document (the keys of `seen`). */
+  operationKeys(): string[] {
+    return this.operations.map((op) => `${op.method} ${op.path}`);
+  }
+
   /** The operation an answer belongs to, by method and path (after the server's base path). */
   operationFor(method: string, url: string): OperationView | undefined {
     let path = new URL(url, 'http://base.invalid').pathname;
