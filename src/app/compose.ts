@@ -4,7 +4,8 @@
  */
 import type http from 'node:http';
 import { OPERATIONS, type Operation } from '../contract/index.js';
-import { createInvoker } from '../call/invoker.js';
+import { createCallSession } from '../call/invoker.js';
+import { createJsonApi } from './json-api.js';
 import { compileHelpPages, compileWsdl, buildDisco } from '../describe/index.js';
 import { createSoapPipeline, type SoapPipeline } from '../soap/pipeline.js';
 import { answerForm } from '../soap/http-post.js';
@@ -246,7 +247,29 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
       upgradeLegacyHash({ uow, hasher, clock }, { kind: 'partner-user', id: user.id, username: user.username, entityId: user.entityId, storedHash: user.secretHash }, password),
   });
 
-  const invoke = createInvoker({ operations: OPERATIONS, partners, partnerRate, handlerDeps: deps, digestName: digest, logger });
+  const calls = createCallSession({
+    operations: OPERATIONS,
+    partners,
+    partnerRate,
+    handlerDeps: deps,
+    digestName: digest,
+    logger,
+    apiKeys: apiAccess.authenticateApiKey,
+    now: () => clock.now(),
+  });
+  const invoke = calls.invoke;
+  const rest = createJsonApi({
+    calls,
+    idempotency: apiAccess.idempotency,
+    accountPages: apiAccess.accountPages,
+    entities: uow.entities,
+    partnerRate,
+    anonymousRate:
+      config.partnerRequestsPerMinute > 0 ? { limit: config.partnerBurst, remaining: config.partnerBurst, resetSeconds: 0, retryAfterSeconds: 0 } : null,
+    clock,
+    version: AMS_VERSION,
+    logger,
+  });
   const requestLog = (info: RequestInfo): Logger => info.logger ?? logger.child({ requestId: info.requestId });
 
   const warnedCharsets = new Set<string>();
@@ -269,6 +292,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
   const pages = compileHelpPages(OPERATIONS, { footer: `AMS ${AMS_VERSION}` });
   const handler = createHttpHandler({
     soap,
+    rest,
     docs: {
       wsdl,
       disco: buildDisco,

@@ -7,6 +7,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SERVICE_PATH } from '../contract/common-types.js';
 import type { SoapPipeline } from '../soap/pipeline.js';
+import type { RestPipeline } from '../rest/pipeline.js';
+import { REST_BASE_PATH } from '../contract/json-routes.js';
 import { parseContentType } from '../soap/content-type.js';
 import { guessVersion } from '../soap/versions.js';
 import { escapeText } from '../xml/writer.js';
@@ -46,10 +48,16 @@ export interface HttpReply {
   readonly status: number;
   readonly contentType?: string;
   readonly body: string;
+  /** More headers (the JSON API's RateLimit-*, Location, WWW-Authenticate). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** How the call ended when the edge knows it itself (the JSON API's problem codes). */
+  readonly result?: string;
 }
 
 export interface HttpAppOptions {
   readonly soap: SoapPipeline<RequestInfo>;
+  /** The JSON API under /api/v1 (issue 19). */
+  readonly rest?: RestPipeline<RequestInfo>;
   readonly docs: Documentation;
   /** Local test form: POST …asmx/<Operation>. */
   readonly invokeForm: (operation: string, form: URLSearchParams, info: RequestInfo) => Promise<HttpReply>;
@@ -152,6 +160,29 @@ export function createHttpHandler(options: HttpAppOptions): http.RequestListener
     );
   }
 
+  /** The JSON API: the body under the same cap, a 413 as a problem rather than the SOAP answer. */
+  async function restCall(req: http.IncomingMessage, info: RequestInfo, url: URL, rest: RestPipeline<RequestInfo>): Promise<HttpReply & { operation?: string }> {
+    const method = req.method ?? 'GET';
+    let body: Buffer;
+    try {
+      body = method === 'GET' || method === 'HEAD' ? Buffer.alloc(0) : await readBody(req, options.maxBodyBytes);
+    } catch (err) {
+      if (!(err instanceof BodyTooLarge)) throw err;
+      req.resume();
+      const reply = await rest.tooLarge(info);
+      return { status: reply.status, body: reply.body, headers: { ...reply.headers, Connection: 'close' }, ...(reply.result ? { result: reply.result } : {}) };
+    }
+    const header = (name: string): string | undefined => {
+      const value = req.headers[name];
+      return Array.isArray(value) ? value[0] : value;
+    };
+    const reply = await rest(
+      { method, path: url.pathname, query: url.search.slice(1), contentType: header('content-type'), authorization: header('authorization'), idempotencyKey: header('idempotency-key'), body },
+      info,
+    );
+    return { status: reply.status, body: reply.body, headers: reply.headers, ...(reply.result ? { result: reply.result } : {}), ...(reply.operation ? { operation: reply.operation } : {}) };
+  }
+
   function route(req: http.IncomingMessage, info: RequestInfo, isSoapPath: boolean): Promise<HttpReply> {
     // The SOAP call, nearly every request: its path needs no URL parsing (it has no dot
     // segments or escapes that parsing could change), and `new URL` costs microseconds.
@@ -163,6 +194,7 @@ export function createHttpHandler(options: HttpAppOptions): http.RequestListener
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://localhost');
     const pathLower = url.pathname.toLowerCase();
+    if (options.rest && (url.pathname === REST_BASE_PATH || url.pathname.startsWith(`${REST_BASE_PATH}/`))) return restCall(req, info, url, options.rest);
 
     if (pathLower === '/healthz') {
       const health = await options.health();
@@ -234,13 +266,16 @@ export function createHttpHandler(options: HttpAppOptions): http.RequestListener
         'X-Request-Id': requestId,
       };
       if (reply.contentType) headers['Content-Type'] = reply.contentType;
+      if (reply.headers) Object.assign(headers, reply.headers);
       if (closeConnection) headers['Connection'] = 'close';
       res.writeHead(reply.status, headers);
       res.end(req.method === 'HEAD' ? undefined : body);
       const seconds = (performance.now() - started) / 1000;
       const isSoapCall = isSoapPath && req.method === 'POST';
-      const result = reply.fault ?? facts.result ?? (isSoapCall && reply.status !== 200 ? refusal(reply.status) : undefined);
+      const result = reply.fault ?? reply.result ?? facts.result ?? (isSoapCall && reply.status !== 200 ? refusal(reply.status) : undefined);
       if (isSoapCall) options.metrics?.observeSoapRequest(reply.operation ?? 'unknown', reply.soapVersion ?? 'unknown', result ?? 'unknown', seconds);
+      // The JSON API's calls in the same series, told apart by the protocol label.
+      else if (reply.result !== undefined && reply.operation !== undefined) options.metrics?.observeSoapRequest(reply.operation, 'json', result ?? 'unknown', seconds);
       // Balancers probe every few seconds: their lines only at debug level.
       const level = rawPath === '/healthz' || rawPath === '/readyz' ? 'debug' : 'info';
       if (!logger.isLevelEnabled(level)) return;

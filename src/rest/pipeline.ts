@@ -212,15 +212,18 @@ export function createRestPipeline<C extends RestContext>(options: RestPipelineO
     if (after === undefined) return problemAnswer(invalidInput('cursor', 'cursor is not a cursor this API gave out; start again without it.'));
     const pageSize = limit ?? ACCOUNT_LIST_ROUTE.defaultLimit;
     const customerTypeCode = query.get('customerTypeCode');
-    // One more than asked: whether a next page exists is known without a trailing empty page.
-    const outcome = await session.listAccounts(caller, { entityId, customerTypeCode: customerTypeCode === '' ? null : customerTypeCode, status, afterUsername: after, limit: pageSize + 1 }, context);
+    // One more than asked: whether a next page exists is known without a trailing empty page
+    // (but for a full page of the maximum size, which the store will not exceed: it gets a cursor).
+    const ask = Math.min(pageSize + 1, ACCOUNT_LIST_ROUTE.maxLimit);
+    const outcome = await session.listAccounts(caller, { entityId, customerTypeCode: customerTypeCode === '' ? null : customerTypeCode, status, afterUsername: after, limit: ask }, context);
     if (!outcome.ok) {
       if (outcome.code === 'InvalidInputParameters') return problemAnswer(invalidInput('customerTypeCode', outcome.message));
       return problemAnswer(outcome.code === 'UnexpectedError' ? unexpectedProblem(context.requestId) : resultProblem(outcome.code, outcome.message));
     }
     const rows = outcome.items.slice(0, pageSize);
     const last = rows[rows.length - 1];
-    const nextCursor = outcome.items.length > pageSize && last ? encodeCursor(last.username.toLowerCase()) : null;
+    const more = outcome.items.length > pageSize || (ask === pageSize && outcome.items.length === pageSize);
+    const nextCursor = more && last ? encodeCursor(last.username.toLowerCase()) : null;
     const headers: Record<string, string> = {};
     if (nextCursor !== null) {
       const next = new URLSearchParams(query);
