@@ -56,7 +56,7 @@ function paragraphs(text: string, cls = 'intro'): string {
 }
 
 function methodBadge(op: OperationView): string {
-  return `<span class="method">${escapeText(op.method)}</span><code>${escapeText(op.path)}</code>`;
+  return `<span class="method">${escapeText(op.method)}</span> <code>${escapeText(op.path)}</code>`;
 }
 
 function groupByTag(doc: JsonObject, ops: readonly OperationView[]): { name: string; description: string; ops: OperationView[] }[] {

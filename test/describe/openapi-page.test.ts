@@ -47,7 +47,7 @@ describe('the OpenAPI docs page', () => {
     ] as const) {
       assert.ok(html.includes(`<a href="#op-${id}">${method} ${path}</a> — ${summary}`), id);
       assert.ok(html.includes(`<section class="operation" id="op-${id}"`), id);
-      assert.ok(html.includes(`<span class="method">${method}</span><code>${path}</code>`), id);
+      assert.ok(html.includes(`<span class="method">${method}</span> <code>${path}</code>`), id);
     }
     assert.ok(text.indexOf('Accounts Backup accounts.') < text.indexOf('Tokens Tokens.'));
     assert.ok(html.includes('[DEPRECATED]'));
@@ -139,7 +139,7 @@ describe('the OpenAPI docs page', () => {
   it('renders a document with missing or odd parts without failing', () => {
     const odd = { openapi: '3.1.0', info: { title: 'Odd' }, paths: { '/x': { get: { responses: { default: { $ref: '#/nowhere' } } }, post: 'not an operation' } }, components: { schemas: { Loop: { $ref: '#/components/schemas/Loop' } } } };
     const page = renderOpenApiPage(odd, ORIGIN);
-    assert.ok(page.includes('<span class="method">GET</span><code>/x</code>'));
+    assert.ok(page.includes('<span class="method">GET</span> <code>/x</code>'));
     assert.ok(page.includes('Other operations'));
     assert.ok(!page.includes('<span class="method">POST</span>'));
     assert.ok(page.includes('<section id="schema-Loop"'));
@@ -154,7 +154,7 @@ describe('the OpenAPI docs page', () => {
       for (const [method, op] of Object.entries(item)) {
         if (op.operationId === undefined) continue;
         count++;
-        assert.ok(page.includes(`<span class="method">${method.toUpperCase()}</span><code>${path}</code>`), `${method} ${path}`);
+        assert.ok(page.includes(`<span class="method">${method.toUpperCase()}</span> <code>${path}</code>`), `${method} ${path}`);
         const curl = curlOf(page, op.operationId);
         assert.equal(spawnSync('bash', ['-n', '-c', curl]).status, 0, curl);
         // Secrets travel in bodies: the URL of an example never holds a password or a token.
