@@ -186,7 +186,10 @@ describe('a partner over its rate', () => {
     const ok = answers.filter((a) => a.status !== 429);
     const limited = answers.filter((a) => a.status === 429);
     assert.equal(ok.length, 5, 'the burst size is served');
-    assert.deepEqual(ok.map((a) => Number(a.headers['ratelimit-remaining'])).sort(), [0, 1, 2, 3, 4], 'each served call took one token');
+    // Each served call took a token: the j-th most hopeful answer cannot claim more than 4 - j left.
+    // (A report may come after later calls' takes, as on PostgreSQL's shared buckets: lower, never higher.)
+    const hopes = ok.map((a) => Number(a.headers['ratelimit-remaining'])).sort((x, y) => y - x);
+    hopes.forEach((remaining, j) => assert.ok(remaining <= 4 - j, `served answers claim ${hopes.join(', ')} left`));
     assert.equal(limited.length, 20 - ok.length);
     for (const a of answers) {
       assert.equal(a.headers['ratelimit-limit'], '5');
