@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 
 /**
  * Which folders of src/ each folder may import (besides itself). The one written rule; the
- * docs/development.md's table states the same arrows. `rest/` is a planned edge.
+ * docs/development.md's table states the same arrows.
  * A `path/file` entry allows that one module of the folder, not the rest of it.
  */
 const ALLOWED = {

@@ -220,7 +220,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
   const apiAccess: ApiAccess = {
     apiKeys,
     idempotency: idempotencyRepository(store.db),
-    accountPages: accountPageRepository(store.db),
+    accountPages: accountPageRepository(store.db, store.traits),
     authenticateApiKey: apiKeyAuthenticator({
       apiKeys,
       partnerUsers: uow.partnerUsers,

@@ -8,7 +8,7 @@
 import type { Operation } from '../contract/index.js';
 import type { AuthHeaderValue } from '../contract/common-types.js';
 import { failureOutput, handlerFor, type HandlerDeps } from '../handlers/index.js';
-import type { PartnerAuthenticator } from '../domain/partners/authenticate-partner.js';
+import type { PartnerAuthenticator, PartnerCheck } from '../domain/partners/authenticate-partner.js';
 import type { ApiCaller } from '../domain/api-access.js';
 import type { Caller } from '../domain/ports.js';
 import { errorFields, type Logger } from '../observability/logger.js';
@@ -90,21 +90,23 @@ export function createCallSession(options: InvokerOptions): CallSession & { read
   const requestLog = (context: CallContext): Logger => context.logger ?? logger.child({ requestId: context.requestId });
   const now = options.now ?? (() => new Date());
 
-  async function authenticate(credentials: CallCredentials, context: CallContext): Promise<Caller | ApiCaller | undefined> {
-    if (isApiKey(credentials)) {
-      const caller = options.apiKeys ? await options.apiKeys(credentials.apiKey, now()) : undefined;
-      if (context.facts) {
-        if (caller) {
-          context.facts.partnerUser = caller.username;
-          context.facts.entityId = caller.entityId;
-        } else {
-          // Never the key: at most its public prefix (`ams_` and 8 hex digits), which names no secret.
-          context.facts.claimedUser = /^ams_[0-9a-f]{8}_/.test(credentials.apiKey) ? `key:${credentials.apiKey.slice(0, 12)}` : 'key:malformed';
-        }
+  async function authenticateKey(credentials: ApiKeyCredentials, context: CallContext): Promise<ApiCaller | undefined> {
+    const caller = options.apiKeys ? await options.apiKeys(credentials.apiKey, now()) : undefined;
+    if (context.facts) {
+      if (caller) {
+        context.facts.partnerUser = caller.username;
+        context.facts.entityId = caller.entityId;
+      } else {
+        // Never the key: at most its public prefix (`ams_` and 8 hex digits), which names no secret.
+        context.facts.claimedUser = /^ams_[0-9a-f]{8}_/.test(credentials.apiKey) ? `key:${credentials.apiKey.slice(0, 12)}` : 'key:malformed';
       }
-      return caller;
     }
-    const { caller, userExists } = await partners.check(credentials, context.sourceAddress);
+    return caller;
+  }
+
+  /** Who the partner check found, noted for the request line; synchronous so SOAP calls pay no extra async layer. */
+  function noteCheck(credentials: AuthHeaderValue | null, check: PartnerCheck, context: CallContext): Caller | undefined {
+    const { caller, userExists } = check;
     if (context.facts) {
       if (caller) {
         context.facts.partnerUser = caller.username;
@@ -117,6 +119,11 @@ export function createCallSession(options: InvokerOptions): CallSession & { read
       }
     }
     return caller;
+  }
+
+  async function authenticate(credentials: CallCredentials, context: CallContext): Promise<Caller | ApiCaller | undefined> {
+    if (isApiKey(credentials)) return authenticateKey(credentials, context);
+    return noteCheck(credentials, await partners.check(credentials, context.sourceAddress), context);
   }
 
   async function takeRate(caller: Caller): Promise<boolean> {
@@ -133,7 +140,9 @@ export function createCallSession(options: InvokerOptions): CallSession & { read
   ): Promise<Record<string, unknown>> {
     try {
       // GetAllAccounts' plain-enum Result has no TooManyRequests: failureOutput answers UnexpectedError there.
-      if (callOptions.rated !== false && !(await takeRate(caller))) {
+      // take() answers synchronously while this process holds a token: no await on the common path.
+      const allowed = callOptions.rated === false || partnerRate.take(caller.userId);
+      if (!(allowed === true || (allowed !== false && (await allowed)))) {
         return failureOutput(operation, 'TooManyRequests', 'Too many requests from this partner user; slow down and try again shortly.');
       }
       const handler = handlerFor(operation);
@@ -154,7 +163,7 @@ export function createCallSession(options: InvokerOptions): CallSession & { read
     args: Readonly<Record<string, unknown>>,
     context: CallContext,
   ): Promise<Record<string, unknown>> {
-    const caller = await authenticate(credentials, context);
+    const caller = isApiKey(credentials) ? await authenticateKey(credentials, context) : noteCheck(credentials, await partners.check(credentials, context.sourceAddress), context);
     if (!caller) return failureOutput(operation, 'InvalidSoapCredentials', 'The AuthHeader credentials are missing or wrong.');
     return invokeAs(caller, operation, args, context);
   }

@@ -166,8 +166,9 @@ export function createRestPipeline<C extends RestContext>(options: RestPipelineO
   }
 
   /** A failed Result as a problem; 422s name the JSON property. */
-  function failure(variant: RestVariant, info: ResultInfoValue): Answer {
+  function failure(variant: RestVariant, info: ResultInfoValue, context: C): Answer {
     if (info.Code === 'Success') throw new Error('not a failure');
+    if (info.Code === 'UnexpectedError') return problemAnswer(unexpectedProblem(context.requestId));
     if (info.Code === 'InvalidInputParameters') {
       const { detail, field } = renameField(variant, info.Message ?? '');
       return problemAnswer(resultProblem('InvalidInputParameters', detail, field ?? ''));
@@ -180,7 +181,7 @@ export function createRestPipeline<C extends RestContext>(options: RestPipelineO
     const output = await session.invoke(caller, variant.operation, args, context);
     const info = resultOf(variant.operation, output);
     if (info === undefined) throw new Error(`${variant.operation.name} has no ResultInfo`);
-    if (info.Code !== 'Success') return failure(variant, info);
+    if (info.Code !== 'Success') return failure(variant, info, context);
     if (route.answer.kind !== 'account') return jsonAnswer(route.status, encodeAnswer(route.answer, variant.operation, output));
     // 201 with the account as GetAccountInfo shows it: the call was counted once already.
     const usernameField = Object.entries(variant.args).find(([, s]) => s.from === 'body' && s.name === (route.answer as { username: string }).username)?.[0];

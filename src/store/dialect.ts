@@ -53,6 +53,12 @@ export interface EngineTraits {
    * numbers new rows after the largest id (SQLite's AUTOINCREMENT).
    */
   idGeneratorPastMax(table: string): RawBuilder<unknown> | null;
+  /**
+   * `CROSS JOIN LATERAL (subquery)`: a subquery run once per row of the table before it (the
+   * first rows of each entity's accounts, for the keyset account page). SQLite has none; there a
+   * correlated `IN (subquery … LIMIT n)` in the join condition drives the same per-row seeks.
+   */
+  readonly lateralJoin: boolean;
 }
 
 export const ENGINE_TRAITS: Readonly<Record<Engine, EngineTraits>> = {
@@ -81,6 +87,7 @@ export const ENGINE_TRAITS: Readonly<Record<Engine, EngineTraits>> = {
         }
       }),
     idGeneratorPastMax: () => null,
+    lateralJoin: false,
   },
   postgres: {
     engine: 'postgres',
@@ -95,6 +102,7 @@ export const ENGINE_TRAITS: Readonly<Record<Engine, EngineTraits>> = {
     withoutFlush: (db, work) => work(db),
     idGeneratorPastMax: (table) =>
       sql`SELECT setval(pg_get_serial_sequence(${table}, 'id'), GREATEST((SELECT MAX(id) FROM ${sql.table(table)}), 1))`,
+    lateralJoin: true,
   },
 };
 

@@ -222,7 +222,7 @@ for (const engine of ENGINES) {
           { username: 'dave', entityId: sibling },
           { username: 'erin', entityId: child },
         ]);
-        const pages = accountPageRepository(store.db);
+        const pages = accountPageRepository(store.db, store.traits);
         const names = async (q: Partial<Parameters<typeof pages.page>[0]>) =>
           (await pages.page({ entityId: child, customerTypeCode: null, status: null, afterUsername: null, limit: 100, ...q })).map((a) => a.username);
         assert.deepEqual(await names({}), ['alice', 'Bob', 'Carol', 'erin']);
@@ -269,7 +269,7 @@ for (const engine of ENGINES) {
         const volatile = Array.from({ length: 400 }, (_, i) => ({ username: name(i, 'v'), entityId: entities[i % entities.length] ?? root }));
         await insertAccounts(store.db, [...steady, ...volatile, ...Array.from({ length: 50 }, (_, i) => ({ username: name(i, 'o'), entityId: outside }))]);
 
-        const pages = accountPageRepository(store.db);
+        const pages = accountPageRepository(store.db, store.traits);
         let walking = true;
         let changes = 0;
         // A hand-off, not a sleep: the walker reads its next page only once the writer made a

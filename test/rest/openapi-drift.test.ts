@@ -30,6 +30,12 @@ describe('the OpenAPI document derived from the REST declaration', () => {
     for (const name of Object.keys(REST_NOT_MAPPED)) assert.ok(!routed.has(name), `${name} is both routed and not mapped`);
   });
 
+  it('documents every route and its SOAP operations in docs/json-api.md', () => {
+    const doc = readFileSync(path.join(import.meta.dirname, '..', '..', 'docs', 'json-api.md'), 'utf8');
+    for (const route of [...REST_ROUTES, ACCOUNT_LIST_ROUTE]) assert.ok(doc.includes(`\`${route.method} ${route.path}`), `${route.method} ${route.path} in docs/json-api.md`);
+    for (const name of [...REST_ROUTES.flatMap((r) => r.variants.map((v) => v.operation.name)), ...Object.keys(REST_NOT_MAPPED)]) assert.match(doc, new RegExp(`\\b${name}\\b`), name);
+  });
+
   it('feeds every SOAP request field of every variant from the path, the body or a constant', () => {
     for (const route of REST_ROUTES) {
       const params = [...route.path.matchAll(/\{([A-Za-z]+)\}/g)].map((m) => m[1]);
