@@ -112,6 +112,28 @@ function headersOf(doc: JsonObject, response: JsonObject): (readonly [string, Js
   return objectEntries(response['headers']).map(([name, h]) => [name, resolve(doc, h) ?? h] as const);
 }
 
+/**
+ * One row per problem `code` (the Problem schema's enum), with the statuses whose responses name
+ * it, each row an anchor `#problem-<code>`: a problem's `type` can point at its explanation.
+ */
+function problemCodesTable(doc: JsonObject, ops: readonly OperationView[], problemSchema: unknown): string {
+  const codeSchema = resolve(doc, asObject(resolve(doc, problemSchema)?.['properties'])?.['code']);
+  const codes = asArray(codeSchema?.['enum']).map(asString).filter((c): c is string => c !== undefined);
+  if (codes.length === 0) return '';
+  const statuses = new Map<string, Set<string>>(codes.map((c) => [c, new Set<string>()]));
+  for (const op of ops) {
+    for (const [status, response] of op.responses) {
+      if (asObject(asObject(response['content'])?.['application/problem+json']) === undefined) continue;
+      const words = new Set((asString(response['description']) ?? '').split(/[^A-Za-z0-9_]+/));
+      for (const code of codes) if (words.has(code)) statuses.get(code)?.add(status);
+    }
+  }
+  const rows = codes
+    .map((code) => `<tr id="${escapeAttribute(anchor('problem', code))}"><td><code>${escapeText(code)}</code></td><td>${escapeText([...(statuses.get(code) ?? [])].sort().join(', '))}</td></tr>\n`)
+    .join('');
+  return `<table class="codes">\n<caption>Problem codes</caption>\n<tr><th scope="col">code</th><th scope="col">Status</th></tr>\n${rows}</table>\n`;
+}
+
 const isIdempotencyKey = (p: JsonObject): boolean => p['in'] === 'header' && asString(p['name'])?.toLowerCase() === 'idempotency-key';
 
 /** Rate-limit headers, the idempotency header and problem+json errors, gathered from every operation. */
@@ -149,7 +171,8 @@ function conventionsSection(doc: JsonObject, ops: readonly OperationView[]): str
     html +=
       '<h2 id="errors">Errors</h2>\n' +
       `<p class="intro">Errors are answered as <code>application/problem+json</code> (RFC 9457), with these statuses: ${[...problemStatuses].sort().map((s) => `<code>${escapeText(s)}</code>`).join(', ')}.</p>\n` +
-      schemaBlock(doc, problemSchema, 'Problem details');
+      schemaBlock(doc, problemSchema, 'Problem details') +
+      problemCodesTable(doc, ops, problemSchema);
   }
   return html;
 }

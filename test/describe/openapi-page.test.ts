@@ -83,6 +83,8 @@ describe('the OpenAPI docs page', () => {
     assert.ok(text.includes('Idempotency Idempotency-Key (string): Retries with the same key replay the first answer. (max length 200) Accepted by: POST /accounts.'));
     assert.ok(text.includes('Errors are answered as application/problem+json (RFC 9457), with these statuses: 404, 409, 422, 429.'));
     assert.ok(html.includes('<caption>Problem details (<a href="#schema-Problem">Problem</a>).</caption>'));
+    assert.ok(html.includes('<tr id="problem-AccountNotFound"><td><code>AccountNotFound</code></td><td>404</td></tr>'));
+    assert.ok(html.includes('<tr id="problem-TooManyRequests"><td><code>TooManyRequests</code></td><td>429</td></tr>'));
     assert.ok(text.includes('Authentication: basicAuth or bearerAuth.'));
     assert.ok(text.includes('Authentication: bearerAuth.'));
     assert.ok(text.includes('Authentication: none.'));

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startRestApp, type RestTestApp } from '../support/rest-app.js';
+import { BASIC, startRestApp, type RestTestApp } from '../support/rest-app.js';
 import { PROVIDER_SECRET, RESELLER_A_SECRET } from '../support/harness.js';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -119,6 +119,24 @@ describe('the JSON API docs page in headless Chromium', () => {
       await page.getByRole('link', { name: 'openapi.json' }).click();
       await page.waitForLoadState('load');
       assert.equal(page.url(), `${app.api}/openapi.json`);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('a problem\'s type leads to its explanation on the page', async () => {
+    const res = await fetch(`${app.api}/accounts/nobody`, { headers: { Authorization: BASIC.resellerA } });
+    assert.equal(res.status, 404);
+    const problem = (await res.json()) as { type: string; code: string };
+    const { page, refused } = await open(new URL(problem.type, app.origin).toString());
+    try {
+      assert.deepEqual(refused, []);
+      const row = page.locator(`tr#problem-${problem.code}`);
+      assert.ok(await row.isVisible());
+      assert.match(await row.innerText(), /AccountNotFound\s+404/);
+      // Every code a problem can carry has its row.
+      const doc = (await (await fetch(`${app.api}/openapi.json`)).json()) as { components: { schemas: { Problem: { properties: { code: { enum: string[] } } } } } };
+      for (const code of doc.components.schemas.Problem.properties.code.enum) assert.equal(await page.locator(`tr#problem-${code}`).count(), 1, code);
     } finally {
       await page.close();
     }

@@ -161,7 +161,7 @@ export function sampleOpenApiDocument(): Record<string, unknown> {
             title: { type: 'string' },
             status: { type: 'integer' },
             detail: { type: 'string' },
-            code: { type: 'string' },
+            code: { enum: ['AccountNotFound', 'AlreadyExists', 'InvalidInputParameters', 'TooManyRequests'] },
             result: { type: 'integer' },
             field: { type: 'string' },
           },
