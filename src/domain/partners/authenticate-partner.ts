@@ -65,6 +65,16 @@ const MAX_CREDENTIAL_LENGTH = 256;
 const REFUSED: PartnerCheck = { caller: undefined, userExists: false };
 
 export class PartnerAuthenticator {
+  /**
+   * Slow checks in flight by (user name, source, secret). A partner whose integration starts
+   * with many calls at once presents one secret many times before the first check has ended;
+   * each used to reserve a place in the failure windows and hash, and past the window's budget
+   * a correct secret was refused (401 / InvalidSoapCredentials). Identical attempts are one
+   * guess: they share one reservation and one verification. Distinct secrets are never
+   * coalesced, so every different guess still counts. Held in memory only while in flight.
+   */
+  private readonly inFlight = new Map<string, Promise<boolean>>();
+
   constructor(private readonly deps: PartnerAuthenticatorDeps) {}
 
   async authenticate(header: PartnerCredentials | null, sourceAddress = ''): Promise<Caller | undefined> {
@@ -77,7 +87,7 @@ export class PartnerAuthenticator {
     if (username === '' || password === '' || username.length > MAX_CREDENTIAL_LENGTH || password.length > MAX_CREDENTIAL_LENGTH) {
       return REFUSED;
     }
-    const { throttle, memo, hasher } = this.deps;
+    const { throttle, memo } = this.deps;
     const user = await this.deps.partnerUsers.findByUsername(username);
     const userExists = user !== undefined;
     const nowMs = this.deps.clock.now().getTime();
@@ -91,10 +101,41 @@ export class PartnerAuthenticator {
     if (remembered && usable && (throttle === undefined || throttle.knowsLocally(username, sourceAddress))) {
       return { caller: { userId: user.id, username: user.username, entityId: user.entityId }, userExists };
     }
+    const flightKey = `${username.toLowerCase()}\u0000${sourceAddress}\u0000${password}`;
+    let verification = this.inFlight.get(flightKey);
+    if (verification === undefined) {
+      verification = this.verifyReserved(user, username, password, sourceAddress, remembered, previous, usable, nowMs);
+      this.inFlight.set(flightKey, verification);
+      const settled = verification;
+      settled
+        .finally(() => {
+          if (this.inFlight.get(flightKey) === settled) this.inFlight.delete(flightKey);
+        })
+        .catch(() => undefined); // the rejection is the callers' to see, through `verification`
+    }
+    // A joined check passes only if this call's own read of the user allows it too.
+    if (!(await verification) || user === undefined || !usable) return { caller: undefined, userExists };
+    // Issue 18: a legacy secret (from an import) that just verified is replaced by Argon2id.
+    await this.deps.upgradeLegacySecret?.(user, password);
+    return { caller: { userId: user.id, username: user.username, entityId: user.entityId }, userExists };
+  }
+
+  /** Reserves the attempt, verifies the secret and settles the reservation: true when the caller may pass. */
+  private async verifyReserved(
+    user: PartnerUser | undefined,
+    username: string,
+    password: string,
+    sourceAddress: string,
+    remembered: boolean,
+    previous: { readonly hash: string; readonly expiresAtMs: number } | undefined,
+    usable: boolean,
+    nowMs: number,
+  ): Promise<boolean> {
+    const { throttle, hasher } = this.deps;
     const attempt = throttle ? await throttle.reserve(username, sourceAddress) : undefined;
     if (throttle && attempt === undefined) {
       await throttle.idle();
-      return { caller: undefined, userExists };
+      return false;
     }
     let verified = remembered;
     if (user === undefined) {
@@ -105,12 +146,10 @@ export class PartnerAuthenticator {
     }
     if (user === undefined || !verified || !usable) {
       if (attempt) await throttle?.failed(attempt);
-      return { caller: undefined, userExists };
+      return false;
     }
     if (attempt) await throttle?.succeeded(attempt, username, sourceAddress);
-    // Issue 18: a legacy secret (from an import) that just verified is replaced by Argon2id.
-    await this.deps.upgradeLegacySecret?.(user, password);
-    return { caller: { userId: user.id, username: user.username, entityId: user.entityId }, userExists };
+    return true;
   }
 
   /** Whether `password` is the secret stored as `secretHash`: remembered, or verified and then remembered. */
