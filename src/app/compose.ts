@@ -4,6 +4,7 @@
  */
 import type http from 'node:http';
 import { OPERATIONS, type Operation } from '../contract/index.js';
+import { GetAllAccounts } from '../contract/operations/get-all-accounts.js';
 import { createInvoker } from '../call/invoker.js';
 import { compileHelpPages, compileWsdl, buildDisco } from '../describe/index.js';
 import { createSoapPipeline, type SoapPipeline } from '../soap/pipeline.js';
@@ -47,6 +48,8 @@ export interface AppOverrides {
   readonly transport?: MailTransport;
   /** Mail worker poll interval; tests shorten it. */
   readonly mailPollIntervalMs?: number;
+  /** Rows per batch of a streamed GetAllAccounts list (1,000); tests make it small to stream short lists. */
+  readonly listBatchSize?: number;
 }
 
 export interface App {
@@ -142,6 +145,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
     ...(store.committedReader ? { committedReader: store.committedReader } : {}),
   });
   const deps: HandlerDeps = {
+    ...(overrides.listBatchSize !== undefined ? { listBatchSize: overrides.listBatchSize } : {}),
     accounts: {
       uow,
       hasher,
@@ -206,7 +210,15 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
       upgradeLegacyHash({ uow, hasher, clock }, { kind: 'partner-user', id: user.id, username: user.username, entityId: user.entityId, storedHash: user.secretHash }, password),
   });
 
-  const invoke = createInvoker({ operations: OPERATIONS, partners, partnerRate, handlerDeps: deps, digestName: digest, logger });
+  const invoke = createInvoker({
+    operations: OPERATIONS,
+    partners,
+    partnerRate,
+    handlerDeps: deps,
+    digestName: digest,
+    logger,
+    concurrency: { operations: [GetAllAccounts.name], perPartner: config.listConcurrencyPerPartner },
+  });
   const requestLog = (info: RequestInfo): Logger => info.logger ?? logger.child({ requestId: info.requestId });
 
   const warnedCharsets = new Set<string>();

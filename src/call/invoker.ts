@@ -11,6 +11,8 @@ import { failureOutput, handlerFor, type HandlerDeps } from '../handlers/index.j
 import type { PartnerAuthenticator } from '../domain/partners/authenticate-partner.js';
 import { errorFields, type Logger } from '../observability/logger.js';
 import { clip, resultCodeReader, type RequestFacts } from '../observability/request-log.js';
+import { ItemStream } from '../contract/item-stream.js';
+import { PartnerSlots } from './partner-slots.js';
 
 /** The partner credentials as the edge received them; null when the call carried none. */
 export type CallCredentials = AuthHeaderValue | null;
@@ -40,6 +42,23 @@ export interface InvokerOptions {
   /** The keyed digest of a user name (the one the AuthHeader throttle's warnings show). */
   readonly digestName: (name: string) => string;
   readonly logger: Logger;
+  /**
+   * Operations a partner user may run only so many of at once (GetAllAccounts, whose answer
+   * streams); over it, the same answer as over the partner's rate. Per process (partner-slots.ts).
+   */
+  readonly concurrency?: { readonly operations: readonly string[]; readonly perPartner: number };
+}
+
+/** Gives the slot back when the output's streamed list ends, or at once when nothing streams. */
+function releaseWhenDone(output: Record<string, unknown>, release: () => void): void {
+  const streams = Object.values(output).filter((v): v is ItemStream<unknown> => v instanceof ItemStream && !v.isEnded);
+  if (streams.length === 0) return release();
+  let open = streams.length;
+  for (const stream of streams) {
+    stream.onEnd(() => {
+      if (--open === 0) release();
+    });
+  }
 }
 
 /** Partner check, rate, then the operation's handler; a failure inside becomes UnexpectedError. */
@@ -47,6 +66,9 @@ export function createInvoker(options: InvokerOptions): Invoker {
   const { partners, partnerRate, handlerDeps, digestName, logger } = options;
   const resultCode = resultCodeReader(options.operations);
   const requestLog = (context: CallContext): Logger => context.logger ?? logger.child({ requestId: context.requestId });
+  const limited = new Set(options.concurrency?.operations ?? []);
+  const slots = new PartnerSlots(options.concurrency?.perPartner ?? Number.POSITIVE_INFINITY);
+  const tooMany = 'Too many requests from this partner user; slow down and try again shortly.';
 
   async function invokeChecked(
     operation: Operation,
@@ -67,19 +89,26 @@ export function createInvoker(options: InvokerOptions): Invoker {
       }
     }
     if (!caller) return failureOutput(operation, 'InvalidSoapCredentials', 'The AuthHeader credentials are missing or wrong.');
+    let release: (() => void) | undefined;
     try {
       // GetAllAccounts' plain-enum Result has no TooManyRequests: failureOutput answers UnexpectedError there.
       const allowed = partnerRate.take(caller.userId);
-      if (!(allowed === true || (allowed !== false && (await allowed)))) {
-        return failureOutput(operation, 'TooManyRequests', 'Too many requests from this partner user; slow down and try again shortly.');
+      if (!(allowed === true || (allowed !== false && (await allowed)))) return failureOutput(operation, 'TooManyRequests', tooMany);
+      if (limited.has(operation.name)) {
+        release = slots.take(caller.userId);
+        if (release === undefined) return failureOutput(operation, 'TooManyRequests', tooMany);
       }
       const handler = handlerFor(operation);
-      return await handler(args as never, {
+      const output: Record<string, unknown> = await handler(args as never, {
         caller,
         deps: handlerDeps,
         request: { requestId: context.requestId, sourceAddress: context.sourceAddress, operation: operation.name },
       });
+      // Held while a streamed answer is written: the edge ends the stream, however it ends.
+      if (release) releaseWhenDone(output, release);
+      return output;
     } catch (err) {
+      release?.();
       requestLog(context).error('operation failed', { operation: operation.name, ...errorFields(err) });
       return failureOutput(operation, 'UnexpectedError', 'An unexpected error occurred; nothing was changed.');
     }

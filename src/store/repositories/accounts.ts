@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Account, AccountRepository, AccountUpdate, LockoutPolicy, NewAccount, SignInReservation } from '../../domain/ports.js';
+import type { Account, AccountListItem, AccountRepository, AccountUpdate, LockoutPolicy, NewAccount, SignInReservation } from '../../domain/ports.js';
 import { isAccountStatus } from '../../domain/accounts/account.js';
 import type { AccountsTable, Database } from '../schema.js';
 import { prepareQuery } from '../prepared-query.js';
@@ -8,6 +8,41 @@ import { sqlBoolean, type EngineTraits } from '../dialect.js';
 import { entityAncestorsCte, entityAndDescendants } from '../entity-tree.js';
 
 const toDate = (ms: number | null): Date | null => (ms === null ? null : new Date(Number(ms)));
+
+interface ListRow {
+  username_key: string;
+  username: string;
+  full_name: string;
+  email: string;
+  entity_id: number;
+  customer_type_code: string;
+  payment_plan_id: number;
+  signup_at: number;
+}
+
+/** The tree's accounts by user name key; with `after` and `limit`, one keyset batch of them. */
+function listQuery(entityId: number, customerTypeCode: string | null, after: string | null, limit: number | null) {
+  return sql<ListRow>`
+    SELECT a.username_key, a.username, a.full_name, a.email, a.entity_id, a.customer_type_code, a.payment_plan_id, a.signup_at
+    FROM accounts a
+    WHERE a.entity_id IN (${entityAndDescendants(entityId)})
+      ${customerTypeCode === null ? sql`` : sql`AND a.customer_type_code = ${customerTypeCode}`}
+      ${after === null ? sql`` : sql`AND a.username_key > ${after}`}
+    ORDER BY a.username_key
+    ${limit === null ? sql`` : sql`LIMIT ${limit}`}`;
+}
+
+function listItemFromRow(r: ListRow): AccountListItem {
+  return {
+    username: r.username,
+    fullName: r.full_name,
+    email: r.email,
+    entityId: r.entity_id,
+    customerTypeCode: r.customer_type_code,
+    paymentPlanId: r.payment_plan_id,
+    signupAt: new Date(Number(r.signup_at)),
+  };
+}
 
 /**
  * The columns an `Account` is made of. Lookups select these, not `*`: turning a column into a
@@ -251,29 +286,30 @@ export function accountRepository(db: Kysely<Database>, reader?: CommittedReader
     },
 
     async listInTree(entityId, customerTypeCode) {
-      const result = await sql<{
-        username: string;
-        full_name: string;
-        email: string;
-        entity_id: number;
-        customer_type_code: string;
-        payment_plan_id: number;
-        signup_at: number;
-      }>`
-        SELECT a.username, a.full_name, a.email, a.entity_id, a.customer_type_code, a.payment_plan_id, a.signup_at
-        FROM accounts a
-        WHERE a.entity_id IN (${entityAndDescendants(entityId)})
-          ${customerTypeCode === null ? sql`` : sql`AND a.customer_type_code = ${customerTypeCode}`}
-        ORDER BY a.username_key`.execute(db);
-      return result.rows.map((r) => ({
-        username: r.username,
-        fullName: r.full_name,
-        email: r.email,
-        entityId: r.entity_id,
-        customerTypeCode: r.customer_type_code,
-        paymentPlanId: r.payment_plan_id,
-        signupAt: new Date(Number(r.signup_at)),
-      }));
+      const result = await listQuery(entityId, customerTypeCode, null, null).execute(db);
+      return result.rows.map(listItemFromRow);
+    },
+
+    /**
+     * Keyset batches by the unique `username_key`, the order of `listInTree`: each batch is one
+     * short statement (`username_key > last LIMIT n`), so no transaction or cursor is held
+     * while the client reads, on either engine, and a client that stops just stops the loop.
+     *
+     * Consistency: the legacy answer was one snapshot; this one is read batch by batch, each
+     * batch the latest committed state. A list read while accounts change holds every account
+     * that existed throughout, exactly once and in order; an account added or removed during
+     * the read appears if its name sorts after the batch being read when the change commits,
+     * else not; an account changed during the read shows its fields as of its batch. No account
+     * is listed twice, since user names are unique and the cursor only moves forward.
+     */
+    async *listInTreeBatches(entityId, customerTypeCode, batchSize) {
+      let after: string | null = null;
+      for (;;) {
+        const { rows } = await listQuery(entityId, customerTypeCode, after, batchSize).execute(db);
+        if (rows.length > 0) yield rows.map(listItemFromRow);
+        if (rows.length < batchSize) return;
+        after = rows[rows.length - 1]!.username_key;
+      }
     },
 
     async usageBySystem(accountId) {
