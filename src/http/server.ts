@@ -128,6 +128,8 @@ function htmlError(title: string): string {
 
 type StreamEnd = { readonly ended: 'complete' } | { readonly ended: 'client-gone' } | { readonly ended: 'failed'; readonly error: unknown };
 
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** Resolves once the response can take more (drained) or never will (its connection closed). */
 function writable(res: http.ServerResponse): Promise<void> {
   return new Promise((resolve) => {
@@ -157,7 +159,12 @@ async function sendChunks(res: http.ServerResponse, chunks: ChunkedBody): Promis
   try {
     for await (const piece of chunks) {
       if (gone) return { ended: 'client-gone' };
+      // Full socket: wait for it to drain. Otherwise still let the event loop turn before the
+      // next batch: on SQLite a batch is read synchronously, so a list whose reader keeps up
+      // would run as one chain of promise continuations and hold up every other request (the
+      // first `list` bench ran four lists one after the other, and GetAccountInfo waited seconds).
       if (!res.write(piece)) await writable(res);
+      else await nextTurn();
       if (gone) return { ended: 'client-gone' };
     }
     return { ended: 'complete' };
