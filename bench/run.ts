@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- <scenario>`: each scenario measures AMS together with its baselines in the
  * same run (the machines are shared and noisy, so only ratios within one run mean anything).
- * Scenarios: protocol, password, scale, memory, cores. See bench/README.md.
+ * Scenarios: protocol, password, scale, memory, cores, import, list. See bench/README.md.
  */
 import { availableParallelism } from 'node:os';
 import { connect, type Socket } from 'node:net';
@@ -16,6 +16,7 @@ import { ratio, record } from './lib/report.js';
 import { ROOT, build } from './lib/compiled.js';
 import { authenticate, changeBackupAccountPassword, getAccountInfo, spreadAccounts, url } from './lib/requests.js';
 import { importScenario } from './import.js';
+import { listScenario } from './list.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? '10');
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? '32');
@@ -321,7 +322,7 @@ async function cores(): Promise<void> {
   });
 }
 
-const SCENARIOS: Record<string, () => Promise<void>> = { protocol, edge, password, scale, memory, cores, import: importScenario };
+const SCENARIOS: Record<string, () => Promise<void>> = { protocol, edge, password, scale, memory, cores, import: importScenario, list: listScenario };
 
 const name = process.argv[2] ?? '';
 const scenario = SCENARIOS[name];

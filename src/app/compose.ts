@@ -4,6 +4,7 @@
  */
 import type http from 'node:http';
 import { OPERATIONS, type Operation } from '../contract/index.js';
+import { GetAllAccounts } from '../contract/operations/get-all-accounts.js';
 import { createCallSession } from '../call/invoker.js';
 import { createJsonApi } from './json-api.js';
 import { jsonApiDocuments } from './json-api-docs.js';
@@ -57,6 +58,8 @@ export interface AppOverrides {
   readonly mailPollIntervalMs?: number;
   /** How often expired shared-limit rows and idempotency keys are deleted (default a minute); tests shorten it. */
   readonly pruneIntervalMs?: number;
+  /** Rows per batch of a streamed GetAllAccounts list (1,000); tests make it small to stream short lists. */
+  readonly listBatchSize?: number;
 }
 
 /**
@@ -171,6 +174,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
     ...(store.committedReader ? { committedReader: store.committedReader } : {}),
   });
   const deps: HandlerDeps = {
+    ...(overrides.listBatchSize !== undefined ? { listBatchSize: overrides.listBatchSize } : {}),
     accounts: {
       uow,
       hasher,
@@ -261,6 +265,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
     logger,
     apiKeys: apiAccess.authenticateApiKey,
     now: () => clock.now(),
+    concurrency: { operations: [GetAllAccounts.name], perPartner: config.listConcurrencyPerPartner },
   });
   const invoke = calls.invoke;
   const rest = createJsonApi({

@@ -13,6 +13,8 @@ import type { ApiCaller } from '../domain/api-access.js';
 import type { Caller } from '../domain/ports.js';
 import { errorFields, type Logger } from '../observability/logger.js';
 import { clip, resultCodeReader, type RequestFacts } from '../observability/request-log.js';
+import { ItemStream } from '../contract/item-stream.js';
+import { PartnerSlots } from './partner-slots.js';
 
 /** An API key presented as `Authorization: Bearer <key>` (the JSON API, issue 19). */
 export interface ApiKeyCredentials {
@@ -77,6 +79,23 @@ export interface InvokerOptions {
   /** Bearer keys of the JSON API; without it every key is refused. */
   readonly apiKeys?: ApiKeyAuthenticator;
   readonly now?: () => Date;
+  /**
+   * Operations a partner user may run only so many of at once (GetAllAccounts, whose answer
+   * streams); over it, the same answer as over the partner's rate. Per process (partner-slots.ts).
+   */
+  readonly concurrency?: { readonly operations: readonly string[]; readonly perPartner: number };
+}
+
+/** Gives the slot back when the output's streamed list ends, or at once when nothing streams. */
+function releaseWhenDone(output: Record<string, unknown>, release: () => void): void {
+  const streams = Object.values(output).filter((v): v is ItemStream<unknown> => v instanceof ItemStream && !v.isEnded);
+  if (streams.length === 0) return release();
+  let open = streams.length;
+  for (const stream of streams) {
+    stream.onEnd(() => {
+      if (--open === 0) release();
+    });
+  }
 }
 
 /** Partner check, rate, then the operation's handler; a failure inside becomes UnexpectedError. */
@@ -89,6 +108,9 @@ export function createCallSession(options: InvokerOptions): CallSession & { read
   const resultCode = resultCodeReader(options.operations);
   const requestLog = (context: CallContext): Logger => context.logger ?? logger.child({ requestId: context.requestId });
   const now = options.now ?? (() => new Date());
+  const limited = new Set(options.concurrency?.operations ?? []);
+  const slots = new PartnerSlots(options.concurrency?.perPartner ?? Number.POSITIVE_INFINITY);
+  const tooMany = 'Too many requests from this partner user; slow down and try again shortly.';
 
   async function authenticateKey(credentials: ApiKeyCredentials, context: CallContext): Promise<ApiCaller | undefined> {
     const caller = options.apiKeys ? await options.apiKeys(credentials.apiKey, now()) : undefined;
@@ -138,20 +160,27 @@ export function createCallSession(options: InvokerOptions): CallSession & { read
     context: CallContext,
     callOptions: { readonly rated?: boolean } = {},
   ): Promise<Record<string, unknown>> {
+    let release: (() => void) | undefined;
     try {
       // GetAllAccounts' plain-enum Result has no TooManyRequests: failureOutput answers UnexpectedError there.
       // take() answers synchronously while this process holds a token: no await on the common path.
       const allowed = callOptions.rated === false || partnerRate.take(caller.userId);
-      if (!(allowed === true || (allowed !== false && (await allowed)))) {
-        return failureOutput(operation, 'TooManyRequests', 'Too many requests from this partner user; slow down and try again shortly.');
+      if (!(allowed === true || (allowed !== false && (await allowed)))) return failureOutput(operation, 'TooManyRequests', tooMany);
+      if (limited.has(operation.name)) {
+        release = slots.take(caller.userId);
+        if (release === undefined) return failureOutput(operation, 'TooManyRequests', tooMany);
       }
       const handler = handlerFor(operation);
-      return await handler(args as never, {
+      const output: Record<string, unknown> = await handler(args as never, {
         caller,
         deps: handlerDeps,
         request: { requestId: context.requestId, sourceAddress: context.sourceAddress, operation: operation.name },
       });
+      // Held while a streamed answer is written: the edge ends the stream, however it ends.
+      if (release) releaseWhenDone(output, release);
+      return output;
     } catch (err) {
+      release?.();
       requestLog(context).error('operation failed', { operation: operation.name, ...errorFields(err) });
       return failureOutput(operation, 'UnexpectedError', 'An unexpected error occurred; nothing was changed.');
     }

@@ -405,6 +405,14 @@ const DECLARED = {
     default: 100,
     description: 'Calls a partner API user may make at once above the sustained rate (the bucket size).',
   }),
+  listConcurrencyPerPartner: integer({
+    env: 'AMS_LIST_CONCURRENCY_PER_PARTNER',
+    min: 1,
+    max: 1000,
+    default: 2,
+    description:
+      'GetAllAccounts calls one partner API user may run at once on one instance (each streams its list for as long as the client reads); one more is answered `UnexpectedError`, as over the rate.',
+  }),
   authFailuresPerUser: integer({
     env: 'AMS_AUTH_FAILURES_PER_USER',
     min: 0,

@@ -1,4 +1,5 @@
-import type { EnumKind, Field, FieldsValue } from './kinds.js';
+import type { ArrayKind, EnumKind, Field, FieldsValue, Kind, KindValue } from './kinds.js';
+import type { ItemStream } from './item-stream.js';
 import type { ResultCodeName } from './result-codes.js';
 import { ResultInfo, SERVICE_NAMESPACE } from './common-types.js';
 
@@ -76,4 +77,10 @@ export const wrappedRequestTypeOf = (op: { readonly name: string }): string => `
 export const wrappedResultTypeOf = (op: { readonly name: string }): string => `${op.name}Result`;
 
 export type OperationArgs<O extends OperationDefinition> = FieldsValue<O['request']>;
-export type OperationOutput<O extends OperationDefinition> = FieldsValue<O['response']>;
+
+/** A response field's value: a top-level array may also be an ItemStream, written as it is read. */
+type OutputValue<K extends Kind> = K extends ArrayKind<infer I> ? KindValue<K> | ItemStream<NonNullable<KindValue<I>>> : KindValue<K>;
+type OutputFields<F extends readonly Field[]> = {
+  -readonly [P in F[number] as P['name']]: P extends { readonly nillable: true } ? OutputValue<P['type']> | null : OutputValue<P['type']>;
+};
+export type OperationOutput<O extends OperationDefinition> = OutputFields<O['response']>;

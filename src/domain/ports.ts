@@ -142,6 +142,13 @@ export interface AccountRepository {
   update(accountId: number, change: AccountUpdate, at: Date): Promise<void>;
   /** Accounts of `entityId` and every entity below it, optionally of one customer type, by user name. */
   listInTree(entityId: number, customerTypeCode: string | null): Promise<readonly AccountListItem[]>;
+  /**
+   * The same list in the same order, read in batches of at most `batchSize` as the caller asks
+   * for them (GetAllAccounts streams it). No transaction is held between batches: see the store
+   * for what a list read during concurrent writes may contain. Stopping early (`return()`) reads
+   * no more.
+   */
+  listInTreeBatches(entityId: number, customerTypeCode: string | null, batchSize: number): AsyncIterable<readonly AccountListItem[]>;
   usageBySystem(accountId: number): Promise<readonly SystemUsage[]>;
   payments(accountId: number): Promise<readonly Payment[]>;
 }

@@ -8,6 +8,8 @@ import type { AccountDeps } from '../domain/accounts/deps.js';
 
 export interface HandlerDeps {
   readonly accounts: AccountDeps;
+  /** Rows per batch of a streamed list (GetAllAccounts); 1,000 unless a test asks for fewer. */
+  readonly listBatchSize?: number;
 }
 
 export interface HandlerContext {

@@ -1,7 +1,8 @@
 /**
  * The only module that touches node:http. It reads bodies under a byte cap, routes GET/POST
  * as ASMX does (asmx-wire-behaviour A1, A9) and writes buffered responses with Content-Length
- * and an X-Request-Id.
+ * and an X-Request-Id; a streamed answer (a long GetAllAccounts list) with chunked transfer
+ * encoding, see `sendChunks`.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +10,7 @@ import { SERVICE_PATH } from '../contract/common-types.js';
 import type { SoapPipeline } from '../soap/pipeline.js';
 import type { RestPipeline } from '../rest/pipeline.js';
 import { REST_BASE_PATH } from '../contract/json-routes.js';
+import type { ChunkedBody } from '../soap/encode.js';
 import { parseContentType } from '../soap/content-type.js';
 import { guessVersion } from '../soap/versions.js';
 import { escapeText } from '../xml/writer.js';
@@ -52,6 +54,8 @@ export interface HttpReply {
   readonly headers?: Readonly<Record<string, string>>;
   /** How the call ended when the edge knows it itself (the JSON API's problem codes). */
   readonly result?: string;
+  /** When set, the body is written from these pieces, chunked, and `body` is ignored. */
+  readonly chunks?: ChunkedBody;
 }
 
 /** What the /sandbox/mail pages need of a GET: the path below /sandbox/mail and the credentials. */
@@ -133,8 +137,63 @@ function soapErrorContentType(req: http.IncomingMessage): string {
   return guessVersion(parseContentType(req.headers['content-type']), req.headers['soapaction'] === undefined ? undefined : '').responseContentType;
 }
 
+/** An error's name and message for a log line (never its stack: it may quote request data). */
+function errorDetails(err: unknown): { error: string; errorMessage: string } {
+  return { error: err instanceof Error ? err.name : String(err), errorMessage: err instanceof Error ? err.message : '' };
+}
+
 function htmlError(title: string): string {
   return `<!DOCTYPE html><html><head><title>${escapeText(title)}</title></head><body><h1>Server Error</h1><p>${escapeText(title)}</p></body></html>`;
+}
+
+type StreamEnd = { readonly ended: 'complete' } | { readonly ended: 'client-gone' } | { readonly ended: 'failed'; readonly error: unknown };
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Resolves once the response can take more (drained) or never will (its connection closed). */
+function writable(res: http.ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+/**
+ * Writes a streamed body after its head, one chunk per piece, waiting for the socket to drain
+ * whenever it is full, so a slow reader holds one batch in memory, not the list. A client that
+ * goes away stops the reading (the pieces are closed: no more batches are read, the partner's
+ * slot is given back). Never rejects; the caller ends the response according to the outcome.
+ */
+async function sendChunks(res: http.ServerResponse, chunks: ChunkedBody): Promise<StreamEnd> {
+  // Before end(), 'close' means the connection went away (a reset, a timeout, a drain's cut).
+  let gone = res.destroyed || res.socket === null || res.socket.destroyed;
+  const onClose = (): void => {
+    gone = true;
+  };
+  res.once('close', onClose);
+  try {
+    for await (const piece of chunks) {
+      if (gone) return { ended: 'client-gone' };
+      // Full socket: wait for it to drain. Otherwise still let the event loop turn before the
+      // next batch: on SQLite a batch is read synchronously, so a list whose reader keeps up
+      // would run as one chain of promise continuations and hold up every other request (the
+      // first `list` bench ran four lists one after the other, and GetAccountInfo waited seconds).
+      if (!res.write(piece)) await writable(res);
+      else await nextTurn();
+      if (gone) return { ended: 'client-gone' };
+    }
+    return { ended: 'complete' };
+  } catch (error) {
+    return gone ? { ended: 'client-gone' } : { ended: 'failed', error };
+  } finally {
+    res.off('close', onClose);
+    await chunks.close().catch(() => undefined);
+  }
 }
 
 /** The RequestInfo of one request; a class so that the lazy logger costs no per-request accessor. */
@@ -276,7 +335,9 @@ export function createHttpHandler(options: HttpAppOptions): http.RequestListener
     const query = rawUrl.indexOf('?');
     const rawPath = query === -1 ? rawUrl : rawUrl.slice(0, query);
     const isSoapPath = rawPath.length === SERVICE_PATH.length && rawPath.toLowerCase() === SERVICE_PATH_LOWER;
-    const write = (reply: HttpReply & { operation?: string; soapVersion?: string; fault?: string }, closeConnection = false): void => {
+    type Reply = HttpReply & { operation?: string; soapVersion?: string; fault?: string };
+    const write = (reply: Reply, closeConnection = false): void => {
+      if (reply.chunks) return stream(reply, reply.chunks);
       const body = Buffer.from(reply.body, 'utf8');
       const headers: http.OutgoingHttpHeaders = {
         'Content-Length': body.length,
@@ -289,9 +350,42 @@ export function createHttpHandler(options: HttpAppOptions): http.RequestListener
       if (closeConnection) headers['Connection'] = 'close';
       res.writeHead(reply.status, headers);
       res.end(req.method === 'HEAD' ? undefined : body);
+      finish(reply);
+    };
+    /**
+     * A streamed answer: no Content-Length, so node:http writes it chunked (HTTP/1.1) or ends it
+     * by closing the connection (HTTP/1.0). Its head is out before the list is read to the end,
+     * so a failure after it cannot become an error answer any more: the connection is cut
+     * without the last chunk, which every HTTP client reports as a truncated answer (never a
+     * short list taken for a whole one), and the failure is logged. Errors before the head
+     * (the first batches are read during the call) are still today's UnexpectedError answer.
+     */
+    const stream = (reply: Reply, chunks: ChunkedBody): void => {
+      const headers: http.OutgoingHttpHeaders = { 'Cache-Control': 'private', 'X-Request-Id': requestId };
+      if (reply.contentType) headers['Content-Type'] = reply.contentType;
+      if (options.sandbox) headers['X-AMS-Sandbox'] = 'true';
+      res.writeHead(reply.status, headers);
+      void sendChunks(res, chunks).then((end) => {
+        if (end.ended === 'complete') {
+          res.end();
+          finish(reply);
+          return;
+        }
+        if (end.ended === 'failed') {
+          res.destroy();
+          (info.logger ?? logger).error('streamed answer failed after its head was sent: connection cut', errorDetails(end.error));
+          finish(reply, 'StreamFailed');
+          return;
+        }
+        // Once per request: the reading of the list stopped with it.
+        (info.logger ?? logger).warn('client went away during a streamed answer: list reading stopped', { operation: reply.operation });
+        finish(reply, 'ClientGone');
+      });
+    };
+    const finish = (reply: Reply, cut?: 'ClientGone' | 'StreamFailed'): void => {
       const seconds = (performance.now() - started) / 1000;
       const isSoapCall = isSoapPath && req.method === 'POST';
-      const result = reply.fault ?? reply.result ?? facts.result ?? (isSoapCall && reply.status !== 200 ? refusal(reply.status) : undefined);
+      const result = cut ?? reply.fault ?? reply.result ?? facts.result ?? (isSoapCall && reply.status !== 200 ? refusal(reply.status) : undefined);
       if (isSoapCall) options.metrics?.observeSoapRequest(reply.operation ?? 'unknown', reply.soapVersion ?? 'unknown', result ?? 'unknown', seconds);
       // The JSON API's calls in the same series, told apart by the protocol label.
       else if (reply.result !== undefined && reply.operation !== undefined) options.metrics?.observeSoapRequest(reply.operation, 'json', result ?? 'unknown', seconds);
@@ -323,7 +417,7 @@ export function createHttpHandler(options: HttpAppOptions): http.RequestListener
           req.resume();
           return;
         }
-        logger.error('unhandled request failure', { requestId, error: err instanceof Error ? err.name : String(err), errorMessage: err instanceof Error ? err.message : '' });
+        logger.error('unhandled request failure', { requestId, ...errorDetails(err) });
         if (!res.headersSent) write({ status: 500, contentType: 'text/plain; charset=utf-8', body: 'An error occurred on the server.' });
       },
     );

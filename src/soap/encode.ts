@@ -3,7 +3,8 @@
  * default namespace on the response element, null reference types omitted, nillable nulls as
  * `xsi:nil="true"`, empty strings as `<X />`.
  */
-import type { Field, Kind } from '../contract/kinds.js';
+import type { ArrayKind, Field, Kind } from '../contract/kinds.js';
+import { ItemStream } from '../contract/item-stream.js';
 import { SERVICE_NAMESPACE } from '../contract/common-types.js';
 import { responseElementOf, resultElementOf, type OperationDefinition } from '../contract/operation.js';
 import { escapeText } from '../xml/writer.js';
@@ -96,4 +97,76 @@ export function encodeResponseBody(op: OperationDefinition, output: Record<strin
   const fields = encodeFields(op.response, output);
   const content = op.style === 'flat' ? fields : `<${resultElementOf(op)}>${fields}</${resultElementOf(op)}>`;
   return `<${responseElementOf(op)} xmlns="${SERVICE_NAMESPACE}">${content}</${responseElementOf(op)}>`;
+}
+
+/**
+ * A response body written in pieces (issue 20). Iterate it once; whoever holds it must either
+ * read it to the end or `close()` it, which stops the list's reads and gives back what the call
+ * took for it. A read or encoding failure mid-way is thrown by the iteration.
+ */
+export interface ChunkedBody extends AsyncIterable<string> {
+  close(): Promise<void>;
+}
+
+/**
+ * The `<Op>Response` element when a top-level array field of the output holds an ItemStream:
+ * `before` and `after` the items are strings, the items one piece per batch. The pieces joined
+ * are byte for byte what `encodeResponseBody` writes for the same items as an array, `<X />`
+ * for none included; undefined when no field streams.
+ */
+export function encodeStreamedResponseBody(op: OperationDefinition, output: Record<string, unknown>, before: string, after: string): ChunkedBody | undefined {
+  const index = op.response.findIndex((f) => output[f.name] instanceof ItemStream);
+  if (index === -1) return undefined;
+  const field = op.response[index]!;
+  const stream = output[field.name] as ItemStream<unknown>;
+  if (field.type.kind !== 'array') {
+    void stream.close();
+    throw new EncodeError(`${field.name}: only an array may stream`);
+  }
+  const kind: ArrayKind = field.type;
+  const wrapped = op.style !== 'flat';
+  let head: string;
+  let tail: string;
+  try {
+    head = `${before}<${responseElementOf(op)} xmlns="${SERVICE_NAMESPACE}">` + (wrapped ? `<${resultElementOf(op)}>` : '') + encodeFields(op.response.slice(0, index), output);
+    tail = encodeFields(op.response.slice(index + 1), output) + (wrapped ? `</${resultElementOf(op)}>` : '') + `</${responseElementOf(op)}>${after}`;
+  } catch (err) {
+    void stream.close();
+    throw err;
+  }
+  const tags = tagsOf(field.name);
+
+  async function* pieces(): AsyncGenerator<string> {
+    let prefix = head + tags.open;
+    let any = false;
+    for await (const batch of stream) {
+      let out = prefix;
+      for (const item of batch) out += encodeElement(kind.itemElement, kind.item, item, false);
+      prefix = '';
+      any = true;
+      yield out;
+    }
+    // No items at all: the element is written empty, as the buffered encoder does.
+    yield any ? tags.close + tail : head + tags.empty + tail;
+  }
+  const generator = pieces();
+  return {
+    [Symbol.asyncIterator]: () => generator,
+    close: async () => {
+      await stream.close();
+      await generator.return(undefined);
+    },
+  };
+}
+
+/** The output with every ItemStream read into an array: for answers that are written whole (the test form). */
+export async function collectStreams(output: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const whole: Record<string, unknown> = { ...output };
+  for (const [name, value] of Object.entries(output)) {
+    if (!(value instanceof ItemStream)) continue;
+    const items: unknown[] = [];
+    for await (const batch of value as ItemStream<unknown>) items.push(...batch);
+    whole[name] = items;
+  }
+  return whole;
 }

@@ -10,7 +10,7 @@ import { responseElementOf, resultElementOf } from '../contract/operation.js';
 import { defaultValue, LexicalError, parseScalar } from './lexical.js';
 import { escapeText } from '../xml/writer.js';
 import type { DecodedFields } from './decode.js';
-import { encodeFields } from './encode.js';
+import { collectStreams, encodeFields } from './encode.js';
 
 /** Form field names of the partner credentials, which an HTML form cannot send as a SOAP header. */
 export const FORM_AUTH_USERNAME = 'AuthHeader.UserName';
@@ -71,6 +71,7 @@ export async function answerForm<O extends OperationDefinition>(
     throw err;
   }
   const credentials = { UserName: form.get(FORM_AUTH_USERNAME), Password: form.get(FORM_AUTH_PASSWORD) };
-  const output = await invoke(operation, credentials, args);
+  // The local test form answers whole: a streamed list is read in full first.
+  const output = await collectStreams(await invoke(operation, credentials, args));
   return { status: 200, contentType: 'text/xml; charset=utf-8', body: encodeFormResponse(operation, output) };
 }

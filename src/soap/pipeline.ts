@@ -19,7 +19,7 @@ import { decodeRequestBody } from './charset.js';
 import { actionParameter, parseContentType, soapActionValue, type ContentType } from './content-type.js';
 import { FieldValueError, decodeArguments, decodeComplex, type DecodedFields } from './decode.js';
 import { OperationRouter, type RequestElementName } from './dispatch.js';
-import { encodeResponseBody } from './encode.js';
+import { encodeResponseBody, encodeStreamedResponseBody, type ChunkedBody } from './encode.js';
 import { SoapFault, faultEnvelope, processRequestFault, readRequestFault } from './fault.js';
 import { ENVELOPE_CLOSE, SOAP11, SOAP12, envelopeOpen, guessVersion, versionOfEnvelope, type SoapVersion } from './versions.js';
 import { xmlExceptionMessage } from './xml-errors.js';
@@ -36,6 +36,11 @@ export interface SoapResponse {
   /** The version's SOAP content type; on the empty 400/415 answers too. */
   readonly contentType?: string;
   readonly body: string;
+  /**
+   * Set when the answer is written as it is read (a long GetAllAccounts list): the body is these
+   * pieces in order and `body` is empty. The transport must read it to the end or close it.
+   */
+  readonly chunks?: ChunkedBody;
   /** Set once a SOAP version and operation are known, for logs and metrics. */
   readonly operation?: string;
   readonly soapVersion?: SoapVersion['id'];
@@ -273,6 +278,8 @@ export function createSoapPipeline<O extends OperationDefinition, C>(options: So
       const matches = requestElement !== undefined && requestElement.uri === SERVICE_NAMESPACE && requestElement.local === requestElementOf(operation);
       const args = decodeOrFault(text, () => decodeArguments(operation, matches ? requestElement : undefined));
       const output = await options.invoke({ operation, soapVersion: version.id, authHeader, args }, context);
+      const chunks = encodeStreamedResponseBody(operation, output, `${envelopeOpen(version)}<soap:Body>`, `</soap:Body>${ENVELOPE_CLOSE}`);
+      if (chunks) return { status: 200, contentType: version.responseContentType, body: '', chunks, operation: operation.name, soapVersion: version.id };
       return {
         status: 200,
         contentType: version.responseContentType,

@@ -201,6 +201,42 @@ for (const engine of ENGINES) {
       ]);
     });
 
+    it('reads the tree listing in keyset batches: same order, every account once, a stop reads no more', async () => {
+      const store = await fresh();
+      const root = await insertEntity(store.db, 'Root', null);
+      const reseller = await insertEntity(store.db, 'Reseller', root);
+      const customer = await insertEntity(store.db, 'Customer', reseller);
+      const other = await insertEntity(store.db, 'Other', root);
+      const uow = createUnitOfWork(store.db);
+      // Mixed case: the order is by the lower-cased key, as the buffered listing's.
+      const names = ['Delta', 'alpha', 'Charlie', 'bravo', 'echo', 'Foxtrot', 'golf'];
+      for (const [i, name] of names.entries()) await uow.accounts.insert(newAccount(name, i % 2 === 0 ? customer : reseller));
+      await uow.accounts.insert(newAccount('aaa-elsewhere', other));
+      const whole = (await uow.accounts.listInTree(reseller, null)).map((a) => a.username);
+      assert.deepEqual(whole, ['alpha', 'bravo', 'Charlie', 'Delta', 'echo', 'Foxtrot', 'golf']);
+      for (const size of [1, 2, 3, 7, 100]) {
+        const batches: string[][] = [];
+        for await (const batch of uow.accounts.listInTreeBatches(reseller, null, size)) batches.push(batch.map((a) => a.username));
+        assert.deepEqual(batches.flat(), whole, `batches of ${size}`);
+        assert.ok(batches.every((b) => b.length > 0 && b.length <= size));
+      }
+      // An account added behind the cursor is not listed, one ahead of it is; none twice.
+      const seen: string[] = [];
+      for await (const batch of uow.accounts.listInTreeBatches(reseller, null, 2)) {
+        seen.push(...batch.map((a) => a.username));
+        if (seen.length === 2) {
+          await uow.accounts.insert(newAccount('aardvark', customer));
+          await uow.accounts.insert(newAccount('zulu', customer));
+        }
+      }
+      assert.deepEqual(seen, [...whole, 'zulu']);
+      // A stop after the first batch: the generator ends, nothing more is read.
+      const stopped = uow.accounts.listInTreeBatches(reseller, null, 2)[Symbol.asyncIterator]();
+      assert.equal((await stopped.next()).value?.length, 2);
+      assert.deepEqual(await stopped.return?.(), { done: true, value: undefined });
+      assert.equal((await stopped.next()).done, true);
+    });
+
     it('lets exactly one of several racing redemptions consume a token', async () => {
       const store = await fresh();
       const e = await insertEntity(store.db, 'Root', null);

@@ -49,6 +49,8 @@ export interface TestAppOptions {
   readonly template?: string;
   /** The app's password hasher (e.g. a counting wrapper around the real Argon2 one). */
   readonly hasher?: PasswordHasher;
+  /** Rows per batch of a streamed GetAllAccounts list (default 1,000). */
+  readonly listBatchSize?: number;
 }
 
 export function fixedClock(at: Date = FIXED_NOW): Clock & { set(d: Date): void; advance(ms: number): void } {
@@ -99,6 +101,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const app = await createApp(config, {
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.hasher ? { hasher: options.hasher } : {}),
+    ...(options.listBatchSize !== undefined ? { listBatchSize: options.listBatchSize } : {}),
     ...(options.transport === 'configured' ? {} : { transport: options.transport ?? mail }),
     logger: createLogger('debug', (line) => logLines.push(line)),
     mailPollIntervalMs: 50,

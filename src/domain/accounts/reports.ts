@@ -35,15 +35,19 @@ export async function accountPayments(
   return success(await deps.uow.accounts.payments(read.value.id));
 }
 
-/** GetAllAccounts: every account in the caller's tree; an empty or missing code means no filter. */
-export async function allAccounts(
+/**
+ * GetAllAccounts: every account in the caller's tree, by user name, in batches of `batchSize`
+ * read as the caller asks for them; an empty or missing code means no filter.
+ */
+export function allAccounts(
   deps: Pick<AccountDeps, 'uow'>,
   caller: Caller,
   customerTypeCode: string | null,
   field: string,
-): Promise<Outcome<readonly AccountListItem[]>> {
+  batchSize: number,
+): Outcome<AsyncIterable<readonly AccountListItem[]>> {
   const code = checkOptionalText(field, customerTypeCode, 50);
   if (!code.ok) return code.failure;
   if (/[^A-Za-z0-9_.-]/.test(code.value)) return invalidInput(`${field} may contain only letters, digits and . _ -.`);
-  return success(await deps.uow.accounts.listInTree(caller.entityId, code.value === '' ? null : code.value));
+  return success(deps.uow.accounts.listInTreeBatches(caller.entityId, code.value === '' ? null : code.value, batchSize));
 }

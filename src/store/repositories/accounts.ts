@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Account, AccountRepository, AccountUpdate, LockoutPolicy, NewAccount, SignInReservation } from '../../domain/ports.js';
+import type { Account, AccountListItem, AccountRepository, AccountUpdate, LockoutPolicy, NewAccount, SignInReservation } from '../../domain/ports.js';
 import { isAccountStatus } from '../../domain/accounts/account.js';
 import type { AccountsTable, Database } from '../schema.js';
 import { prepareQuery } from '../prepared-query.js';
@@ -8,6 +8,65 @@ import { sqlBoolean, type EngineTraits } from '../dialect.js';
 import { entityAncestorsCte, entityAndDescendants } from '../entity-tree.js';
 
 const toDate = (ms: number | null): Date | null => (ms === null ? null : new Date(Number(ms)));
+
+interface ListRow {
+  username_key: string;
+  username: string;
+  full_name: string;
+  email: string;
+  entity_id: number;
+  customer_type_code: string;
+  payment_plan_id: number;
+  signup_at: number;
+}
+
+/**
+ * The tree's accounts by user name key; with `after` and `limit`, one keyset batch of them.
+ * `byKey` walks the user-name index (the `+` keeps the planner off the entity index): each
+ * batch then reads only from the cursor to its last row, the right plan when the tree holds a
+ * good share of all accounts; otherwise the entity index finds the tree's rows, which are
+ * sorted, the right plan for a small tree (see `prefersKeyOrder`).
+ */
+function listQuery(entityId: number, customerTypeCode: string | null, after: string | null, limit: number | null, byKey = false) {
+  return sql<ListRow>`
+    SELECT a.username_key, a.username, a.full_name, a.email, a.entity_id, a.customer_type_code, a.payment_plan_id, a.signup_at
+    FROM accounts a
+    WHERE ${byKey ? sql`+a.entity_id` : sql`a.entity_id`} IN (${entityAndDescendants(entityId)})
+      ${customerTypeCode === null ? sql`` : sql`AND a.customer_type_code = ${customerTypeCode}`}
+      ${after === null ? sql`` : sql`AND a.username_key > ${after}`}
+    ORDER BY a.username_key
+    ${limit === null ? sql`` : sql`LIMIT ${limit}`}`;
+}
+
+/**
+ * Which plan reads a keyset batch of the tree's n accounts cheaper, out of about N in all
+ * (N: the highest id, one index probe). By the entity index every batch sorts the tree's rows
+ * after the cursor, n²/2B rows over the list; by the user-name index a batch reads about B·N/n
+ * rows, N over the list. Measured on SQLite with 200,000 accounts in one tree: 50 s for the
+ * list the first way, 7 s the second; for a tree of 100 the other way round (1 ms against 1 s).
+ */
+async function prefersKeyOrder(db: Kysely<Database>, entityId: number, customerTypeCode: string | null, batchSize: number): Promise<boolean> {
+  const tree = await sql<{ n: number | string }>`
+    SELECT count(*) AS n FROM accounts a
+    WHERE a.entity_id IN (${entityAndDescendants(entityId)})
+      ${customerTypeCode === null ? sql`` : sql`AND a.customer_type_code = ${customerTypeCode}`}`.execute(db);
+  const all = await sql<{ top: number | string | null }>`SELECT max(id) AS top FROM accounts`.execute(db);
+  const n = Number(tree.rows[0]?.n ?? 0);
+  const top = Number(all.rows[0]?.top ?? 0);
+  return n * n > 2 * batchSize * top;
+}
+
+function listItemFromRow(r: ListRow): AccountListItem {
+  return {
+    username: r.username,
+    fullName: r.full_name,
+    email: r.email,
+    entityId: r.entity_id,
+    customerTypeCode: r.customer_type_code,
+    paymentPlanId: r.payment_plan_id,
+    signupAt: new Date(Number(r.signup_at)),
+  };
+}
 
 /**
  * The columns an `Account` is made of. Lookups select these, not `*`: turning a column into a
@@ -251,29 +310,31 @@ export function accountRepository(db: Kysely<Database>, reader?: CommittedReader
     },
 
     async listInTree(entityId, customerTypeCode) {
-      const result = await sql<{
-        username: string;
-        full_name: string;
-        email: string;
-        entity_id: number;
-        customer_type_code: string;
-        payment_plan_id: number;
-        signup_at: number;
-      }>`
-        SELECT a.username, a.full_name, a.email, a.entity_id, a.customer_type_code, a.payment_plan_id, a.signup_at
-        FROM accounts a
-        WHERE a.entity_id IN (${entityAndDescendants(entityId)})
-          ${customerTypeCode === null ? sql`` : sql`AND a.customer_type_code = ${customerTypeCode}`}
-        ORDER BY a.username_key`.execute(db);
-      return result.rows.map((r) => ({
-        username: r.username,
-        fullName: r.full_name,
-        email: r.email,
-        entityId: r.entity_id,
-        customerTypeCode: r.customer_type_code,
-        paymentPlanId: r.payment_plan_id,
-        signupAt: new Date(Number(r.signup_at)),
-      }));
+      const result = await listQuery(entityId, customerTypeCode, null, null).execute(db);
+      return result.rows.map(listItemFromRow);
+    },
+
+    /**
+     * Keyset batches by the unique `username_key`, the order of `listInTree`: each batch is one
+     * short statement (`username_key > last LIMIT n`), so no transaction or cursor is held
+     * while the client reads, on either engine, and a client that stops just stops the loop.
+     *
+     * Consistency: the legacy answer was one snapshot; this one is read batch by batch, each
+     * batch the latest committed state. A list read while accounts change holds every account
+     * that existed throughout, exactly once and in order; an account added or removed during
+     * the read appears if its name sorts after the batch being read when the change commits,
+     * else not; an account changed during the read shows its fields as of its batch. No account
+     * is listed twice, since user names are unique and the cursor only moves forward.
+     */
+    async *listInTreeBatches(entityId, customerTypeCode, batchSize) {
+      const byKey = await prefersKeyOrder(db, entityId, customerTypeCode, batchSize);
+      let after: string | null = null;
+      for (;;) {
+        const { rows } = await listQuery(entityId, customerTypeCode, after, batchSize, byKey).execute(db);
+        if (rows.length > 0) yield rows.map(listItemFromRow);
+        if (rows.length < batchSize) return;
+        after = rows[rows.length - 1]!.username_key;
+      }
     },
 
     async usageBySystem(accountId) {
