@@ -51,7 +51,7 @@ const all = find('test')
 const isScale = (f) => f.startsWith(path.join('test', 'scale') + path.sep);
 const isFaults = (f) => f.endsWith('database-faults.test.ts');
 /** Suites built on test/support/harness.ts that run unchanged on PostgreSQL. */
-const onHarness = (f) => ['wire', 'operations', 'domain', 'soap', 'http'].some((d) => f.startsWith(path.join('test', d) + path.sep));
+const onHarness = (f) => ['wire', 'operations', 'domain', 'soap', 'http', 'rest'].some((d) => f.startsWith(path.join('test', d) + path.sep));
 
 const runs = [{ name: 'all suites', files: all.filter((f) => !isScale(f)), env: {} }];
 if (pgUrl) {

@@ -6,6 +6,7 @@ import type http from 'node:http';
 import { OPERATIONS, type Operation } from '../contract/index.js';
 import { createCallSession } from '../call/invoker.js';
 import { createJsonApi } from './json-api.js';
+import { jsonApiDocuments } from './json-api-docs.js';
 import { compileHelpPages, compileWsdl, buildDisco } from '../describe/index.js';
 import { createSoapPipeline, type SoapPipeline } from '../soap/pipeline.js';
 import { answerForm } from '../soap/http-post.js';
@@ -273,6 +274,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
     clock,
     version: AMS_VERSION,
     logger,
+    documents: jsonApiDocuments(AMS_VERSION),
   });
   const requestLog = (info: RequestInfo): Logger => info.logger ?? logger.child({ requestId: info.requestId });
 

@@ -33,6 +33,9 @@ const TITLE = `${SERVICE_NAME} Web Service`;
 const OBSOLETE_LABEL = '<span class="obsolete">[OBSOLETE]</span>';
 const EXTENSION_LABEL = '<span class="extension">[EXTENSION]</span>';
 
+/** The JSON API's docs page (issue 19), on the same port: an absolute path, whatever the ASMX path. */
+export const JSON_API_DOCS_PATH = '/api/v1/docs';
+
 const opHref = (op: OperationDefinition): string => `?op=${encodeURIComponent(op.name)}`;
 
 function operationItem(op: OperationDefinition): string {
@@ -58,7 +61,9 @@ function operationListBody(operations: readonly OperationDefinition[]): string {
     '<span>\n' +
     '<p class="intro">The following operations are supported. For a formal definition, please review the ' +
     '<a href="?WSDL">Service Description</a>.</p>\n' +
-    `<ul>\n${legacy.map(operationItem).join('')}</ul>\n`;
+    `<ul>\n${legacy.map(operationItem).join('')}</ul>\n` +
+    `<p class="intro">The same operations are offered as a JSON API with an OpenAPI 3.1 description: see the ` +
+    `<a href="${escapeAttribute(JSON_API_DOCS_PATH)}">JSON API documentation</a>.</p>\n`;
   if (extensions.length > 0) {
     body +=
       '<h3>Extensions</h3>\n' +

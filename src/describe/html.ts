@@ -5,7 +5,7 @@
  */
 import { escapeAttribute, escapeText } from '../xml/writer.js';
 
-const STYLE = `
+export const HELP_PAGE_STYLE = `
 body { color: #000000; background-color: white; font-family: Verdana, sans-serif; margin-left: 0px; margin-top: 0px; }
 #content { margin-left: 30px; font-size: .70em; padding-bottom: 2em; }
 a:link { color: #336699; font-weight: bold; text-decoration: underline; }
@@ -49,7 +49,7 @@ export function htmlPage(title: string, heading: string, discoHref: string, body
     '<meta charset="utf-8">\n' +
     `<title>${escapeText(title)}</title>\n` +
     `<link rel="alternate" type="text/xml" href="${escapeAttribute(discoHref)}">\n` +
-    `<style>\n${STYLE}\n</style>\n` +
+    `<style>\n${HELP_PAGE_STYLE}\n</style>\n` +
     '</head>\n' +
     '<body>\n' +
     '<div id="content">\n' +

@@ -20,3 +20,4 @@ export {
 } from './help-pages.js';
 export { REMOTE_TEST_SENTENCE, NON_PRIMITIVE_TEST_SENTENCE } from './test-form.js';
 export { buildOpenApi, compileOpenApi, type OpenApiOptions } from './openapi.js';
+export { compileOpenApiPage, renderOpenApiPage, type OpenApiPage, type OpenApiPageOptions } from './openapi-page.js';

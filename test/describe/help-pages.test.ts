@@ -62,6 +62,10 @@ describe('operation list', () => {
     assert.ok(html.includes('<a href="?WSDL">Service Description</a>'));
   });
 
+  it('links the JSON API docs page (issue 19) on the same port', () => {
+    assert.ok(html.includes('see the <a href="/api/v1/docs">JSON API documentation</a>.'));
+  });
+
   it('links every operation with its description', () => {
     for (const op of OPS) {
       assert.ok(html.includes(`<a href="?op=${op.name}">${op.name}</a>`), op.name);
