@@ -182,14 +182,19 @@ describe('a partner over its rate', () => {
   after(async () => app?.close());
 
   it('a burst gets 429 with Retry-After, and RateLimit-* agree on every answer', async () => {
+    // A partner that has signed in before (its credential is remembered): the burst is about the
+    // rate, not about 20 first sign-ins at once (see the todo below). The warm-up takes a token.
+    const first = await call(validator, `${app.api}/accounts/bob`, { auth: BASIC.resellerB });
+    assert.equal(first.status, 200);
+    assert.equal(first.headers['ratelimit-remaining'], '4');
     const answers = await Promise.all(Array.from({ length: 20 }, () => call(validator, `${app.api}/accounts/bob`, { auth: BASIC.resellerB })));
     const ok = answers.filter((a) => a.status !== 429);
     const limited = answers.filter((a) => a.status === 429);
-    assert.equal(ok.length, 5, 'the burst size is served');
-    // Each served call took a token: the j-th most hopeful answer cannot claim more than 4 - j left.
+    assert.deepEqual(ok.map((a) => a.status), [200, 200, 200, 200], 'the rest of the burst size is served');
+    // Each served call took a token: the j-th most hopeful answer cannot claim more than 3 - j left.
     // (A report may come after later calls' takes, as on PostgreSQL's shared buckets: lower, never higher.)
     const hopes = ok.map((a) => Number(a.headers['ratelimit-remaining'])).sort((x, y) => y - x);
-    hopes.forEach((remaining, j) => assert.ok(remaining <= 4 - j, `served answers claim ${hopes.join(', ')} left`));
+    hopes.forEach((remaining, j) => assert.ok(remaining <= 3 - j, `served answers claim ${hopes.join(', ')} left`));
     assert.equal(limited.length, 20 - ok.length);
     for (const a of answers) {
       assert.equal(a.headers['ratelimit-limit'], '5');
@@ -207,4 +212,18 @@ describe('a partner over its rate', () => {
       assert.equal(problem.status, 429);
     }
   });
+
+  it(
+    'concurrent first calls with correct Basic credentials are all signed in',
+    { todo: 'finding for the JSON edge / call/: 20 concurrent first calls of one partner with its correct secret get some 401s (seen after merging rest-api 5f2bd44)' },
+    async () => {
+      const fresh = await startRestApp({ env: { AMS_PARTNER_REQUESTS_PER_MINUTE: '0' } });
+      try {
+        const answers = await Promise.all(Array.from({ length: 20 }, () => call(validator, `${fresh.api}/accounts/alice`)));
+        assert.deepEqual(answers.map((a) => a.status).filter((s) => s !== 200), []);
+      } finally {
+        await fresh.close();
+      }
+    },
+  );
 });
