@@ -98,6 +98,8 @@ export interface App {
 const systemClock: Clock = { now: () => new Date() };
 /** Distinct unknown request charsets warned about per process; a bound, so odd clients cannot grow it. */
 const MAX_WARNED_CHARSETS = 100;
+/** Shown on the ASMX help pages and the JSON docs page of a sandbox (issue 21). */
+const SANDBOX_BANNER = 'SANDBOX — a test host: changes here never touch real customers, and e-mails are captured (read them at /sandbox/mail or GET /api/v1/sandbox/mail), never sent.';
 
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const logger =
@@ -268,6 +270,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
     concurrency: { operations: [GetAllAccounts.name], perPartner: config.listConcurrencyPerPartner },
   });
   const invoke = calls.invoke;
+  const sandbox = config.sandbox ? sandboxUseCases(store.db, hasher, clock) : undefined;
   const rest = createJsonApi({
     calls,
     idempotency: apiAccess.idempotency,
@@ -279,7 +282,8 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
     clock,
     version: AMS_VERSION,
     logger,
-    documents: jsonApiDocuments(AMS_VERSION),
+    documents: jsonApiDocuments(AMS_VERSION, config.sandbox ? { banner: SANDBOX_BANNER } : {}),
+    ...(sandbox ? { sandbox } : {}),
   });
   const requestLog = (info: RequestInfo): Logger => info.logger ?? logger.child({ requestId: info.requestId });
 
@@ -303,7 +307,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
   const mode = config.sandbox ? 'sandbox' : 'production';
   const pages = compileHelpPages(OPERATIONS, {
     footer: `AMS ${AMS_VERSION}`,
-    ...(config.sandbox ? { banner: 'SANDBOX — a test host: changes here never touch real customers, and e-mails are captured (read them at /sandbox/mail), never sent.' } : {}),
+    ...(config.sandbox ? { banner: SANDBOX_BANNER } : {}),
   });
   const readiness = readinessCheck({
     ...databaseHealth(store.db),
@@ -347,7 +351,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
     mailWorker,
     logger,
     apiAccess,
-    ...(config.sandbox ? { sandbox: sandboxUseCases(store.db, hasher, clock) } : {}),
+    ...(sandbox ? { sandbox } : {}),
     metricsPort: () => metricsServer?.port ?? null,
     async listen(port = config.port) {
       mailWorker.start();

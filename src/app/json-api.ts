@@ -9,7 +9,9 @@ import { accountPage } from '../domain/accounts/account-page.js';
 import type { AccountPageRepository, IdempotencyRepository } from '../domain/api-access.js';
 import { compileOpenApi } from '../describe/openapi.js';
 import { createRestPipeline, type RestPipeline } from '../rest/pipeline.js';
-import type { RestRateState } from '../rest/ports.js';
+import type { RestRateState, RestSandbox, SandboxOutcome } from '../rest/ports.js';
+import type { SandboxUseCases } from './sandbox.js';
+import type { SandboxDone } from '../domain/sandbox/sandbox.js';
 import type { RequestInfo } from '../http/server.js';
 import type { RateLimiter } from '../security/rate-limiter.js';
 import { errorFields, type Logger } from '../observability/logger.js';
@@ -28,6 +30,8 @@ export interface JsonApiDeps {
   readonly clock: Clock;
   readonly version: string;
   readonly logger: Logger;
+  /** Sandbox mode only (issue 21): the use cases behind /api/v1/sandbox/*. */
+  readonly sandbox?: SandboxUseCases;
   /** More unauthenticated documents below /api/v1 (the docs page). */
   readonly documents?: ReadonlyMap<string, { readonly contentType: string; readonly body: string }>;
 }
@@ -61,6 +65,38 @@ export function createJsonApi(deps: JsonApiDeps): RestPipeline<RequestInfo> {
     },
     rateState: (userId) => (userId === null ? deps.anonymousRate : deps.partnerRate.report(userId)),
     documents,
+    ...(deps.sandbox ? { sandbox: sandboxRoutes(calls, deps.sandbox) } : {}),
     onInternalError: (err, info) => (info.logger ?? deps.logger).error('json api failure', errorFields(err)),
   });
+}
+
+/**
+ * The sandbox use cases as the JSON edge calls them: each call rated like an operation (one token
+ * of the partner rate), a failure inside logged and answered with the request id only. A
+ * database that is not a sandbox's cannot happen here (start refuses it) but answers 404 anyway.
+ */
+function sandboxRoutes(calls: CallSession, sandbox: SandboxUseCases): RestSandbox<RequestInfo> {
+  async function rated<T>(caller: Parameters<CallSession['run']>[0], info: RequestInfo, work: () => Promise<SandboxOutcome<T>>): Promise<SandboxOutcome<T>> {
+    const run = await calls.run(caller, info, work);
+    return run.ok ? run.value : { ok: false, code: run.code, message: '' };
+  }
+  const fromDone = <T>(done: SandboxDone<T>): SandboxOutcome<T> => {
+    if (done.ok) return done;
+    return { ok: false, code: done.reason === 'bad-count' ? 'InvalidInputParameters' : 'NotFound', message: done.reason === 'bad-count' ? done.message : '' };
+  };
+  return {
+    // The store answers at most 500, newest first; the edge cuts that to the caller's limit.
+    listMail: (caller, _limit, info) => rated(caller, info, async () => fromDone(await sandbox.listMail(caller))),
+    readMail: (caller, id, info) =>
+      rated(caller, info, async () => {
+        const mail = await sandbox.readMail(caller, id);
+        return mail === undefined ? { ok: false, code: 'NotFound', message: 'No such message among the mail of your accounts.' } : { ok: true, value: mail };
+      }),
+    reset: (caller, info) =>
+      rated(caller, info, async () => {
+        const done = fromDone(await sandbox.reset(caller));
+        return done.ok ? { ok: true, value: { ...done.value } } : done;
+      }),
+    seed: (caller, accounts, info) => rated(caller, info, async () => fromDone(await sandbox.seed(caller, accounts))),
+  };
 }

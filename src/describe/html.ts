@@ -34,7 +34,7 @@ table.codes td { padding: 2px 8px; border-bottom: 1px solid #eeeeee; }
 `.trim();
 
 /** Inline, so the shared style sheet (and so every production page) stays as it is. */
-const BANNER_STYLE = 'background-color: #fff3cd; border: 2px solid #cc9900; color: #663300; font-weight: bold; padding: 8px;';
+export const BANNER_STYLE = 'background-color: #fff3cd; border: 2px solid #cc9900; color: #663300; font-weight: bold; padding: 8px;';
 
 /**
  * A complete HTML document. `title` and `heading` are plain text; `body` is HTML that the

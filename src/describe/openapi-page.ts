@@ -8,7 +8,7 @@
  * examples is filled in.
  */
 import { escapeAttribute, escapeText } from '../xml/writer.js';
-import { HELP_PAGE_STYLE } from './html.js';
+import { BANNER_STYLE, HELP_PAGE_STYLE } from './html.js';
 import { CURL_PLACEHOLDERS, curlCommand } from './openapi-curl.js';
 import { asArray, asObject, asString, firstExample, listOperations, objectEntries, resolve, type JsonObject, type OperationView } from './openapi-read.js';
 import { anchor, jsonText, schemaBlock, schemaNotes, schemaType } from './openapi-schema-html.js';
@@ -20,6 +20,8 @@ export interface OpenApiPageOptions {
   readonly soapHelpHref?: string;
   /** Plain text at the foot of the page (the service's name and version). */
   readonly footer?: string;
+  /** Plain text under the title, as on the ASMX help pages: sandbox mode says so there (issue 21). */
+  readonly banner?: string;
 }
 
 export interface OpenApiPage {
@@ -279,6 +281,7 @@ export function compileOpenApiPage(document: object, options: OpenApiPageOptions
     '</p>\n';
   const body =
     `<h1 class="heading1">${escapeText(title)}${version === '' ? '' : ` <small>${escapeText(version)}</small>`}</h1><br>\n` +
+    (options.banner === undefined || options.banner === '' ? '' : `<p class="intro" id="sandbox-banner" style="${BANNER_STYLE}">${escapeText(options.banner)}</p>\n`) +
     '<main>\n' +
     paragraphs(asString(info['description']) ?? '') +
     links +

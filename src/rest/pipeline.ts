@@ -14,9 +14,10 @@ import type { ResultInfoValue } from '../contract/common-types.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { decodeArgs, renameField } from './decode.js';
 import { encodeAnswer, toJson } from './encode.js';
-import type { AccountListRow, RestCaller, RestCredentials, RestIdempotency, RestRateState, RestSession, StoredAnswer } from './ports.js';
+import type { AccountListRow, RestCaller, RestCredentials, RestIdempotency, RestRateState, RestSandbox, RestSession, StoredAnswer } from './ports.js';
 import { PROBLEM_CONTENT_TYPE, edgeProblem, invalidInput, resultProblem, unexpectedProblem, type Problem } from './problem.js';
 import { RestRouter } from './router.js';
+import { answerSandbox, matchSandboxRoute, type SandboxRoute } from './sandbox-routes.js';
 
 export interface RestRequest {
   readonly method: string;
@@ -51,6 +52,8 @@ export interface RestPipelineOptions<C extends RestContext> {
   readonly rateState: (userId: number | null) => RestRateState | null | Promise<RestRateState | null>;
   /** Unauthenticated documents below the base path, e.g. `/openapi.json` → the OpenAPI document. */
   readonly documents?: ReadonlyMap<string, { readonly contentType: string; readonly body: string }>;
+  /** Sandbox mode only (issue 21): the /sandbox/* routes; without it they are 404 like any unknown path. */
+  readonly sandbox?: RestSandbox<C>;
   /** Told about every failure that became a 500; the client sees only the request id. */
   readonly onInternalError: (error: unknown, context: C) => void;
 }
@@ -258,10 +261,38 @@ export function createRestPipeline<C extends RestContext>(options: RestPipelineO
     return answer;
   }
 
+  /** Signed in and refused exactly as a declared route is; POSTs claim their Idempotency-Key. */
+  async function sandboxCall(request: RestRequest, sub: string, route: SandboxRoute, context: C, noteCaller: (caller: RestCaller) => void): Promise<{ answer: Answer; operation?: string }> {
+    const sandbox = options.sandbox;
+    if (!sandbox) throw new Error('no sandbox');
+    const operation = `sandbox.${route.kind}`;
+    const caller = await session.authenticate(parseAuthorization(request.authorization), context);
+    if (!caller) {
+      const problem = resultProblem('InvalidSoapCredentials', 'Send Authorization: Basic with your partner API user name and secret, or Bearer with an API key.');
+      return { answer: problemAnswer(problem, { 'WWW-Authenticate': WWW_AUTHENTICATE }), operation };
+    }
+    noteCaller(caller);
+    if (caller.readOnly && request.method !== 'GET') return { answer: problemAnswer(edgeProblem('ReadOnlyKey')), operation };
+    const body = request.method === 'GET' ? ({ ok: true, value: {} } as const) : readJsonBody(request);
+    if (!body.ok) return { answer: problemAnswer(body.problem), operation };
+    const run = async (): Promise<Answer> => {
+      const answer = await answerSandbox(sandbox, route, caller, new URLSearchParams(request.query), body.value, context);
+      return answer.ok ? jsonAnswer(answer.status, answer.body) : problemAnswer(answer.problem);
+    };
+    if (request.method !== 'POST') return { answer: await run(), operation };
+    const digest = createHash('sha256').update(`${request.method} ${sub}?${request.query}\n${canonical(body.value)}`).digest('hex');
+    return { answer: await idempotent(request.idempotencyKey, caller, digest, run), operation };
+  }
+
   async function handle(request: RestRequest, context: C, noteCaller: (caller: RestCaller) => void): Promise<{ answer: Answer; operation?: string }> {
     const sub = request.path.slice(REST_BASE_PATH.length) || '/';
     const document = request.method === 'GET' || request.method === 'HEAD' ? options.documents?.get(sub) : undefined;
     if (document) return { answer: { status: 200, headers: { 'Content-Type': document.contentType }, body: document.body, result: 'Success' } };
+    const sandboxMatch = options.sandbox ? matchSandboxRoute(request.method, sub) : undefined;
+    if (sandboxMatch?.kind === 'method-not-allowed') {
+      return { answer: problemAnswer(edgeProblem('MethodNotAllowed', `${request.method} is not allowed here; allowed: ${sandboxMatch.allow.join(', ')}.`), { Allow: sandboxMatch.allow.join(', ') }) };
+    }
+    if (sandboxMatch) return sandboxCall(request, sub, sandboxMatch.route, context, noteCaller);
     const match = router.match(request.method, sub);
     if (match.kind === 'not-found') return { answer: problemAnswer(edgeProblem('NotFound', `No resource ${sub} under ${REST_BASE_PATH}.`)) };
     if (match.kind === 'method-not-allowed') return { answer: problemAnswer(edgeProblem('MethodNotAllowed', `${request.method} is not allowed here; allowed: ${match.allow.join(', ')}.`), { Allow: match.allow.join(', ') }) };

@@ -80,3 +80,38 @@ export interface RestRateState {
   readonly resetSeconds: number;
   readonly retryAfterSeconds: number;
 }
+
+/**
+ * Sandbox mode only (issue 21): the caller's captured mail, reset and seed, each rated like an
+ * operation and scoped to the caller's tree (app/sandbox.ts's use cases). Absent in production:
+ * the /sandbox/* routes do not exist there (404 like any unknown path).
+ */
+export type SandboxOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly code: 'TooManyRequests' | 'UnexpectedError' | 'NotFound' | 'InvalidInputParameters'; readonly message: string };
+
+export interface RestMailSummary {
+  readonly id: string;
+  readonly event: string;
+  readonly accountUsername: string;
+  readonly to: string;
+  readonly subject: string;
+  /** Epoch ms. */
+  readonly capturedAt: number;
+}
+
+export interface RestMail extends RestMailSummary {
+  readonly messageId: string;
+  readonly from: string;
+  readonly language: string;
+  readonly text: string;
+  readonly html: string;
+}
+
+export interface RestSandbox<C> {
+  /** Newest first, at most `limit`. */
+  listMail(caller: RestCaller, limit: number, context: C): Promise<SandboxOutcome<readonly RestMailSummary[]>>;
+  /** NotFound for an unknown id and for another tree's. */
+  readMail(caller: RestCaller, id: string, context: C): Promise<SandboxOutcome<RestMail>>;
+  /** What was deleted, table by table. */
+  reset(caller: RestCaller, context: C): Promise<SandboxOutcome<Readonly<Record<string, number>>>>;
+  seed(caller: RestCaller, accounts: number, context: C): Promise<SandboxOutcome<{ readonly entityId: number; readonly created: number; readonly usernames: readonly string[] }>>;
+}
