@@ -68,9 +68,13 @@ const systemClock: Clock = { now: () => new Date() };
 /** Distinct unknown request charsets warned about per process; a bound, so odd clients cannot grow it. */
 const MAX_WARNED_CHARSETS = 100;
 
+/** The logger AMS_LOG_LEVEL and AMS_LOG_FORMAT ask for, on stdout. */
+export function configuredLogger(config: Pick<Config, 'logLevel' | 'logFormat'>): Logger {
+  return createLogger(config.logLevel, undefined, { format: config.logFormat === 'auto' ? (process.stdout.isTTY ? 'pretty' : 'json') : config.logFormat });
+}
+
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
-  const logger =
-    overrides.logger ?? createLogger(config.logLevel, undefined, { format: config.logFormat === 'auto' ? (process.stdout.isTTY ? 'pretty' : 'json') : config.logFormat });
+  const logger = overrides.logger ?? configuredLogger(config);
   const store = openConfiguredStore(config, (err) => logger.warn('database connection lost; the pool will reconnect', errorFields(err)));
   try {
     return await assembleApp(config, overrides, logger, store);
