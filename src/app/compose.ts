@@ -39,6 +39,7 @@ import { MIGRATIONS } from '../store/migrations/index.js';
 import type { Config } from '../config/config.js';
 import { generateSecret } from './admin.js';
 import { prepareDatabase } from './startup.js';
+import { workerCount } from './workers.js';
 
 export interface AppOverrides {
   readonly logger?: Logger;
@@ -69,8 +70,12 @@ const systemClock: Clock = { now: () => new Date() };
 const MAX_WARNED_CHARSETS = 100;
 
 /** The logger AMS_LOG_LEVEL and AMS_LOG_FORMAT ask for, on stdout. */
-export function configuredLogger(config: Pick<Config, 'logLevel' | 'logFormat'>): Logger {
-  return createLogger(config.logLevel, undefined, { format: config.logFormat === 'auto' ? (process.stdout.isTTY ? 'pretty' : 'json') : config.logFormat });
+export function configuredLogger(config: Pick<Config, 'logLevel' | 'logFormat' | 'workers'>): Logger {
+  return createLogger(config.logLevel, undefined, {
+    format: config.logFormat === 'auto' ? (process.stdout.isTTY ? 'pretty' : 'json') : config.logFormat,
+    // The primary and every worker write to the one stdout.
+    sharedOutput: workerCount(config.workers) > 1,
+  });
 }
 
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {

@@ -76,7 +76,18 @@ export const REDACTED = '[REDACTED]';
 export interface LoggerOptions {
   /** Default `json`. `pretty`: one human-readable line per entry (for a terminal). */
   readonly format?: LogFormat;
+  /**
+   * Other processes write to the same stdout (the workers of AMS_WORKERS). A write(2) of at most
+   * PIPE_BUF bytes (4096 on Linux) to a pipe is never interleaved with another's, and the
+   * asynchronous destination gathers whole lines into each write up to `maxWrite` bytes: so with
+   * this bound no two processes' lines are ever torn into each other (one line longer than
+   * 4 KiB, a long stack trace, still goes alone in a write of its own).
+   */
+  readonly sharedOutput?: boolean;
 }
+
+/** PIPE_BUF on Linux: the largest write to a pipe that is atomic. */
+const ATOMIC_PIPE_WRITE = 4096;
 
 function adapt(p: pino.Logger): Logger {
   // Fields are escaped by the `log` and `bindings` formatters below; the message here.
@@ -100,7 +111,7 @@ export function createLogger(level: LogLevel, write?: (line: string) => void, op
   let destination: pino.DestinationStream;
   if (write !== undefined) destination = { write: format === 'pretty' ? (line) => write(formatPretty(line)) : write };
   else if (format === 'pretty') destination = { write: (line) => void process.stdout.write(formatPretty(line)) };
-  else destination = pino.destination({ dest: 1, sync: false });
+  else destination = pino.destination({ dest: 1, sync: false, ...(options.sharedOutput === true ? { maxWrite: ATOMIC_PIPE_WRITE } : {}) });
   return adapt(
     pino(
       {
