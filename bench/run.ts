@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- <scenario>`: each scenario measures AMS together with its baselines in the
  * same run (the machines are shared and noisy, so only ratios within one run mean anything).
- * Scenarios: protocol, password, scale, memory, cores. See bench/README.md.
+ * Scenarios: protocol, logging, edge, password, scale, memory, cores, import. See bench/README.md.
  */
 import { availableParallelism } from 'node:os';
 import { connect, type Socket } from 'node:net';
@@ -82,6 +82,55 @@ async function protocol(): Promise<void> {
       goals: { amsToPeer: '>= 2', amsToBare: '>= 0.5' },
     });
   });
+  await db.drop();
+}
+
+/**
+ * 1a. What the request log costs (issue 20): AMS with the log `ams serve` writes by default
+ * (AMS_LOG_LEVEL=info, one JSON line per request to a pipe this process drains, as journald
+ * would) against the same build with AMS_LOG_LEVEL=error, the peer and bare node:http, in
+ * ROUNDS interleaved rounds of GetAccountInfo over 1,000 accounts.
+ */
+async function logging(): Promise<void> {
+  const accounts = 1000;
+  const db = await prepareDatabase(accounts);
+  const logged = { ...db.env, AMS_LOG_LEVEL: 'info', AMS_LOG_FORMAT: 'json' };
+  const quiet = { ...db.env, AMS_LOG_LEVEL: 'error', AMS_LOG_FORMAT: 'json' };
+  const logOn = await startServer('logOn', 'ams.ts', [JSON.stringify(logged)], { BENCH_LOG: 'config' }, { drainStdout: true });
+  const sample = await expectAnswer(getAccountInfo(logOn.port), /<Code>Success<\/Code>/);
+  const everyAccount = spreadAccounts(accounts, accounts);
+  await withServers(
+    [Promise.resolve(logOn), startServer('logOff', 'ams.ts', [JSON.stringify(quiet)], { BENCH_LOG: 'config' }, { drainStdout: true }), startServer('peer', 'peer-soap.ts', [String(accounts)]), startServer('bare', 'bare-http.ts', [sample])],
+    async (servers) => {
+      const specOf = (server: Server) => getAccountInfo(server.port, 1, everyAccount);
+      for (const server of servers) await saturate(specOf(server), 5, CONNECTIONS);
+      const linesBefore = logOn.stdoutLines();
+      const rounds: Record<string, (Saturation & { cpuMicrosecondsPerRequest: number })[]> = {};
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const server of servers) (rounds[server.name] ??= []).push(await saturateWithCpu(server, specOf(server)));
+      }
+      const rps = (name: string): number => median(rounds[name]!.map((r) => r.requestsPerSecond));
+      const cpu = (name: string): number => median(rounds[name]!.map((r) => r.cpuMicrosecondsPerRequest));
+      const served = rounds.logOn!.reduce((sum, r) => sum + r.requestsPerSecond * SECONDS, 0);
+      record('logging', {
+        request: `GetAccountInfo (SOAP 1.1, AuthHeader), each of ${accounts} accounts in turn`,
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+        rounds,
+        medianRequestsPerSecond: Object.fromEntries(servers.map((s) => [s.name, rps(s.name)])),
+        medianCpuMicrosecondsPerRequest: Object.fromEntries(servers.map((s) => [s.name, cpu(s.name)])),
+        // A request log line for every request answered: nothing was dropped to win the figure.
+        logLinesPerRequest: ratio(logOn.stdoutLines() - linesBefore, served),
+        ratios: {
+          logOnToLogOff: ratio(rps('logOn'), rps('logOff')),
+          logOnToBare: ratio(rps('logOn'), rps('bare')),
+          logOnToPeer: ratio(rps('logOn'), rps('peer')),
+          logOffToBare: ratio(rps('logOff'), rps('bare')),
+        },
+        goals: { logOnToLogOff: '>= 0.9', logOnToBare: '>= 0.6', logOnToPeer: '>= 4' },
+      });
+    },
+  );
   await db.drop();
 }
 
@@ -321,7 +370,7 @@ async function cores(): Promise<void> {
   });
 }
 
-const SCENARIOS: Record<string, () => Promise<void>> = { protocol, edge, password, scale, memory, cores, import: importScenario };
+const SCENARIOS: Record<string, () => Promise<void>> = { protocol, logging, edge, password, scale, memory, cores, import: importScenario };
 
 const name = process.argv[2] ?? '';
 const scenario = SCENARIOS[name];

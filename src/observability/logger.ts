@@ -12,8 +12,12 @@
 import pino from 'pino';
 import { formatPretty } from './pretty.js';
 import { escapeControls, escapeFields } from './control-characters.js';
+import { fixedLineBuilder, type FixedLineWriter } from './fixed-line.js';
+
+export type { FixedLineWriter } from './fixed-line.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 export type LogFormat = 'json' | 'pretty';
 
 export type LogFields = Readonly<Record<string, string | number | boolean | null | undefined>>;
@@ -27,6 +31,12 @@ export interface Logger {
   child(bindings: LogFields): Logger;
   /** Would a line at `level` be written? Lets a hot path skip building its fields. */
   isLevelEnabled(level: LogLevel): boolean;
+  /**
+   * A writer of one kind of line whose message and field names are known at boot (the request
+   * line): the same line `info(msg, fields)` writes, built from parts made once (fixed-line.ts).
+   * Field names that could hold a secret are refused here, at boot.
+   */
+  fixedLine<K extends string>(msg: string, keys: readonly K[]): FixedLineWriter<K>;
 }
 
 /**
@@ -90,6 +100,18 @@ export interface LoggerOptions {
 const ATOMIC_PIPE_WRITE = 4096;
 
 function adapt(p: pino.Logger): Logger {
+  const fixedLine = <K extends string>(msg: string, keys: readonly K[]): FixedLineWriter<K> => {
+    const build = fixedLineBuilder(msg, keys, new Set([...SECRET_FIELD_NAMES, ...CONTAINERS]));
+    // pino's own parts of every line: the level labels, its bindings (pid, hostname, a child's)
+    // and its destination, so these lines go where, in the order and in the form pino's go.
+    const stream = (p as unknown as Record<symbol, { write(line: string): void }>)[pino.symbols.streamSym]!;
+    const bindings = (p as unknown as Record<symbol, string>)[pino.symbols.chindingsSym]!;
+    const heads = new Map(LEVELS.map((level) => [level, `{"level":"${level}","time":"`] as const));
+    return (level, values) => {
+      if (!p.isLevelEnabled(level)) return;
+      stream.write(build(heads.get(level)!, `"${bindings}`, values));
+    };
+  };
   // Fields are escaped by the `log` and `bindings` formatters below; the message here.
   return {
     debug: (msg, fields) => (fields === undefined ? p.debug(escapeControls(msg)) : p.debug(fields, escapeControls(msg))),
@@ -99,6 +121,7 @@ function adapt(p: pino.Logger): Logger {
     // pino's `bindings` formatter sees only the root's bindings, not a child's: escaped here.
     child: (bindings) => adapt(p.child(escapeFields(bindings))),
     isLevelEnabled: (level) => p.isLevelEnabled(level),
+    fixedLine,
   };
 }
 
