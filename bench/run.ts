@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- <scenario>`: each scenario measures AMS together with its baselines in the
  * same run (the machines are shared and noisy, so only ratios within one run mean anything).
- * Scenarios: protocol, logging, edge, password, scale, memory, cores, import. See bench/README.md.
+ * Scenarios: protocol, logging, cpu, edge, password, scale, memory, cores, import. See bench/README.md.
  */
 import { availableParallelism } from 'node:os';
 import { connect, type Socket } from 'node:net';
@@ -158,6 +158,73 @@ async function edge(): Promise<void> {
     });
   }
   record('edge', { responseBytes: Buffer.byteLength(sample), connections: CONNECTIONS, seconds: SECONDS, results });
+}
+
+/**
+ * 1c. CPU per GetAccountInfo on each engine (issue 20: PostgreSQL ≤ 3× SQLite), in one run:
+ * SQLite always, PostgreSQL when BENCH_POSTGRES_URL (or AMS_DATABASE_URL) names a server. Besides
+ * the AMS process, the CPU of every PostgreSQL server process on this machine over the same
+ * seconds (its backends do the parsing and planning AMS asks of them): on a server other work
+ * shares, that figure is an upper bound.
+ */
+async function cpu(): Promise<void> {
+  const postgresUrl = process.env.BENCH_POSTGRES_URL ?? (process.env.AMS_DATABASE_URL?.startsWith('postgres') ? process.env.AMS_DATABASE_URL : undefined);
+  const engines: [string, Record<string, string | undefined>][] = [['sqlite', {}], ...(postgresUrl ? [['postgres', { AMS_DATABASE_URL: postgresUrl }] as [string, Record<string, string>]] : [])];
+  const results: Record<string, unknown> = {};
+  for (const [engine, env] of engines) {
+    const db = await prepareDatabase(1000, env);
+    await withServers([startServer('ams', 'ams.ts', [JSON.stringify(db.env)])], async ([ams]) => {
+      const spec = getAccountInfo(ams!.port, 1, spreadAccounts(1000, 1000));
+      await expectAnswer(spec, /<Code>Success<\/Code>/);
+      await saturate(spec, 3, CONNECTIONS);
+      const rounds = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        const postgresBefore = postgresServerCpuSeconds();
+        const full = await saturateWithCpu(ams!, spec);
+        const requests = full.requestsPerSecond * SECONDS;
+        const postgresCpu = engine === 'postgres' ? Math.round(((postgresServerCpuSeconds() - postgresBefore) * 1e6) / requests) : 0;
+        rounds.push({ ...full, postgresServerCpuMicrosecondsPerRequest: postgresCpu, totalCpuMicrosecondsPerRequest: full.cpuMicrosecondsPerRequest + postgresCpu });
+      }
+      results[engine] = {
+        rounds,
+        medianAmsCpuMicrosecondsPerRequest: median(rounds.map((r) => r.cpuMicrosecondsPerRequest)),
+        medianTotalCpuMicrosecondsPerRequest: median(rounds.map((r) => r.totalCpuMicrosecondsPerRequest)),
+      };
+    });
+    await db.drop();
+  }
+  const of = (engine: string, key: 'medianAmsCpuMicrosecondsPerRequest' | 'medianTotalCpuMicrosecondsPerRequest') => (results[engine] as Record<string, number> | undefined)?.[key];
+  record('cpu', {
+    request: 'GetAccountInfo (SOAP 1.1, AuthHeader), each of 1000 accounts in turn',
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+    results,
+    ...(postgresUrl
+      ? {
+          ratios: {
+            postgresToSqliteAmsProcess: ratio(of('postgres', 'medianAmsCpuMicrosecondsPerRequest')!, of('sqlite', 'medianAmsCpuMicrosecondsPerRequest')!),
+            postgresToSqliteWithServer: ratio(of('postgres', 'medianTotalCpuMicrosecondsPerRequest')!, of('sqlite', 'medianTotalCpuMicrosecondsPerRequest')!),
+          },
+          goals: { postgresToSqlite: '<= 3' },
+        }
+      : {}),
+  });
+}
+
+/** CPU seconds of every process named `postgres` on this machine (the server and its backends). */
+function postgresServerCpuSeconds(): number {
+  let total = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
+      total += cpuSeconds(Number(entry));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
 }
 
 /** wrk at full speed against one server process, with the CPU that process spent per request. */
@@ -370,7 +437,7 @@ async function cores(): Promise<void> {
   });
 }
 
-const SCENARIOS: Record<string, () => Promise<void>> = { protocol, logging, edge, password, scale, memory, cores, import: importScenario };
+const SCENARIOS: Record<string, () => Promise<void>> = { protocol, logging, cpu, edge, password, scale, memory, cores, import: importScenario };
 
 const name = process.argv[2] ?? '';
 const scenario = SCENARIOS[name];
