@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- <scenario>`: each scenario measures AMS together with its baselines in the
  * same run (the machines are shared and noisy, so only ratios within one run mean anything).
- * Scenarios: protocol, password, scale, memory, cores, import, list. See bench/README.md.
+ * Scenarios: protocol, logging, cpu, edge, password, scale, memory, cores, import, list. See bench/README.md.
  */
 import { availableParallelism } from 'node:os';
 import { connect, type Socket } from 'node:net';
@@ -87,6 +87,55 @@ async function protocol(): Promise<void> {
 }
 
 /**
+ * 1a. What the request log costs (issue 20): AMS with the log `ams serve` writes by default
+ * (AMS_LOG_LEVEL=info, one JSON line per request to a pipe this process drains, as journald
+ * would) against the same build with AMS_LOG_LEVEL=error, the peer and bare node:http, in
+ * ROUNDS interleaved rounds of GetAccountInfo over 1,000 accounts.
+ */
+async function logging(): Promise<void> {
+  const accounts = 1000;
+  const db = await prepareDatabase(accounts);
+  const logged = { ...db.env, AMS_LOG_LEVEL: 'info', AMS_LOG_FORMAT: 'json' };
+  const quiet = { ...db.env, AMS_LOG_LEVEL: 'error', AMS_LOG_FORMAT: 'json' };
+  const logOn = await startServer('logOn', 'ams.ts', [JSON.stringify(logged)], { BENCH_LOG: 'config' }, { drainStdout: true });
+  const sample = await expectAnswer(getAccountInfo(logOn.port), /<Code>Success<\/Code>/);
+  const everyAccount = spreadAccounts(accounts, accounts);
+  await withServers(
+    [Promise.resolve(logOn), startServer('logOff', 'ams.ts', [JSON.stringify(quiet)], { BENCH_LOG: 'config' }, { drainStdout: true }), startServer('peer', 'peer-soap.ts', [String(accounts)]), startServer('bare', 'bare-http.ts', [sample])],
+    async (servers) => {
+      const specOf = (server: Server) => getAccountInfo(server.port, 1, everyAccount);
+      for (const server of servers) await saturate(specOf(server), 5, CONNECTIONS);
+      const linesBefore = logOn.stdoutLines();
+      const rounds: Record<string, (Saturation & { cpuMicrosecondsPerRequest: number })[]> = {};
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const server of servers) (rounds[server.name] ??= []).push(await saturateWithCpu(server, specOf(server)));
+      }
+      const rps = (name: string): number => median(rounds[name]!.map((r) => r.requestsPerSecond));
+      const cpu = (name: string): number => median(rounds[name]!.map((r) => r.cpuMicrosecondsPerRequest));
+      const served = rounds.logOn!.reduce((sum, r) => sum + r.requestsPerSecond * SECONDS, 0);
+      record('logging', {
+        request: `GetAccountInfo (SOAP 1.1, AuthHeader), each of ${accounts} accounts in turn`,
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+        rounds,
+        medianRequestsPerSecond: Object.fromEntries(servers.map((s) => [s.name, rps(s.name)])),
+        medianCpuMicrosecondsPerRequest: Object.fromEntries(servers.map((s) => [s.name, cpu(s.name)])),
+        // A request log line for every request answered: nothing was dropped to win the figure.
+        logLinesPerRequest: ratio(logOn.stdoutLines() - linesBefore, served),
+        ratios: {
+          logOnToLogOff: ratio(rps('logOn'), rps('logOff')),
+          logOnToBare: ratio(rps('logOn'), rps('bare')),
+          logOnToPeer: ratio(rps('logOn'), rps('peer')),
+          logOffToBare: ratio(rps('logOff'), rps('bare')),
+        },
+        goals: { logOnToLogOff: '>= 0.9', logOnToBare: '>= 0.6', logOnToPeer: '>= 4' },
+      });
+    },
+  );
+  await db.drop();
+}
+
+/**
  * 1b. The HTTP edge: bare node:http vs AMS's edge answering the same fixed envelope with no SOAP
  * work, and the edge after 20 and 45 µs of synthetic work per request. CPU per request comes
  * from the server's /proc/<pid>/stat (user + system, all threads) over the wrk run.
@@ -110,6 +159,73 @@ async function edge(): Promise<void> {
     });
   }
   record('edge', { responseBytes: Buffer.byteLength(sample), connections: CONNECTIONS, seconds: SECONDS, results });
+}
+
+/**
+ * 1c. CPU per GetAccountInfo on each engine (issue 20: PostgreSQL ≤ 3× SQLite), in one run:
+ * SQLite always, PostgreSQL when BENCH_POSTGRES_URL (or AMS_DATABASE_URL) names a server. Besides
+ * the AMS process, the CPU of every PostgreSQL server process on this machine over the same
+ * seconds (its backends do the parsing and planning AMS asks of them): on a server other work
+ * shares, that figure is an upper bound.
+ */
+async function cpu(): Promise<void> {
+  const postgresUrl = process.env.BENCH_POSTGRES_URL ?? (process.env.AMS_DATABASE_URL?.startsWith('postgres') ? process.env.AMS_DATABASE_URL : undefined);
+  const engines: [string, Record<string, string | undefined>][] = [['sqlite', {}], ...(postgresUrl ? [['postgres', { AMS_DATABASE_URL: postgresUrl }] as [string, Record<string, string>]] : [])];
+  const results: Record<string, unknown> = {};
+  for (const [engine, env] of engines) {
+    const db = await prepareDatabase(1000, env);
+    await withServers([startServer('ams', 'ams.ts', [JSON.stringify(db.env)])], async ([ams]) => {
+      const spec = getAccountInfo(ams!.port, 1, spreadAccounts(1000, 1000));
+      await expectAnswer(spec, /<Code>Success<\/Code>/);
+      await saturate(spec, 3, CONNECTIONS);
+      const rounds = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        const postgresBefore = postgresServerCpuSeconds();
+        const full = await saturateWithCpu(ams!, spec);
+        const requests = full.requestsPerSecond * SECONDS;
+        const postgresCpu = engine === 'postgres' ? Math.round(((postgresServerCpuSeconds() - postgresBefore) * 1e6) / requests) : 0;
+        rounds.push({ ...full, postgresServerCpuMicrosecondsPerRequest: postgresCpu, totalCpuMicrosecondsPerRequest: full.cpuMicrosecondsPerRequest + postgresCpu });
+      }
+      results[engine] = {
+        rounds,
+        medianAmsCpuMicrosecondsPerRequest: median(rounds.map((r) => r.cpuMicrosecondsPerRequest)),
+        medianTotalCpuMicrosecondsPerRequest: median(rounds.map((r) => r.totalCpuMicrosecondsPerRequest)),
+      };
+    });
+    await db.drop();
+  }
+  const of = (engine: string, key: 'medianAmsCpuMicrosecondsPerRequest' | 'medianTotalCpuMicrosecondsPerRequest') => (results[engine] as Record<string, number> | undefined)?.[key];
+  record('cpu', {
+    request: 'GetAccountInfo (SOAP 1.1, AuthHeader), each of 1000 accounts in turn',
+    connections: CONNECTIONS,
+    seconds: SECONDS,
+    results,
+    ...(postgresUrl
+      ? {
+          ratios: {
+            postgresToSqliteAmsProcess: ratio(of('postgres', 'medianAmsCpuMicrosecondsPerRequest')!, of('sqlite', 'medianAmsCpuMicrosecondsPerRequest')!),
+            postgresToSqliteWithServer: ratio(of('postgres', 'medianTotalCpuMicrosecondsPerRequest')!, of('sqlite', 'medianTotalCpuMicrosecondsPerRequest')!),
+          },
+          goals: { postgresToSqlite: '<= 3' },
+        }
+      : {}),
+  });
+}
+
+/** CPU seconds of every process named `postgres` on this machine (the server and its backends). */
+function postgresServerCpuSeconds(): number {
+  let total = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
+      total += cpuSeconds(Number(entry));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
 }
 
 /** wrk at full speed against one server process, with the CPU that process spent per request. */
@@ -322,7 +438,7 @@ async function cores(): Promise<void> {
   });
 }
 
-const SCENARIOS: Record<string, () => Promise<void>> = { protocol, edge, password, scale, memory, cores, import: importScenario, list: listScenario };
+const SCENARIOS: Record<string, () => Promise<void>> = { protocol, logging, cpu, edge, password, scale, memory, cores, import: importScenario, list: listScenario };
 
 const name = process.argv[2] ?? '';
 const scenario = SCENARIOS[name];

@@ -9,16 +9,30 @@ export interface Server {
   readonly name: string;
   readonly port: number;
   readonly child: ChildProcess;
+  /** Lines the server wrote to stdout so far (with `drainStdout`; else 0). */
+  stdoutLines(): number;
   stats(): Promise<Record<string, number>>;
   reset(): void;
   stop(): Promise<void>;
 }
 
-export async function startServer(name: string, script: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Server> {
+export interface ServerOptions {
+  /**
+   * The server's stdout goes to a pipe that this process reads and discards, counting lines, as
+   * journald reads a service's log: for servers that log every request.
+   */
+  readonly drainStdout?: boolean;
+}
+
+export async function startServer(name: string, script: string, args: string[] = [], env: NodeJS.ProcessEnv = {}, options: ServerOptions = {}): Promise<Server> {
   const child = fork(path.join(BENCH_DIR, 'servers', script), args, {
     execArgv: ['--import', 'tsx', ...(process.env.BENCH_NODE_OPTIONS ? process.env.BENCH_NODE_OPTIONS.split(' ') : [])],
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', options.drainStdout === true ? 'pipe' : 'inherit', 'inherit', 'ipc'],
+  });
+  let stdoutLines = 0;
+  child.stdout?.on('data', (chunk: Buffer) => {
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) stdoutLines++;
   });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('error', reject);
@@ -36,6 +50,7 @@ export async function startServer(name: string, script: string, args: string[] =
     name,
     port,
     child,
+    stdoutLines: () => stdoutLines,
     stats: () =>
       new Promise((resolve) => {
         const onMessage = (m: { stats?: Record<string, number> }) => {

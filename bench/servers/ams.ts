@@ -3,7 +3,9 @@
  * (lib/compiled.ts), on a prepared database, started by the bench runner with `fork`. It reports its port and, when asked over IPC, the event-loop delay
  * histogram and memory, so the runner can record them next to the load generator's figures.
  *
- * argv: <database-dir-json>   env: BENCH_WORKERS (default 1) to run one process per core via node:cluster.
+ * argv: <database-dir-json>   env: BENCH_WORKERS (default 1) to run one process per core via node:cluster;
+ * BENCH_LOG=config: the logger `ams serve` makes from AMS_LOG_LEVEL/AMS_LOG_FORMAT in <database-dir-json>
+ * (JSON lines on stdout), instead of the default: error level only.
  */
 import cluster from 'node:cluster';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -22,7 +24,8 @@ const env = JSON.parse(process.argv[2] ?? '{}') as Record<string, string>;
 const workers = Number(process.env.BENCH_WORKERS ?? '1');
 
 async function serve(port: number): Promise<number> {
-  const app = await createApp(loadConfig(env), { logger: createLogger('error'), transport: new MemoryTransport() });
+  const configuredLogging = process.env.BENCH_LOG === 'config';
+  const app = await createApp(loadConfig(env), { ...(configuredLogging ? {} : { logger: createLogger('error') }), transport: new MemoryTransport() });
   const running = await app.listen(port);
   // A clean exit on SIGTERM, so that --cpu-prof writes its profile.
   process.once('SIGTERM', () => {

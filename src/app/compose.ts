@@ -48,6 +48,7 @@ import type { Config } from '../config/config.js';
 import { generateSecret } from './admin.js';
 import { prepareDatabase } from './startup.js';
 import { sandboxMailPages, sandboxMailTransport, sandboxUseCases, type SandboxUseCases } from './sandbox.js';
+import { workerCount } from './workers.js';
 
 export interface AppOverrides {
   readonly logger?: Logger;
@@ -101,9 +102,17 @@ const MAX_WARNED_CHARSETS = 100;
 /** Shown on the ASMX help pages and the JSON docs page of a sandbox (issue 21). */
 const SANDBOX_BANNER = 'SANDBOX — a test host: changes here never touch real customers, and e-mails are captured (read them at /sandbox/mail or GET /api/v1/sandbox/mail), never sent.';
 
+/** The logger AMS_LOG_LEVEL and AMS_LOG_FORMAT ask for, on stdout. */
+export function configuredLogger(config: Pick<Config, 'logLevel' | 'logFormat' | 'workers'>): Logger {
+  return createLogger(config.logLevel, undefined, {
+    format: config.logFormat === 'auto' ? (process.stdout.isTTY ? 'pretty' : 'json') : config.logFormat,
+    // The primary and every worker write to the one stdout.
+    sharedOutput: workerCount(config.workers) > 1,
+  });
+}
+
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
-  const logger =
-    overrides.logger ?? createLogger(config.logLevel, undefined, { format: config.logFormat === 'auto' ? (process.stdout.isTTY ? 'pretty' : 'json') : config.logFormat });
+  const logger = overrides.logger ?? configuredLogger(config);
   const store = openConfiguredStore(config, (err) => logger.warn('database connection lost; the pool will reconnect', errorFields(err)));
   try {
     return await assembleApp(config, overrides, logger, store);

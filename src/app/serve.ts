@@ -2,7 +2,9 @@
  * `ams serve`: build the app, listen, and on SIGTERM or SIGINT drain and stop. The exit status is
  * the caller's to return: 0 after a full drain, 1 when the shutdown deadline cut work short.
  */
-import { createApp, type AppOverrides } from './compose.js';
+import cluster from 'node:cluster';
+import { configuredLogger, createApp, type AppOverrides } from './compose.js';
+import { runPrimary, workerCount } from './workers.js';
 import type { Config } from '../config/config.js';
 import { unknownSettings } from '../config/effective.js';
 
@@ -36,6 +38,22 @@ function listenFailure(err: unknown, config: Config): unknown {
 
 /** Serves until a signal; resolves with the exit status. A failed start throws (ListenFailure for the sockets). */
 export async function serve(config: Config, env: NodeJS.ProcessEnv = process.env, overrides: AppOverrides = {}): Promise<number> {
+  // AMS_WORKERS > 1: this process forks and watches the workers; each of them (cluster.isWorker) serves below.
+  const workers = workerCount(config.workers);
+  if (workers > 1 && cluster.isPrimary) {
+    const logger = overrides.logger ?? configuredLogger(config);
+    for (const variable of unknownSettings(env)) logger.warn('unknown AMS_ variable ignored (a typo?)', { variable });
+    return runPrimary(config, workers, logger);
+  }
+  if (!cluster.isWorker) return serveOne(config, env, overrides);
+  const status = await serveOne(config, {}, overrides);
+  // Drained: let go of the channel to the primary, which would otherwise keep this process alive.
+  cluster.worker?.disconnect();
+  return status;
+}
+
+/** One process serving: the whole service, or one worker of the cluster. */
+async function serveOne(config: Config, env: NodeJS.ProcessEnv, overrides: AppOverrides): Promise<number> {
   const app = await createApp(config, overrides);
   for (const variable of unknownSettings(env)) app.logger.warn('unknown AMS_ variable ignored (a typo?)', { variable });
   let server;
@@ -51,7 +69,11 @@ export async function serve(config: Config, env: NodeJS.ProcessEnv = process.env
     // AMS_SHUTDOWN_TIMEOUT_MS the rest is cut and the status is 1 — nothing acknowledged is
     // lost (every change committed before its answer), and an interrupted send is retried
     // by the next instance once its lease runs out.
+    let stopping = false;
     const stop = (signal: string): void => {
+      // A worker may get both the primary's SIGTERM and the terminal's SIGINT: one drain.
+      if (stopping) return;
+      stopping = true;
       const started = Date.now();
       app.logger.info('shutting down', { signal, deadlineMs: config.shutdownTimeoutMs });
       const hard = setTimeout(() => {

@@ -9,6 +9,7 @@ import { LANGUAGES } from '../mail/translations.js';
 /** What a setting's value must be; the README table and `ams help` show it. */
 export type SettingType =
   | { readonly kind: 'integer'; readonly min: number; readonly max: number }
+  | { readonly kind: 'integer-or-auto'; readonly min: number; readonly max: number }
   | { readonly kind: 'boolean' }
   | { readonly kind: 'enum'; readonly values: readonly string[] }
   | { readonly kind: 'text' | 'host' | 'url' | 'database' | 'path' | 'list' };
@@ -17,6 +18,8 @@ export function describeType(type: SettingType): string {
   switch (type.kind) {
     case 'integer':
       return type.max === Number.MAX_SAFE_INTEGER ? `whole number ≥ ${type.min}` : `whole number ${type.min}–${type.max}`;
+    case 'integer-or-auto':
+      return `whole number ${type.min}–${type.max}, or \`auto\``;
     case 'boolean':
       return '`true` or `false`';
     case 'enum':
@@ -85,6 +88,24 @@ function integer(d: Doc & { readonly min: number; readonly max: number } & Fallb
     if (n < d.min || n > d.max) throw new ConfigError(`${expects}, got ${n}`);
     return n;
   });
+}
+
+/** A count, or `auto`: resolved where it is used (the number of cores of the machine that runs it). */
+function countOrAuto(d: Doc & { readonly min: number; readonly max: number; readonly default: number }): Declared<number | 'auto'> {
+  const expects = `${d.env} must be a whole number from ${d.min} to ${d.max}, or auto`;
+  return {
+    ...d,
+    type: { kind: 'integer-or-auto', min: d.min, max: d.max },
+    default: String(d.default),
+    read: (raw) => {
+      if (raw === null) return d.default;
+      if (raw.toLowerCase() === 'auto') return 'auto';
+      if (!/^\d+$/.test(raw)) throw new ConfigError(`${expects}, got "${raw}"`);
+      const n = Number(raw);
+      if (n < d.min || n > d.max) throw new ConfigError(`${expects}, got ${n}`);
+      return n;
+    },
+  };
 }
 
 function boolean(d: Doc & { readonly default: boolean }): Declared<boolean>;
@@ -377,6 +398,14 @@ const DECLARED = {
     max: 1_000_000,
     default: 1000,
     description: 'Open connections per instance; further ones are closed at once. Keep it below the open-file limit (`ulimit -n`).',
+  }),
+  workers: countOrAuto({
+    env: 'AMS_WORKERS',
+    min: 1,
+    max: 256,
+    default: 1,
+    description:
+      'Processes serving the one port (node:cluster), all on the one database: `auto` is one per core. 1: a single process, no cluster. A worker that dies is replaced (after a back-off when it keeps dying); SIGTERM drains them all.',
   }),
   shutdownTimeoutMs: integer({
     env: 'AMS_SHUTDOWN_TIMEOUT_MS',

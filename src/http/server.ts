@@ -94,6 +94,23 @@ const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip', 'via'];
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const HOST = /^[A-Za-z0-9.:[\]-]{1,255}$/;
 
+/** The request line's fields, in the order they are written. */
+const REQUEST_LINE_FIELDS = [
+  'requestId',
+  'method',
+  'path',
+  'status',
+  'soapVersion',
+  'operation',
+  'partnerUser',
+  'entityId',
+  'claimedUser',
+  'result',
+  'remote',
+  'client',
+  'durationMs',
+] as const;
+
 class BodyTooLarge extends Error {}
 
 /** The `result` of a SOAP request refused before any operation was known. */
@@ -218,6 +235,8 @@ export function createHttpHandler(options: HttpAppOptions): http.RequestListener
   const { docs, logger } = options;
   const trustedProxies = new Set(options.trustedProxies ?? []);
   const newRequestId = requestIdSource();
+  // The one line per request, its field names fixed here at boot (observability/fixed-line.ts).
+  const requestLine = logger.fixedLine('request', REQUEST_LINE_FIELDS);
 
   // Plain promise chains rather than async functions on the SOAP path: each async layer costs
   // a promise and microtask turns on every request.
@@ -392,7 +411,7 @@ export function createHttpHandler(options: HttpAppOptions): http.RequestListener
       // Balancers probe every few seconds: their lines only at debug level.
       const level = rawPath === '/healthz' || rawPath === '/readyz' ? 'debug' : 'info';
       if (!logger.isLevelEnabled(level)) return;
-      logger[level]('request', {
+      requestLine(level, {
         requestId,
         method: req.method,
         path: rawPath,

@@ -12,8 +12,12 @@
 import pino from 'pino';
 import { formatPretty } from './pretty.js';
 import { escapeControls, escapeFields } from './control-characters.js';
+import { fixedLineBuilder, type FixedLineWriter } from './fixed-line.js';
+
+export type { FixedLineWriter } from './fixed-line.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 export type LogFormat = 'json' | 'pretty';
 
 export type LogFields = Readonly<Record<string, string | number | boolean | null | undefined>>;
@@ -27,6 +31,12 @@ export interface Logger {
   child(bindings: LogFields): Logger;
   /** Would a line at `level` be written? Lets a hot path skip building its fields. */
   isLevelEnabled(level: LogLevel): boolean;
+  /**
+   * A writer of one kind of line whose message and field names are known at boot (the request
+   * line): the same line `info(msg, fields)` writes, built from parts made once (fixed-line.ts).
+   * Field names that could hold a secret are refused here, at boot.
+   */
+  fixedLine<K extends string>(msg: string, keys: readonly K[]): FixedLineWriter<K>;
 }
 
 /**
@@ -76,9 +86,32 @@ export const REDACTED = '[REDACTED]';
 export interface LoggerOptions {
   /** Default `json`. `pretty`: one human-readable line per entry (for a terminal). */
   readonly format?: LogFormat;
+  /**
+   * Other processes write to the same stdout (the workers of AMS_WORKERS). A write(2) of at most
+   * PIPE_BUF bytes (4096 on Linux) to a pipe is never interleaved with another's, and the
+   * asynchronous destination gathers whole lines into each write up to `maxWrite` bytes: so with
+   * this bound no two processes' lines are ever torn into each other (one line longer than
+   * 4 KiB, a long stack trace, still goes alone in a write of its own).
+   */
+  readonly sharedOutput?: boolean;
 }
 
+/** PIPE_BUF on Linux: the largest write to a pipe that is atomic. */
+const ATOMIC_PIPE_WRITE = 4096;
+
 function adapt(p: pino.Logger): Logger {
+  const fixedLine = <K extends string>(msg: string, keys: readonly K[]): FixedLineWriter<K> => {
+    const build = fixedLineBuilder(msg, keys, new Set([...SECRET_FIELD_NAMES, ...CONTAINERS]));
+    // pino's own parts of every line: the level labels, its bindings (pid, hostname, a child's)
+    // and its destination, so these lines go where, in the order and in the form pino's go.
+    const stream = (p as unknown as Record<symbol, { write(line: string): void }>)[pino.symbols.streamSym]!;
+    const bindings = (p as unknown as Record<symbol, string>)[pino.symbols.chindingsSym]!;
+    const heads = new Map(LEVELS.map((level) => [level, `{"level":"${level}","time":"`] as const));
+    return (level, values) => {
+      if (!p.isLevelEnabled(level)) return;
+      stream.write(build(heads.get(level)!, `"${bindings}`, values));
+    };
+  };
   // Fields are escaped by the `log` and `bindings` formatters below; the message here.
   return {
     debug: (msg, fields) => (fields === undefined ? p.debug(escapeControls(msg)) : p.debug(fields, escapeControls(msg))),
@@ -88,6 +121,7 @@ function adapt(p: pino.Logger): Logger {
     // pino's `bindings` formatter sees only the root's bindings, not a child's: escaped here.
     child: (bindings) => adapt(p.child(escapeFields(bindings))),
     isLevelEnabled: (level) => p.isLevelEnabled(level),
+    fixedLine,
   };
 }
 
@@ -100,7 +134,7 @@ export function createLogger(level: LogLevel, write?: (line: string) => void, op
   let destination: pino.DestinationStream;
   if (write !== undefined) destination = { write: format === 'pretty' ? (line) => write(formatPretty(line)) : write };
   else if (format === 'pretty') destination = { write: (line) => void process.stdout.write(formatPretty(line)) };
-  else destination = pino.destination({ dest: 1, sync: false });
+  else destination = pino.destination({ dest: 1, sync: false, ...(options.sharedOutput === true ? { maxWrite: ATOMIC_PIPE_WRITE } : {}) });
   return adapt(
     pino(
       {

@@ -16,6 +16,7 @@ import { ENGINE_TRAITS, type Engine, type EngineTraits } from './dialect.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { withStatementCache } from './statement-cache.js';
 import { openCommittedReader, type CommittedReader } from './committed-reader.js';
+import { useNamedStatements } from './named-statements.js';
 
 export interface Store {
   readonly db: Kysely<Database>;
@@ -157,7 +158,10 @@ function postgresPool(location: DatabaseLocation, options: OpenOptions, override
   // Without these listeners a connection the server closes (restart, failover, idle kill)
   // would be an unhandled 'error' event and take the whole process down.
   pool.on('error', onError);
-  pool.on('connect', (client) => client.on('error', onError));
+  pool.on('connect', (client) => {
+    client.on('error', onError);
+    useNamedStatements(client);
+  });
   return pool;
 }
 

@@ -11,6 +11,7 @@
  */
 import { CompiledQuery, type Compilable, type Kysely, type RawBuilder } from 'kysely';
 import type { CommittedReader } from './committed-reader.js';
+import { nameStatement } from './named-statements.js';
 
 const sentinel = (i: number): string => `\u0000ams-parameter-${i}\u0000`;
 
@@ -31,6 +32,12 @@ export function prepareQuery<Row, Args extends readonly unknown[], DB = unknown>
     if (placeholders.some((_, i) => !slots.includes(i))) throw new Error('prepareQuery: a placeholder was not used as a parameter');
     return { sql: compiled.sql, parametersFor: (args) => compiled.parameters.map((p, index) => (slots[index]! >= 0 ? args[slots[index]!] : p)) };
   };
+  // Through the executor (PostgreSQL, or a transaction): a named prepared statement on PostgreSQL.
+  const prepareNamed = (): NonNullable<typeof prepared> => {
+    const made = prepare();
+    nameStatement(made.sql);
+    return made;
+  };
   if (reader) {
     return (...args) => {
       try {
@@ -42,7 +49,7 @@ export function prepareQuery<Row, Args extends readonly unknown[], DB = unknown>
     };
   }
   return async (...args) => {
-    const { sql, parametersFor } = (prepared ??= prepare());
+    const { sql, parametersFor } = (prepared ??= prepareNamed());
     const result = await db.executeQuery<Row>(CompiledQuery.raw(sql, parametersFor(args)));
     return result.rows;
   };

@@ -8,6 +8,7 @@
  * Every statement Kysely runs on this connection passes through `prepare` right before it runs,
  * so this is also where the connection reports that it is about to write (`onWrite`): the
  * committed reader (committed-reader.ts) must check the data version again after it.
+ * It is also where a transaction's BEGIN becomes BEGIN IMMEDIATE (see below).
  */
 import type BetterSqlite3 from 'better-sqlite3';
 
@@ -21,7 +22,13 @@ export function withStatementCache(database: BetterSqlite3.Database, { maxStatem
   const cache = new Map<string, BetterSqlite3.Statement>();
   const prepare = database.prepare.bind(database);
   const exec = database.exec.bind(database);
-  const cachedPrepare = (sql: string): BetterSqlite3.Statement => {
+  const cachedPrepare = (text: string): BetterSqlite3.Statement => {
+    // Kysely opens every transaction with a plain (deferred) BEGIN: it takes the write lock only
+    // at its first write, and when another process (AMS_WORKERS, an `ams` command) committed
+    // since the transaction's first read, SQLite refuses that upgrade at once with SQLITE_BUSY
+    // instead of waiting out busy_timeout. BEGIN IMMEDIATE takes the write lock up front and
+    // waits for it. One process has one connection, so nothing else of its own ever waits on it.
+    const sql = text === 'begin' ? 'begin immediate' : text;
     let statement = cache.get(sql);
     if (!statement) {
       statement = prepare(sql);

@@ -1,0 +1,35 @@
+/**
+ * PostgreSQL: the hot path's statements (prepared-query.ts: the partner user, the account in the
+ * caller's tree, run on every SOAP call) become named prepared statements on each pooled
+ * connection. The server then parses and plans each once per connection instead of on every
+ * call, and the client sends only the name and the values. Only statements registered here are
+ * named: their SQL is fixed in the code, so the set stays a handful, where naming every text
+ * (bulk inserts of varying width) would grow each connection's statements without bound.
+ *
+ * Nothing is served stale: a prepared statement is re-executed against current data on every
+ * call; only the parse and the plan are kept (and PostgreSQL re-plans by itself after a schema
+ * change). A connection lost and replaced prepares its statements again on first use.
+ */
+import type pg from 'pg';
+
+const names = new Map<string, string>();
+
+/** Marks `sql` as a hot statement: on PostgreSQL it runs as a named prepared statement. */
+export function nameStatement(sql: string): void {
+  if (!names.has(sql)) names.set(sql, `ams_hot_${names.size + 1}`);
+}
+
+type Query = (config: unknown, values?: unknown, callback?: unknown) => unknown;
+
+/** Makes `client` run the registered statements by name (Kysely calls `query(sql, parameters)`). */
+export function useNamedStatements(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as Query;
+  const named: Query = (config, values, callback) => {
+    if (typeof config === 'string' && Array.isArray(values) && callback === undefined) {
+      const name = names.get(config);
+      if (name !== undefined) return query({ name, text: config, values });
+    }
+    return query(config, values, callback);
+  };
+  (client as unknown as { query: Query }).query = named;
+}

@@ -1,0 +1,92 @@
+/**
+ * The request line's fast writer (src/observability/fixed-line.ts) writes exactly the line
+ * `logger.info` writes for the same fields: same bytes, same escaping of control characters,
+ * same levels, bindings and pretty form; and it refuses, at boot, a field name that redaction
+ * would have to look at.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createLogger, type LogFields, type LogFormat } from '../../src/observability/logger.js';
+
+const KEYS = ['requestId', 'method', 'path', 'status', 'claimedUser', 'entityId', 'ok', 'durationMs'] as const;
+type Values = { readonly [K in (typeof KEYS)[number]]: string | number | boolean | null | undefined };
+
+/** Both writers on one logger; every line with its time replaced, so two lines can be compared. */
+function bothWays(values: Values, format: LogFormat = 'json', bindings?: LogFields): { general: string; fixed: string } {
+  const lines: string[] = [];
+  const root = createLogger('debug', (line) => lines.push(line), { format });
+  const logger = bindings ? root.child(bindings) : root;
+  const fixed = logger.fixedLine('request', KEYS);
+  logger.info('request', values);
+  fixed('info', values);
+  assert.equal(lines.length, 2);
+  const untimed = (line: string) => line.replace(/"time":"[^"]+"/, '"time":"T"').replace(/^\d\d:\d\d:\d\d\.\d\d\d/, 'T');
+  return { general: untimed(lines[0]!), fixed: untimed(lines[1]!) };
+}
+
+const ordinary: Values = {
+  requestId: 'req-1',
+  method: 'POST',
+  path: '/WebApi/AccountManagementService/AccountManagementService.asmx',
+  status: 200,
+  claimedUser: undefined,
+  entityId: 7,
+  ok: true,
+  durationMs: 0.375,
+};
+
+describe('the fixed request line', () => {
+  it('is byte for byte the line info() writes, for ordinary values', () => {
+    const { general, fixed } = bothWays(ordinary);
+    assert.equal(fixed, general);
+    assert.ok(fixed.endsWith('"msg":"request"}\n'));
+  });
+
+  it('escapes what info() escapes: control characters (C0, C1, DEL, bidi, separators), quotes, backslashes', () => {
+    const hostile = ['\u001b[31mred\u001b[0m', 'line\nbreak\ttab\r', 'a"b\\c', '\u009b2J', 'x\u007fy', '\u202eevil\u2066', 'sep\u2028\u2029', 'caf\u00e9 \u65e5\u672c', '"'.repeat(50)];
+    for (const text of hostile) {
+      const { general, fixed } = bothWays({ ...ordinary, path: text, claimedUser: text });
+      assert.equal(fixed, general, JSON.stringify(text));
+      // eslint-disable-next-line no-control-regex -- looking for raw control characters is the point
+      assert.doesNotMatch(fixed.slice(0, -1), /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/, 'no raw control character in the line');
+    }
+  });
+
+  it('writes non-finite numbers as null, null as null, and leaves undefined fields out, as info() does', () => {
+    const { general, fixed } = bothWays({ ...ordinary, status: Number.NaN, durationMs: Number.POSITIVE_INFINITY, requestId: null, method: undefined });
+    assert.equal(fixed, general);
+    assert.ok(!fixed.includes('"method"'));
+  });
+
+  it('keeps a lone surrogate half valid JSON', () => {
+    const { fixed } = bothWays({ ...ordinary, claimedUser: 'a\ud800b' });
+    assert.equal((JSON.parse(fixed) as { claimedUser: string }).claimedUser, 'a\ud800b');
+  });
+
+  it("carries the logger's bindings (pid, hostname, a child's fields) and matches the pretty form", () => {
+    const json = bothWays(ordinary, 'json', { worker: 'w\u001b1' });
+    assert.equal(json.fixed, json.general);
+    const parsed = JSON.parse(json.fixed) as Record<string, unknown>;
+    assert.equal(parsed.pid, process.pid);
+    assert.equal(parsed.worker, 'w\\u001b1');
+    const pretty = bothWays(ordinary, 'pretty');
+    assert.equal(pretty.fixed, pretty.general);
+  });
+
+  it('writes at the level asked for, and nothing below the logger level', () => {
+    const lines: string[] = [];
+    const write = createLogger('info', (line) => lines.push(line)).fixedLine('request', KEYS);
+    write('debug', ordinary);
+    write('warn', ordinary);
+    assert.equal(lines.length, 1);
+    assert.equal((JSON.parse(lines[0]!) as { level: string }).level, 'warn');
+  });
+
+  it('refuses at boot a field name redaction would look at, or one that is not a plain name', () => {
+    const logger = createLogger('info', () => undefined);
+    for (const key of ['password', 'Password', 'token', 'authHeader', 'headers', 'body']) {
+      assert.throws(() => logger.fixedLine('request', ['status', key]), /may hold a secret/, key);
+    }
+    assert.throws(() => logger.fixedLine('request', ['a"b']), /plain name/);
+  });
+});
