@@ -12,6 +12,7 @@ import { once } from 'node:events';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { listenTestApp, startTestApp } from '../support/harness.js';
+import { waitFor } from '../support/wait-for.js';
 import { createTestDatabase, POSTGRES_TEST_URL } from '../support/test-database.js';
 import { ams, amsChild, counts, legacyExport, soap } from './import-support.js';
 
@@ -131,16 +132,18 @@ test('SIGKILL in the middle of an import, then a re-run: whole batches only, no 
   try {
     const child = amsChild(['import', dir, '--batch-size', '50'], dbFile);
     const exited = once(child, 'exit');
-    // Kill it once some batches are committed (polling for the moment, not sleeping for it).
-    let seen = 0;
-    for (let i = 0; i < 2000 && seen === 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      try {
-        seen = sqliteCounts(dbFile).accounts;
-      } catch {
-        // the database or its tables do not exist yet
-      }
-    }
+    // Kill it once some batches are committed (the moment is another process's: waitFor polls for it).
+    await waitFor(
+      () => {
+        try {
+          return sqliteCounts(dbFile).accounts > 0;
+        } catch {
+          return false; // the database or its tables do not exist yet
+        }
+      },
+      40_000,
+      'the first committed batch',
+    );
     child.kill('SIGKILL');
     const [code, signal] = (await exited) as [number | null, string | null];
     assert.equal(signal, 'SIGKILL', `the import finished before it could be killed (exit ${code})`);

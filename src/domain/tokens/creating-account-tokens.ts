@@ -41,10 +41,12 @@ export async function createAccountByToken(
   deps: AccountDeps,
   caller: Caller,
   input: { token: string | null; username: string | null; password: string | null; fullName: string | null; email: string | null },
+  /** The edge's names of the fields, for the messages (the domain knows no wire names). */
+  names: { token: string; username: string; password: string; fullName: string; email: string },
   context: RequestContext,
 ): Promise<Outcome> {
-  if (!input.token) return invalidInput('Token is required.');
-  const fields = checkNewAccountFields(deps, input, { username: 'Username', password: 'Password', fullName: 'FullName', email: 'Email' });
+  if (!input.token) return invalidInput(`${names.token} is required.`);
+  const fields = checkNewAccountFields(deps, input, names);
   if (!fields.ok) return fields.failure;
   if (input.token.length > MAX_TOKEN_LENGTH) return failure('InvalidToken');
   const digest = deps.tokenCodec.digest(input.token);
