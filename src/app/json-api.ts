@@ -2,6 +2,7 @@
  * The JSON API's wiring (issue 19): the REST pipeline over the same call session as SOAP, the
  * idempotency and account-page stores, the partner rate's state and the OpenAPI document.
  */
+import { openAnswer, sealAnswer, storedIdempotencyKey, storedRequestDigest } from '../security/idempotency-seal.js';
 import type { Operation } from '../contract/index.js';
 import type { CallSession } from '../call/invoker.js';
 import type { Clock, EntityRepository } from '../domain/ports.js';
@@ -55,13 +56,16 @@ export function createJsonApi(deps: JsonApiDeps): RestPipeline<RequestInfo> {
         return { ok: true, items: outcome.value ?? [] };
       },
     },
+    // The database keeps the key's digest, an HMAC of the request and the answer sealed
+    // under the key (security/idempotency-seal.ts): no password or token at rest.
     idempotency: {
-      claim: (userId, key, digest) => {
+      async claim(userId, key, digest) {
         const now = clock.now();
-        return deps.idempotency.claim(userId, key, digest, now, new Date(now.getTime() + IDEMPOTENCY_TTL_MS));
+        const claim = await deps.idempotency.claim(userId, storedIdempotencyKey(key), storedRequestDigest(key, digest), now, new Date(now.getTime() + IDEMPOTENCY_TTL_MS));
+        return claim.kind === 'replay' ? { kind: 'replay', ...openAnswer(key, claim.status, claim.body) } : claim;
       },
-      complete: (userId, key, answer) => deps.idempotency.complete(userId, key, answer),
-      release: (userId, key) => deps.idempotency.release(userId, key),
+      complete: (userId, key, answer) => deps.idempotency.complete(userId, storedIdempotencyKey(key), { status: answer.status, headers: {}, body: sealAnswer(key, answer) }),
+      release: (userId, key) => deps.idempotency.release(userId, storedIdempotencyKey(key)),
     },
     rateState: (userId) => (userId === null ? deps.anonymousRate : deps.partnerRate.report(userId)),
     documents,

@@ -203,6 +203,26 @@ describe('JSON API over HTTP', () => {
     assert.equal(other.status, 201, other.text);
   });
 
+  it("keeps no password, token or Idempotency-Key at rest: only the key's holder gets the answer replayed", async () => {
+    const auth = { bearer: key };
+    const idempotencyKey = 'at-rest-3f9c2d7e-51b0-4c8a-9e61-0d2f7a4b8c15';
+    const password = 'at-rest-password-01';
+    assert.equal((await request('POST', '/accounts', { auth, body: { targetEntityId: 3, username: 'at-rest', password, accountSizeMB: 100 }, idempotencyKey: `${idempotencyKey}-create` })).status, 201);
+    const first = await request('POST', '/accounts/at-rest/authentication-tokens', { auth, body: { password }, idempotencyKey });
+    assert.equal(first.status, 201, first.text);
+    const token = String(first.body['token']);
+    const replay = await request('POST', '/accounts/at-rest/authentication-tokens', { auth, body: { password }, idempotencyKey });
+    assert.equal(replay.headers.get('idempotent-replayed'), 'true');
+    assert.equal(replay.text, first.text);
+    const rows = await t.app.store.db.selectFrom('idempotency_keys').selectAll().execute();
+    const atRest = JSON.stringify(rows);
+    for (const secret of [idempotencyKey, token, password]) assert.ok(!atRest.includes(secret), 'a secret kept in idempotency_keys');
+    // Another key with the same body is another request: a new token, not the stored one.
+    const fresh = await request('POST', '/accounts/at-rest/authentication-tokens', { auth, body: { password }, idempotencyKey: `${idempotencyKey}-2` });
+    assert.equal(fresh.status, 201, fresh.text);
+    assert.notEqual(fresh.body['token'], token);
+  });
+
   it('logs one request line per call with its operation and result, and never a key or a secret', () => {
     const lines = t.logLines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l['msg'] === 'request' && String(l['path']).startsWith('/api/v1/'));
     assert.ok(lines.some((l) => l['operation'] === 'CreateAccountBySize' && l['result'] === 'Success' && l['status'] === 201 && l['partnerUser'] === 'reseller-a'));

@@ -58,7 +58,7 @@ export function idempotencyRepository(db: Kysely<Database>): IdempotencyReposito
           .where('key', '=', key)
           .executeTakeFirst();
         if (row === undefined) continue;
-        if (row.request_digest !== requestDigest) return { kind: 'mismatch' };
+        if (row.request_digest !== requestDigest) return { kind: 'mismatch' }; // not timing-sensitive: HMACs of the same partner user's own requests, no secret
         if (row.state !== 'done' || row.status === null) return { kind: 'in-progress' };
         return { kind: 'replay', status: Number(row.status), headers: headersFrom(row.headers), body: row.body ?? '' };
       }
