@@ -50,12 +50,14 @@ export interface SandboxMailDeps {
   readonly db: Kysely<Database>;
   readonly partners: Pick<PartnerAuthenticator, 'check'>;
   readonly partnerRate: { take(userId: number): boolean | Promise<boolean> };
+  /** API keys (issue 19) sign in too: as `Bearer <key>`, or typed as the password of the browser's Basic prompt. */
+  readonly authenticateApiKey?: (key: string, now: Date) => Promise<Caller | undefined>;
 }
 
 const CHALLENGE: HttpReply = {
   status: 401,
   contentType: 'text/plain; charset=utf-8',
-  body: 'Sign in with your partner API user name and password.',
+  body: 'Sign in with your partner API user name and password (or an API key as the password).',
   headers: { ...SANDBOX_MAIL_HEADERS, 'WWW-Authenticate': 'Basic realm="AMS sandbox mail", charset="UTF-8"' },
 };
 
@@ -69,12 +71,31 @@ export function basicCredentials(header: string | undefined): { UserName: string
   return { UserName: decoded.slice(0, colon), Password: decoded.slice(colon + 1) };
 }
 
+/** The shape of an API key (security/api-keys.ts): `ams_<public id>_<secret>`. */
+const API_KEY = /^ams_[0-9a-f]{8}_/;
+
+/**
+ * The partner behind a /sandbox/mail request: Basic with the partner API user's name and secret
+ * (the AuthHeader's check and throttle), or an API key: `Bearer <key>`, or the key typed as the
+ * Basic prompt's password under the key's own user name (a browser can send only Basic).
+ */
+async function signIn(deps: SandboxMailDeps, authorization: string | undefined, sourceAddress: string): Promise<Caller | undefined> {
+  const bearer = /^Bearer[ ]+(\S{1,512})[ ]*$/i.exec(authorization ?? '')?.[1];
+  if (bearer !== undefined) return deps.authenticateApiKey ? deps.authenticateApiKey(bearer, new Date()) : undefined;
+  const basic = basicCredentials(authorization);
+  if (basic !== null && deps.authenticateApiKey && API_KEY.test(basic.Password)) {
+    const caller = await deps.authenticateApiKey(basic.Password, new Date());
+    return caller && caller.username.toLowerCase() === basic.UserName.toLowerCase() ? caller : undefined;
+  }
+  return (await deps.partners.check(basic, sourceAddress)).caller;
+}
+
 const html = (status: number, body: string): HttpReply => ({ status, contentType: 'text/html; charset=utf-8', body, headers: SANDBOX_MAIL_HEADERS });
 
 export function sandboxMailPages(deps: SandboxMailDeps): (request: SandboxMailRequest, info: RequestInfo) => Promise<HttpReply> {
   const store = sandboxStore(deps.db);
   return async (request, info) => {
-    const { caller } = await deps.partners.check(basicCredentials(request.authorization), info.sourceAddress);
+    const caller = await signIn(deps, request.authorization, info.sourceAddress);
     if (!caller) return CHALLENGE;
     if (info.facts) {
       info.facts.partnerUser = caller.username;

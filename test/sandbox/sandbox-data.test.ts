@@ -19,6 +19,7 @@ import { listCapturedMail, readCapturedMail, resetSandboxTree, seedSandboxAccoun
 import type { Caller } from '../../src/domain/ports.js';
 import { renderNotification } from '../../src/mail/templates.js';
 import { argon2Hasher } from '../../src/security/argon2-hasher.js';
+import { issueApiKey } from '../../src/security/api-keys.js';
 
 const A = { user: 'reseller-a', password: RESELLER_A_SECRET };
 const B = { user: 'reseller-b', password: RESELLER_B_SECRET };
@@ -150,6 +151,28 @@ for (const engine of ENGINES) {
           for (const name of own) assert.ok(a.body.includes(`<td>${name}</td>`), `${a.who.user} misses ${name}`);
           for (const name of other) assert.ok(!a.body.includes(`<td>${name}</td>`), `${a.who.user} sees ${name}`);
         }
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('/sandbox/mail takes an API key too: as Bearer, or as the Basic password under its own user name', async () => {
+      const server = await listenTestApp(sandbox);
+      try {
+        const user = await sandbox.app.store.db.selectFrom('partner_users').select('id').where('username', '=', A.user).executeTakeFirstOrThrow();
+        const { key } = await issueApiKey(sandbox.app.apiAccess.apiKeys, { partnerUserId: user.id, readOnly: true, expiresInDays: null }, new Date());
+        const page = async (authorization: string) => {
+          const r = await fetch(`http://127.0.0.1:${server.port}/sandbox/mail`, { headers: { Authorization: authorization } });
+          return { status: r.status, body: await r.text() };
+        };
+        const basic = (name: string, secret: string) => `Basic ${Buffer.from(`${name}:${secret}`).toString('base64')}`;
+        for (const authorization of [`Bearer ${key}`, basic(A.user, key)]) {
+          const answer = await page(authorization);
+          assert.equal(answer.status, 200, authorization.slice(0, 6));
+          assert.ok(answer.body.includes('<td>carol</td>') && !answer.body.includes('<td>dave</td>'), 'its own tree only');
+        }
+        // The key under another user's name, a revoked-looking or malformed key: the sign-in prompt.
+        for (const authorization of [basic(B.user, key), `Bearer ${key}x`, 'Bearer ams_00000000_nope']) assert.equal((await page(authorization)).status, 401);
       } finally {
         await server.close();
       }
