@@ -5,7 +5,7 @@ import type { AccountListItem } from '../domain/ports.js';
 import { failureOutput, requestNames, type Handler } from './handler.js';
 
 const names = requestNames(GetAllAccounts);
-const DEFAULT_BATCH_SIZE = 1000;
+const DEFAULT_BATCH_SIZE = 250;
 
 /** An account as the list's wire item. */
 export function wireListItem(a: AccountListItem) {

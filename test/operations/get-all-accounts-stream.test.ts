@@ -6,8 +6,10 @@
  * sockets, with 20,000 accounts (AMS_TEST_HARNESS_ENGINE=postgres runs it on PostgreSQL).
  */
 import fs from 'node:fs';
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
+import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -29,6 +31,7 @@ const RESELLER_A_ENTITY = 2;
 const CUSTOMER_A1 = 3;
 const LISTED = 20_000;
 const WIRE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'wire');
+const LIST_READER = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'support', 'list-reader.mjs');
 
 async function collect(chunks: ChunkedBody): Promise<string> {
   let text = '';
@@ -209,6 +212,62 @@ describe('GetAllAccounts streams its list', () => {
     // The provider sees reseller B's account too.
     assert.deepEqual((await bodies).map(itemCount), [LISTED + 3, LISTED + 3, LISTED + 4, LISTED + 4]);
     assert.ok(whileRunning, 'the GetAccountInfo answer came before the four lists were all written');
+  });
+});
+
+/**
+ * A list read by a client in another process: resolves `first` at its first byte and `end`
+ * with its item count, as that process saw them.
+ */
+function listInOtherProcess(url: string, version: SoapVersionId, body: string): { first: Promise<void>; end: Promise<number> } {
+  const headers = soapHeaders(version, 'GetAllAccounts');
+  const child = spawn(process.execPath, [LIST_READER, url, headers.contentType, headers.soapAction ?? '', body], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = readline.createInterface({ input: child.stdout });
+  let sawFirst: () => void = () => undefined;
+  const first = new Promise<void>((resolve) => (sawFirst = resolve));
+  const end = new Promise<number>((resolve, reject) => {
+    lines.on('line', (line) => {
+      if (line === 'first') sawFirst();
+      else if (line.startsWith('end ')) resolve(Number(line.split(' ')[2]));
+      else reject(new Error(`list reader: ${line}`));
+    });
+    child.on('exit', (code) => (code === 0 ? undefined : reject(new Error(`list reader exited with ${code}`))));
+  });
+  return { first, end };
+}
+
+describe('GetAllAccounts streams: lists read by fast clients in other processes', () => {
+  let t: TestApp;
+  let url: string;
+  let close: () => Promise<boolean>;
+  before(async () => {
+    t = await startTestApp({ template: await seededTemplate(), env: { AMS_PARTNER_REQUESTS_PER_MINUTE: '0' } });
+    await addManyAccounts(t.app.store.db, CUSTOMER_A1, LISTED);
+    const running = await listenTestApp(t);
+    url = running.url;
+    close = () => running.close(5000);
+  });
+  after(async () => {
+    await close();
+    await t.close();
+  });
+
+  // When the client keeps up, the kernel takes each piece at once and node:http signals 'drain'
+  // from process.nextTick: had the server waited only for that, one list would have run as a
+  // single chain of continuations, and the lists one after another (the defect the `list`
+  // bench found: every list's first byte after the previous list's end).
+  it('serves four lists at once: every first byte before any list ends, and another partner is answered meanwhile', async () => {
+    const lists = [A, A, P, P].map((who) => listInOtherProcess(url, '1.1', listBody('1.1', who)));
+    let ended = 0;
+    const counts = Promise.all(lists.map((l) => l.end.then((n) => (ended++, n))));
+    await Promise.all(lists.map((l) => l.first));
+    const endedAtLastFirstByte = ended;
+    const info = await openCall(url, '1.1', envelope('1.1', operationBody('GetAccountInfo', { userName: 'bob' }, false), B), 'GetAccountInfo').text();
+    const endedAtInfo = ended;
+    assert.match(info, /<Code>Success<\/Code>/);
+    assert.deepEqual(await counts, [LISTED + 3, LISTED + 3, LISTED + 4, LISTED + 4]);
+    assert.equal(endedAtLastFirstByte, 0, 'all four lists had begun before any of them ended');
+    assert.ok(endedAtInfo < lists.length, "another partner's GetAccountInfo was answered before the four lists were all written");
   });
 });
 
