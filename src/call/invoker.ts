@@ -99,6 +99,13 @@ function releaseWhenDone(output: Record<string, unknown>, release: () => void): 
 }
 
 /** Partner check, rate, then the operation's handler; a failure inside becomes UnexpectedError. */
+/** The account the call names, when its operation declares one (`accountArgument`): read with the partner check. */
+function accountNamed(operation: Operation, args: Readonly<Record<string, unknown>>): string | undefined {
+  if (operation.accountArgument === undefined) return undefined;
+  const value = args[operation.accountArgument];
+  return typeof value === 'string' ? value : undefined;
+}
+
 export function createInvoker(options: InvokerOptions): Invoker {
   return createCallSession(options).invoke;
 }
@@ -192,7 +199,9 @@ export function createCallSession(options: InvokerOptions): CallSession & { read
     args: Readonly<Record<string, unknown>>,
     context: CallContext,
   ): Promise<Record<string, unknown>> {
-    const caller = isApiKey(credentials) ? await authenticateKey(credentials, context) : noteCheck(credentials, await partners.check(credentials, context.sourceAddress), context);
+    const caller = isApiKey(credentials)
+      ? await authenticateKey(credentials, context)
+      : noteCheck(credentials, await partners.check(credentials, context.sourceAddress, accountNamed(operation, args)), context);
     if (!caller) return failureOutput(operation, 'InvalidSoapCredentials', 'The AuthHeader credentials are missing or wrong.');
     return invokeAs(caller, operation, args, context);
   }

@@ -11,7 +11,7 @@ import { exclusively, migrate, openStore, parseDatabaseUrl, postgresTls, type St
 import type { Database } from '../../src/store/schema.js';
 import { createUnitOfWork } from '../../src/store/unit-of-work.js';
 import { outboxQueue } from '../../src/store/repositories/outbox-queue.js';
-import { bootstrapFirstPartner } from '../../src/app/admin.js';
+import { bootstrapFirstPartner, createPartnerUser } from '../../src/app/admin.js';
 import type { PasswordHasher } from '../../src/domain/ports.js';
 import { ENGINES, migratedStore, type EngineUnderTest } from './engines.js';
 import { STORE_TEST_NOW, insertEntity, newAccount } from '../support/store-records.js';
@@ -199,6 +199,39 @@ for (const engine of ENGINES) {
         ['backup-02', 1],
         ['backup-03', 0],
       ]);
+    });
+
+    it('reads a partner user and an account in one statement exactly as the two separate reads do', async () => {
+      const store = await fresh();
+      const root = await insertEntity(store.db, 'Root', null);
+      const reseller = await insertEntity(store.db, 'Reseller', root);
+      const customer = await insertEntity(store.db, 'Customer', reseller);
+      const other = await insertEntity(store.db, 'Other', root);
+      const disabled = await insertEntity(store.db, 'Disabled', reseller);
+      await store.db.updateTable('entities').set({ active: 0 }).where('id', '=', disabled).execute();
+      await createPartnerUser(store.db, plainHasher, { entityId: reseller, username: 'Reseller-Admin', secret: 'reseller-admin-secret-1' }, NOW);
+      const plain = createUnitOfWork(store.db);
+      await plain.accounts.insert(newAccount('Mine', customer));
+      await plain.accounts.insert(newAccount('theirs', other));
+      await plain.accounts.insert(newAccount('parked', disabled));
+      // Both ways the hot path reads: through Kysely (PostgreSQL, transactions) and, on SQLite, the committed reader.
+      const uows = [plain, ...(store.committedReader ? [createUnitOfWork(store.db, { committedReader: store.committedReader })] : [])];
+      for (const uow of uows) {
+        for (const partner of ['reseller-admin', 'RESELLER-ADMIN', 'nobody']) {
+          for (const account of ['mine', 'MINE', 'theirs', 'parked', 'absent']) {
+            const both = await uow.partnerUsers.findByUsernameWithAccount(partner, account);
+            const user = await uow.partnerUsers.findByUsername(partner);
+            assert.deepEqual(both.user, user, `${partner}/${account}: the partner user`);
+            // With no partner user there is no tree to look in: nothing is read for the account.
+            const expected = user === undefined ? undefined : await uow.accounts.findInTree(account, user.entityId);
+            assert.deepEqual(both.account, expected, `${partner}/${account}: the account in the partner's tree`);
+          }
+        }
+      }
+      const mine = await plain.partnerUsers.findByUsernameWithAccount('reseller-admin', 'mine');
+      assert.equal(mine.account?.inTree, true);
+      assert.equal((await plain.partnerUsers.findByUsernameWithAccount('reseller-admin', 'theirs')).account?.inTree, false);
+      assert.equal((await plain.partnerUsers.findByUsernameWithAccount('reseller-admin', 'parked')).account?.entityActive, false);
     });
 
     it('reads the tree listing in keyset batches: same order, every account once, a stop reads no more', async () => {

@@ -264,7 +264,7 @@ describe('WSDL of kinds the legacy operations do not use yet', () => {
   });
 
   it('writes an empty parameter list as <s:complexType />', () => {
-    const Ping = defineOperation({ ...GetPayments, name: 'Ping', request: [] });
+    const Ping = defineOperation({ name: 'Ping', style: GetPayments.style, description: GetPayments.description, obsolete: false, extension: false, request: [], response: GetPayments.response, resultCodes: GetPayments.resultCodes });
     const text = buildWsdl([Ping], ADDRESS);
     assert.ok(text.includes('<s:element name="Ping">\r\n        <s:complexType />\r\n      </s:element>'));
   });

@@ -28,6 +28,7 @@ export const GetAccountInfo = defineOperation({
   obsolete: false,
   extension: false,
   request: [field('userName', string)],
+  accountArgument: 'userName',
   response: [field('GetAccountInfoResult', ResultInfo), field('accountInfo', AccountInfo)],
   resultCodes: ACCOUNT_LOOKUP_CODES,
 });

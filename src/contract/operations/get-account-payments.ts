@@ -18,6 +18,7 @@ export const GetAccountPayments = defineOperation({
   obsolete: false,
   extension: false,
   request: [field('userName', string)],
+  accountArgument: 'userName',
   response: [field('GetAccountPaymentsResult', ResultInfo), field('payments', arrayOf(AccountPayment))],
   resultCodes: ACCOUNT_LOOKUP_CODES,
 });

@@ -17,6 +17,7 @@ export const GetAccountUsedSpaceBySystem = defineOperation({
   obsolete: false,
   extension: false,
   request: [field('Username', string)],
+  accountArgument: 'Username',
   response: [field('Result', ResultInfo), field('AccountSpaces', arrayOf(AccountSpace))],
   resultCodes: ACCOUNT_LOOKUP_CODES,
 });

@@ -10,6 +10,7 @@ export const GetAccountUsedSpace = defineOperation({
   obsolete: false,
   extension: false,
   request: [field('userName', string)],
+  accountArgument: 'userName',
   response: [field('GetAccountUsedSpaceResult', ResultInfo), field('usedSpaceInKB', long)],
   resultCodes: ACCOUNT_LOOKUP_CODES,
 });

@@ -12,7 +12,7 @@ export async function getAccountInfo(
 ): Promise<Outcome<Account>> {
   const username = checkUsername(field, input.username);
   if (!username.ok) return username.failure;
-  const found = await findAccountInTree(deps.uow, caller, username.value);
+  const found = await findAccountInTree(deps.uow, caller, username.value, { firstRead: true });
   if (!found.ok) return found.failure;
   return success(found.value);
 }

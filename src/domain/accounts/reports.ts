@@ -9,7 +9,7 @@ import { findAccountInTree } from './find-in-tree.js';
 export async function readAccount(deps: Pick<AccountDeps, 'uow'>, caller: Caller, username: string | null, field: string): Promise<Outcome<Account>> {
   const checked = checkUsername(field, username);
   if (!checked.ok) return checked.failure;
-  const found = await findAccountInTree(deps.uow, caller, checked.value);
+  const found = await findAccountInTree(deps.uow, caller, checked.value, { firstRead: true });
   return !found.ok ? found.failure : success(found.value);
 }
 

@@ -3,7 +3,7 @@
  * unknown user name costs one Argon2 verification like a known one, so neither the answer
  * nor its timing tells whether a partner user exists.
  */
-import type { Caller, Clock, PartnerUser, PartnerUserRepository, PasswordHasher } from '../ports.js';
+import type { AccountReadAhead, Caller, Clock, PartnerUser, PartnerUserRepository, PasswordHasher } from '../ports.js';
 import type { CredentialMemo } from './credential-memo.js';
 import type { ReservedFailure } from './shared-limits.js';
 
@@ -62,6 +62,8 @@ export interface PartnerCheck {
 
 /** Longer values cannot be valid and are not worth hashing. */
 const MAX_CREDENTIAL_LENGTH = 256;
+/** Longer than any stored user name (in code units; validation counts code points): not worth reading ahead. */
+const MAX_ACCOUNT_NAME_LENGTH = 1024;
 const REFUSED: PartnerCheck = { caller: undefined, userExists: false };
 
 export class PartnerAuthenticator {
@@ -81,14 +83,20 @@ export class PartnerAuthenticator {
     return (await this.check(header, sourceAddress)).caller;
   }
 
-  async check(header: PartnerCredentials | null, sourceAddress = ''): Promise<PartnerCheck> {
+  /**
+   * `accountUsername`: the account the call names (the contract's `accountArgument`). It is read
+   * in the same statement as the partner user, and a caller that passes carries it as its
+   * `readAhead`: the call's first look-up of the account then costs no second round trip.
+   */
+  async check(header: PartnerCredentials | null, sourceAddress = '', accountUsername?: string): Promise<PartnerCheck> {
     const username = header?.UserName ?? '';
     const password = header?.Password ?? '';
     if (username === '' || password === '' || username.length > MAX_CREDENTIAL_LENGTH || password.length > MAX_CREDENTIAL_LENGTH) {
       return REFUSED;
     }
     const { throttle, memo } = this.deps;
-    const user = await this.deps.partnerUsers.findByUsername(username);
+    const { user, readAhead } = await this.readUser(username, accountUsername);
+    const callerOf = (u: PartnerUser): Caller => ({ userId: u.id, username: u.username, entityId: u.entityId, ...(readAhead ? { readAhead } : {}) });
     const userExists = user !== undefined;
     const nowMs = this.deps.clock.now().getTime();
     // During a rotation's overlap the replaced secret works too, until the moment it ends.
@@ -99,7 +107,7 @@ export class PartnerAuthenticator {
     // The happy path: a secret verified lately, from where this user signed in lately. Such a
     // pair is past every block anyway, so it needs neither a reservation nor a hash.
     if (remembered && usable && (throttle === undefined || throttle.knowsLocally(username, sourceAddress))) {
-      return { caller: { userId: user.id, username: user.username, entityId: user.entityId }, userExists };
+      return { caller: callerOf(user), userExists };
     }
     const flightKey = `${username.toLowerCase()}\u0000${sourceAddress}\u0000${password}`;
     let verification = this.inFlight.get(flightKey);
@@ -117,7 +125,16 @@ export class PartnerAuthenticator {
     if (!(await verification) || user === undefined || !usable) return { caller: undefined, userExists };
     // Issue 18: a legacy secret (from an import) that just verified is replaced by Argon2id.
     await this.deps.upgradeLegacySecret?.(user, password);
-    return { caller: { userId: user.id, username: user.username, entityId: user.entityId }, userExists };
+    return { caller: callerOf(user), userExists };
+  }
+
+  /** The partner user, and the account the call names when it names one (see `check`). */
+  private async readUser(username: string, accountUsername: string | undefined): Promise<{ user: PartnerUser | undefined; readAhead?: AccountReadAhead }> {
+    if (accountUsername === undefined || accountUsername === '' || accountUsername.length > MAX_ACCOUNT_NAME_LENGTH) {
+      return { user: await this.deps.partnerUsers.findByUsername(username) };
+    }
+    const both = await this.deps.partnerUsers.findByUsernameWithAccount(username, accountUsername);
+    return { user: both.user, readAhead: { username: accountUsername, found: both.account } };
   }
 
   /** Reserves the attempt, verifies the secret and settles the reservation: true when the caller may pass. */
