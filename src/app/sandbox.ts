@@ -16,6 +16,7 @@ import type { HttpReply, RequestInfo, SandboxMailRequest } from '../http/server.
 import type { MailTransport } from '../mail/message.js';
 import { captureTransport } from '../mail/capture-transport.js';
 import type { Logger } from '../observability/logger.js';
+import { parseAuthorization } from '../rest/authorization.js';
 import type { Database } from '../store/schema.js';
 import { mailCaptureStore, sandboxStore } from '../store/repositories/sandbox.js';
 
@@ -61,16 +62,6 @@ const CHALLENGE: HttpReply = {
   headers: { ...SANDBOX_MAIL_HEADERS, 'WWW-Authenticate': 'Basic realm="AMS sandbox mail", charset="UTF-8"' },
 };
 
-/** `Basic base64(user:password)` → the pair; null for anything else. */
-export function basicCredentials(header: string | undefined): { UserName: string; Password: string } | null {
-  const match = /^Basic[ ]+([A-Za-z0-9+/]+={0,2})[ ]*$/i.exec(header ?? '');
-  if (!match?.[1] || match[1].length > 2048) return null;
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon <= 0) return null;
-  return { UserName: decoded.slice(0, colon), Password: decoded.slice(colon + 1) };
-}
-
 /** The shape of an API key (security/api-keys.ts): `ams_<public id>_<secret>`. */
 const API_KEY = /^ams_[0-9a-f]{8}_/;
 
@@ -80,14 +71,13 @@ const API_KEY = /^ams_[0-9a-f]{8}_/;
  * Basic prompt's password under the key's own user name (a browser can send only Basic).
  */
 async function signIn(deps: SandboxMailDeps, authorization: string | undefined, sourceAddress: string): Promise<Caller | undefined> {
-  const bearer = /^Bearer[ ]+(\S{1,512})[ ]*$/i.exec(authorization ?? '')?.[1];
-  if (bearer !== undefined) return deps.authenticateApiKey ? deps.authenticateApiKey(bearer, new Date()) : undefined;
-  const basic = basicCredentials(authorization);
-  if (basic !== null && deps.authenticateApiKey && API_KEY.test(basic.Password)) {
-    const caller = await deps.authenticateApiKey(basic.Password, new Date());
-    return caller && caller.username.toLowerCase() === basic.UserName.toLowerCase() ? caller : undefined;
+  const credentials = parseAuthorization(authorization);
+  if (credentials !== null && 'apiKey' in credentials) return deps.authenticateApiKey ? deps.authenticateApiKey(credentials.apiKey, new Date()) : undefined;
+  if (credentials !== null && credentials.Password !== null && deps.authenticateApiKey && API_KEY.test(credentials.Password)) {
+    const caller = await deps.authenticateApiKey(credentials.Password, new Date());
+    return caller && caller.username.toLowerCase() === (credentials.UserName ?? '').toLowerCase() ? caller : undefined;
   }
-  return (await deps.partners.check(basic, sourceAddress)).caller;
+  return (await deps.partners.check(credentials, sourceAddress)).caller;
 }
 
 const html = (status: number, body: string): HttpReply => ({ status, contentType: 'text/html; charset=utf-8', body, headers: SANDBOX_MAIL_HEADERS });
