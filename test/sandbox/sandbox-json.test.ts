@@ -267,3 +267,27 @@ describe('sandbox JSON routes under the partner rate', () => {
     }
   });
 });
+
+describe('sandbox mail pages under the partner rate', () => {
+  it('spend a token of the same partner rate per page: 429 with Retry-After past the burst, then no JSON call either', async () => {
+    const t = await startTestApp({ env: { AMS_SANDBOX: 'true', AMS_PARTNER_REQUESTS_PER_MINUTE: '6', AMS_PARTNER_BURST: '3' } });
+    const s = await run(t);
+    try {
+      const authorization = `Basic ${Buffer.from(`${A.user}:${A.password}`).toString('base64')}`;
+      const pages = await Promise.all(Array.from({ length: 8 }, () => fetch(`${s.origin}/sandbox/mail`, { headers: { Authorization: authorization } })));
+      const statuses = pages.map((p) => p.status);
+      const letThrough = statuses.filter((status) => status === 200).length;
+      assert.ok(letThrough >= 1 && letThrough <= 3, statuses.join(','));
+      assert.equal(statuses.filter((status) => status === 429).length, 8 - letThrough, statuses.join(','));
+      for (const refused of pages.filter((p) => p.status === 429)) {
+        assert.ok(Number(refused.headers.get('retry-after')) >= 1);
+        assert.match(await refused.text(), /^Too many requests from this partner user/);
+      }
+      // Every token the pages left is spent by now (at most 3 let through): the JSON route is refused too.
+      const json = await s.request('GET', '/sandbox/mail', { auth: BASIC_A });
+      assert.equal(json.status, 429, json.text);
+    } finally {
+      await s.close();
+    }
+  });
+});
