@@ -348,7 +348,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
     maxBodyBytes: config.maxBodyBytes,
     trustedProxies: config.trustedProxies,
     logger,
-    ...(config.sandbox ? { sandbox: true, sandboxMail: sandboxMailPages({ db: store.db, partners, partnerRate, authenticateApiKey: apiAccess.authenticateApiKey }) } : {}),
+    ...(config.sandbox ? { sandbox: true, sandboxMail: sandboxMailPages({ db: store.db, calls }) } : {}),
   });
 
   let metricsServer: MetricsServer | undefined;

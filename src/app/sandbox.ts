@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import type { PartnerAuthenticator } from '../domain/partners/authenticate-partner.js';
+import type { CallSession } from '../call/invoker.js';
 import type { DatabaseMode } from '../domain/sandbox/ports.js';
 import { listCapturedMail, readCapturedMail, resetSandboxTree, seedSandboxAccounts, type SandboxDone, type SeedReport } from '../domain/sandbox/sandbox.js';
 import type { Caller, Clock, PasswordHasher } from '../domain/ports.js';
@@ -16,6 +16,7 @@ import type { HttpReply, RequestInfo, SandboxMailRequest } from '../http/server.
 import type { MailTransport } from '../mail/message.js';
 import { captureTransport } from '../mail/capture-transport.js';
 import type { Logger } from '../observability/logger.js';
+import { parseAuthorization } from '../rest/authorization.js';
 import type { Database } from '../store/schema.js';
 import { mailCaptureStore, sandboxStore } from '../store/repositories/sandbox.js';
 
@@ -48,10 +49,11 @@ export function sandboxMailTransport(db: Kysely<Database>, smtpUrl: string | nul
 
 export interface SandboxMailDeps {
   readonly db: Kysely<Database>;
-  readonly partners: Pick<PartnerAuthenticator, 'check'>;
-  readonly partnerRate: { take(userId: number): boolean | Promise<boolean> };
-  /** API keys (issue 19) sign in too: as `Bearer <key>`, or typed as the password of the browser's Basic prompt. */
-  readonly authenticateApiKey?: (key: string, now: Date) => Promise<Caller | undefined>;
+  /**
+   * The call session SOAP and the JSON API use (call/invoker.ts): the same partner check, failure
+   * throttle and API keys (issue 19) to sign in, the same partner rate and failure handling per page.
+   */
+  readonly calls: Pick<CallSession, 'authenticate' | 'run'>;
 }
 
 const CHALLENGE: HttpReply = {
@@ -61,16 +63,6 @@ const CHALLENGE: HttpReply = {
   headers: { ...SANDBOX_MAIL_HEADERS, 'WWW-Authenticate': 'Basic realm="AMS sandbox mail", charset="UTF-8"' },
 };
 
-/** `Basic base64(user:password)` → the pair; null for anything else. */
-export function basicCredentials(header: string | undefined): { UserName: string; Password: string } | null {
-  const match = /^Basic[ ]+([A-Za-z0-9+/]+={0,2})[ ]*$/i.exec(header ?? '');
-  if (!match?.[1] || match[1].length > 2048) return null;
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon <= 0) return null;
-  return { UserName: decoded.slice(0, colon), Password: decoded.slice(colon + 1) };
-}
-
 /** The shape of an API key (security/api-keys.ts): `ams_<public id>_<secret>`. */
 const API_KEY = /^ams_[0-9a-f]{8}_/;
 
@@ -79,38 +71,49 @@ const API_KEY = /^ams_[0-9a-f]{8}_/;
  * (the AuthHeader's check and throttle), or an API key: `Bearer <key>`, or the key typed as the
  * Basic prompt's password under the key's own user name (a browser can send only Basic).
  */
-async function signIn(deps: SandboxMailDeps, authorization: string | undefined, sourceAddress: string): Promise<Caller | undefined> {
-  const bearer = /^Bearer[ ]+(\S{1,512})[ ]*$/i.exec(authorization ?? '')?.[1];
-  if (bearer !== undefined) return deps.authenticateApiKey ? deps.authenticateApiKey(bearer, new Date()) : undefined;
-  const basic = basicCredentials(authorization);
-  if (basic !== null && deps.authenticateApiKey && API_KEY.test(basic.Password)) {
-    const caller = await deps.authenticateApiKey(basic.Password, new Date());
-    return caller && caller.username.toLowerCase() === basic.UserName.toLowerCase() ? caller : undefined;
+async function signIn(calls: SandboxMailDeps['calls'], authorization: string | undefined, info: RequestInfo): Promise<Caller | undefined> {
+  const credentials = parseAuthorization(authorization);
+  const typed = credentials !== null && 'Password' in credentials ? credentials : undefined;
+  const key = typed?.Password ?? '';
+  if (typed === undefined || !API_KEY.test(key)) return calls.authenticate(credentials, info);
+  const caller = await calls.authenticate({ apiKey: key }, info);
+  if (caller && caller.username.toLowerCase() === (typed.UserName ?? '').toLowerCase()) return caller;
+  if (info.facts) {
+    // Refused: the line names no user, only the key's public prefix, as for a refused Bearer key.
+    info.facts.partnerUser = undefined;
+    info.facts.entityId = undefined;
+    info.facts.claimedUser = `key:${key.slice(0, 12)}`;
   }
-  return (await deps.partners.check(basic, sourceAddress)).caller;
+  return undefined;
 }
 
 const html = (status: number, body: string): HttpReply => ({ status, contentType: 'text/html; charset=utf-8', body, headers: SANDBOX_MAIL_HEADERS });
 
+const TOO_MANY: HttpReply = {
+  status: 429,
+  contentType: 'text/plain; charset=utf-8',
+  body: 'Too many requests from this partner user; slow down and try again shortly.',
+  headers: { ...SANDBOX_MAIL_HEADERS, 'Retry-After': '60' },
+};
+const FAILED: HttpReply = { status: 500, contentType: 'text/plain; charset=utf-8', body: 'An error occurred on the server.', headers: SANDBOX_MAIL_HEADERS };
+
 export function sandboxMailPages(deps: SandboxMailDeps): (request: SandboxMailRequest, info: RequestInfo) => Promise<HttpReply> {
   const store = sandboxStore(deps.db);
-  return async (request, info) => {
-    const caller = await signIn(deps, request.authorization, info.sourceAddress);
-    if (!caller) return CHALLENGE;
-    if (info.facts) {
-      info.facts.partnerUser = caller.username;
-      info.facts.entityId = caller.entityId;
-    }
-    const allowed = deps.partnerRate.take(caller.userId);
-    if (!(allowed === true || (allowed !== false && (await allowed)))) {
-      return { status: 429, contentType: 'text/plain; charset=utf-8', body: 'Too many requests from this partner user; slow down and try again shortly.', headers: { ...SANDBOX_MAIL_HEADERS, 'Retry-After': '60' } };
-    }
-    if (request.messageId === '') {
+  async function page(caller: Caller, messageId: string): Promise<HttpReply> {
+    if (messageId === '') {
       const listed = await listCapturedMail(store, caller);
       return listed.ok ? html(200, renderMailList(caller.username, listed.value)) : html(404, renderMailNotFound());
     }
-    const message = await readCapturedMail(store, caller, request.messageId);
+    const message = await readCapturedMail(store, caller, messageId);
     return message === undefined ? html(404, renderMailNotFound()) : html(200, renderMailMessage(message));
+  }
+  return async (request, info) => {
+    const caller = await signIn(deps.calls, request.authorization, info);
+    if (!caller) return CHALLENGE;
+    // One token of the partner rate per page, as per call; a failure inside is logged with the request id.
+    const run = await deps.calls.run(caller, info, () => page(caller, request.messageId));
+    if (run.ok) return run.value;
+    return run.code === 'TooManyRequests' ? TOO_MANY : FAILED;
   };
 }
 

@@ -15,6 +15,7 @@ import { errorFields, type Logger } from '../observability/logger.js';
 import { clip, resultCodeReader, type RequestFacts } from '../observability/request-log.js';
 import { ItemStream } from '../contract/item-stream.js';
 import { PartnerSlots } from './partner-slots.js';
+import { rateAllows, type PartnerRate } from './partner-rate.js';
 
 /** An API key presented as `Authorization: Bearer <key>` (the JSON API, issue 19). */
 export interface ApiKeyCredentials {
@@ -71,7 +72,7 @@ export interface InvokerOptions {
   readonly operations: readonly Operation[];
   readonly partners: Pick<PartnerAuthenticator, 'check'>;
   /** One token per call per partner user: true, false, or the answer once a lease is taken (security/rate-limiter.ts). */
-  readonly partnerRate: { take(userId: number): boolean | Promise<boolean> };
+  readonly partnerRate: PartnerRate;
   readonly handlerDeps: HandlerDeps;
   /** The keyed digest of a user name (the one the AuthHeader throttle's warnings show). */
   readonly digestName: (name: string) => string;
@@ -155,11 +156,6 @@ export function createCallSession(options: InvokerOptions): CallSession & { read
     return noteCheck(credentials, await partners.check(credentials, context.sourceAddress), context);
   }
 
-  async function takeRate(caller: Caller): Promise<boolean> {
-    const allowed = partnerRate.take(caller.userId);
-    return allowed === true || (allowed !== false && (await allowed));
-  }
-
   async function invokeAs(
     caller: Caller,
     operation: Operation,
@@ -171,8 +167,8 @@ export function createCallSession(options: InvokerOptions): CallSession & { read
     try {
       // GetAllAccounts' plain-enum Result has no TooManyRequests: failureOutput answers UnexpectedError there.
       // take() answers synchronously while this process holds a token: no await on the common path.
-      const allowed = callOptions.rated === false || partnerRate.take(caller.userId);
-      if (!(allowed === true || (allowed !== false && (await allowed)))) return failureOutput(operation, 'TooManyRequests', tooMany);
+      const allowed = rateAllows(partnerRate, caller.userId, callOptions.rated !== false);
+      if (!(allowed === true || (await allowed))) return failureOutput(operation, 'TooManyRequests', tooMany);
       if (limited.has(operation.name)) {
         release = slots.take(caller.userId);
         if (release === undefined) return failureOutput(operation, 'TooManyRequests', tooMany);
@@ -218,7 +214,7 @@ export function createCallSession(options: InvokerOptions): CallSession & { read
     invokeAs: (caller, operation, args, context, callOptions) => invokeAs(caller, operation, args, context, callOptions).then(noteResult(operation, context)),
     async run(caller, context, work) {
       try {
-        if (!(await takeRate(caller))) return { ok: false, code: 'TooManyRequests' };
+        if (!(await rateAllows(partnerRate, caller.userId))) return { ok: false, code: 'TooManyRequests' };
         return { ok: true, value: await work() };
       } catch (err) {
         requestLog(context).error('operation failed', errorFields(err));

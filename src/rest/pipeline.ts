@@ -14,7 +14,8 @@ import type { ResultInfoValue } from '../contract/common-types.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { decodeArgs, renameField } from './decode.js';
 import { encodeAnswer, toJson } from './encode.js';
-import type { AccountListRow, RestCaller, RestCredentials, RestIdempotency, RestRateState, RestSandbox, RestSession, StoredAnswer } from './ports.js';
+import { parseAuthorization } from './authorization.js';
+import type { AccountListRow, RestCaller, RestIdempotency, RestRateState, RestSandbox, RestSession, StoredAnswer } from './ports.js';
 import { PROBLEM_CONTENT_TYPE, edgeProblem, invalidInput, resultProblem, unexpectedProblem, type Problem } from './problem.js';
 import { RestRouter } from './router.js';
 import { answerSandbox, matchSandboxRoute, type SandboxRoute } from './sandbox-routes.js';
@@ -84,19 +85,6 @@ function problemAnswer(problem: Problem, headers: Record<string, string> = {}): 
 function jsonAnswer(status: number, body: unknown, headers: Record<string, string> = {}): Answer {
   if (body === undefined) return { status, headers, body: '', result: 'Success' };
   return { status, headers: { 'Content-Type': JSON_TYPE, ...headers }, body: JSON.stringify(body), result: 'Success' };
-}
-
-export function parseAuthorization(header: string | undefined): RestCredentials {
-  if (header === undefined) return null;
-  const space = header.indexOf(' ');
-  if (space < 0) return null;
-  const scheme = header.slice(0, space).toLowerCase();
-  const value = header.slice(space + 1).trim();
-  if (scheme === 'bearer') return value === '' ? null : { apiKey: value };
-  if (scheme !== 'basic' || !/^[A-Za-z0-9+/]+=*$/.test(value)) return null;
-  const text = Buffer.from(value, 'base64').toString('utf8');
-  const colon = text.indexOf(':');
-  return colon < 0 ? null : { UserName: text.slice(0, colon), Password: text.slice(colon + 1) };
 }
 
 /** The body's canonical text (sorted keys): the same request with reordered properties is the same request. */

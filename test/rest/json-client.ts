@@ -1,4 +1,5 @@
 /** A small JSON client over a real socket (fetch), for the JSON API tests. */
+import assert from 'node:assert/strict';
 import type { TestApp } from '../support/harness.js';
 import { issueApiKey } from '../../src/security/api-keys.js';
 
@@ -48,4 +49,30 @@ export async function partnerUserId(t: TestApp, username: string): Promise<numbe
 export async function apiKeyFor(t: TestApp, username: string, readOnly = false): Promise<string> {
   const issued = await issueApiKey(t.app.apiAccess.apiKeys, { partnerUserId: await partnerUserId(t, username), readOnly, expiresInDays: null }, new Date());
   return issued.key;
+}
+
+/**
+ * Sends `requests` requests at once from one partner user whose burst is `burst`, and checks what
+ * every rated JSON route must answer past it: at least one and at most `burst` let through, the
+ * rest 429 TooManyRequests problems with Retry-After and RateLimit-Remaining 0, RateLimit-Limit on
+ * all. Returns the answers let through (status 200).
+ */
+export async function burstPastLimit(send: (index: number) => Promise<JsonAnswer>, requests: number, burst: number): Promise<JsonAnswer[]> {
+  const answers = await Promise.all(Array.from({ length: requests }, (_, i) => send(i)));
+  const statuses = answers.map((a) => a.status).join(',');
+  const ok = answers.filter((a) => a.status === 200);
+  const refused = answers.filter((a) => a.status === 429);
+  assert.ok(ok.length >= 1 && ok.length <= burst, statuses);
+  assert.equal(ok.length + refused.length, requests, statuses);
+  for (const a of answers) assert.equal(a.headers.get('ratelimit-limit'), String(burst));
+  for (const a of refused) {
+    assert.equal(a.headers.get('content-type'), 'application/problem+json');
+    assert.equal(a.body['status'], 429);
+    assert.equal(a.body['code'], 'TooManyRequests', a.text);
+    for (const field of ['type', 'title', 'detail']) assert.equal(typeof a.body[field], 'string', field);
+    assert.equal(typeof a.body['result'], 'number');
+    assert.ok(Number(a.headers.get('retry-after')) >= 1, a.headers.get('retry-after') ?? 'no Retry-After');
+    assert.equal(a.headers.get('ratelimit-remaining'), '0');
+  }
+  return ok;
 }

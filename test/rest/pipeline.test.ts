@@ -5,7 +5,8 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRestPipeline, parseAuthorization, type RestRequest } from '../../src/rest/pipeline.js';
+import { createRestPipeline, type RestRequest } from '../../src/rest/pipeline.js';
+import { MAX_BASIC_LENGTH, MAX_BEARER_LENGTH, parseAuthorization } from '../../src/rest/authorization.js';
 import type { IdempotencyOutcome, RestSession, StoredAnswer } from '../../src/rest/ports.js';
 
 const CALLER = { userId: 7, username: 'p', entityId: 1, readOnly: false };
@@ -75,6 +76,17 @@ describe('the JSON pipeline', () => {
   it('reads Basic and Bearer credentials, and nothing else', () => {
     assert.deepEqual(parseAuthorization(`Basic ${Buffer.from('user:pa:ss').toString('base64')}`), { UserName: 'user', Password: 'pa:ss' });
     assert.deepEqual(parseAuthorization('bearer ams_1234abcd_x'), { apiKey: 'ams_1234abcd_x' });
-    for (const header of [undefined, 'Basic', 'Basic !!!', `Basic ${Buffer.from('nocolon').toString('base64')}`, 'Digest x', 'Bearer ']) assert.equal(parseAuthorization(header), null, header);
+    assert.deepEqual(parseAuthorization(`Basic   ${Buffer.from('user:pw').toString('base64')}  `), { UserName: 'user', Password: 'pw' }, 'spaces around the token');
+    for (const header of [undefined, 'Basic', 'Basic !!!', `Basic ${Buffer.from('nocolon').toString('base64')}`, 'Digest x', 'Bearer ', 'Bearer a b', 'Basic==']) assert.equal(parseAuthorization(header), null, header);
+  });
+
+  it('refuses a Basic value over 2,048 characters and a Bearer token over 512 before reading them', () => {
+    // 1,536 bytes are exactly 2,048 base64 characters; one byte more is 2,052.
+    const basic = (bytes: number) => `Basic ${Buffer.from(`u:${'p'.repeat(bytes - 2)}`).toString('base64')}`;
+    assert.equal(basic(1536).length - 'Basic '.length, MAX_BASIC_LENGTH);
+    assert.deepEqual(parseAuthorization(basic(1536)), { UserName: 'u', Password: 'p'.repeat(1534) });
+    assert.equal(parseAuthorization(basic(1537)), null);
+    assert.deepEqual(parseAuthorization(`Bearer ${'k'.repeat(MAX_BEARER_LENGTH)}`), { apiKey: 'k'.repeat(MAX_BEARER_LENGTH) });
+    assert.equal(parseAuthorization(`Bearer ${'k'.repeat(MAX_BEARER_LENGTH + 1)}`), null);
   });
 });

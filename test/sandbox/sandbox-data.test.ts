@@ -199,10 +199,35 @@ for (const engine of ENGINES) {
     });
 
     it("reset: the partner's accounts and everything about them go; entities, partner users and the other tree stay", async () => {
+      const db = sandbox.app.store.db;
+      // An import (issue 18) brought alice and carol (A's tree) and dave (B's), and the partner user;
+      // the ledger also names an account deleted long ago, which no tree can claim any more.
+      const imported = (kind: string, key: string) => ({ kind, record_key: key, source_digest: 's', state_digest: 't', secret_hash: '', imported_at: 1 });
+      await db
+        .insertInto('import_ledger')
+        .values([imported('account', 'alice'), imported('account', 'carol'), imported('account', 'dave'), imported('partner-user', 'reseller-a'), imported('account', 'deleted-long-ago')])
+        .execute();
+      // A wrong secret for each partner: failure windows by source and by name, as an attacker's guess leaves them.
+      for (const who of [A, B]) assert.equal((await call(sandbox, 'GetAccountPayments', { userName: 'alice' }, { user: who.user, password: 'not-the-secret-1' })).code, 'InvalidSoapCredentials');
+      const limits = async () => ({
+        buckets: await db.selectFrom('partner_rate_buckets').selectAll().orderBy('partner_user_id').execute(),
+        windows: await db.selectFrom('auth_failure_windows').selectAll().orderBy('throttle_key').execute(),
+      });
+      const limitsBefore = await limits();
+      assert.ok(limitsBefore.buckets.length >= 2 && limitsBefore.windows.length >= 2, JSON.stringify(limitsBefore));
       const before = { entities: await rows(sandbox, 'entities'), partnerUsers: await rows(sandbox, 'partner_users'), bTree: await rows(sandbox, 'accounts', sql`entity_id = 4`) };
       // Through the app's use cases, as the JSON route will: the caller's own tree.
       const reset = await sandbox.app.sandbox!.reset(CALLER_A);
       assert.ok(reset.ok);
+      assert.equal(reset.value.importLedgerRows, 2, 'the ledger rows of alice and carol');
+      const ledger = await db.selectFrom('import_ledger').select(['kind', 'record_key']).orderBy('record_key').execute();
+      assert.deepEqual(
+        ledger.map((r) => `${r.kind}:${r.record_key}`),
+        ['account:dave', 'account:deleted-long-ago', 'partner-user:reseller-a'],
+        "B's account and the records a reset keeps stay in the ledger",
+      );
+      // Neither partner's rate nor any failure throttle is reset: a reset is no way around a limit.
+      assert.deepEqual(await limits(), limitsBefore);
       assert.equal(reset.value.accounts, 3 + 1 + 25, 'alice, ultra, gone, carol and the 25 samples');
       assert.equal(reset.value.capturedMail, 2);
       assert.ok(reset.value.usage > 0 && reset.value.payments > 0 && reset.value.auditRows > 0);

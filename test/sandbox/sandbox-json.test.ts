@@ -14,7 +14,7 @@ import { waitFor } from '../support/wait-for.js';
 import { POSTGRES_TEST_URL, createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { parseXml, type XmlElement } from '../../src/xml/reader.js';
 import { renderNotification } from '../../src/mail/templates.js';
-import { apiKeyFor, jsonClient, type Auth, type JsonAnswer } from '../rest/json-client.js';
+import { apiKeyFor, burstPastLimit, jsonClient, type Auth, type JsonAnswer } from '../rest/json-client.js';
 
 const A = { user: 'reseller-a', password: RESELLER_A_SECRET };
 const B = { user: 'reseller-b', password: RESELLER_B_SECRET };
@@ -247,21 +247,38 @@ describe('sandbox JSON routes under the partner rate', () => {
     const t = await startTestApp({ env: { AMS_SANDBOX: 'true', AMS_PARTNER_REQUESTS_PER_MINUTE: '6', AMS_PARTNER_BURST: '3' } });
     const s = await run(t);
     try {
-      const answers = await Promise.all(
-        Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? s.request('GET', '/sandbox/mail', { auth: BASIC_A }) : s.request('POST', '/sandbox/seed', { auth: BASIC_A, body: { accounts: 1 } }))),
+      const ok = await burstPastLimit(
+        (i) => (i % 2 === 0 ? s.request('GET', '/sandbox/mail', { auth: BASIC_A }) : s.request('POST', '/sandbox/seed', { auth: BASIC_A, body: { accounts: 1 } })),
+        8,
+        3,
       );
-      const ok = answers.filter((a) => a.status === 200);
-      const refused = answers.filter((a) => a.status === 429);
-      assert.ok(ok.length >= 1 && ok.length <= 3, answers.map((a) => a.status).join(','));
-      assert.equal(ok.length + refused.length, 8);
-      for (const a of answers) assert.equal(a.headers.get('ratelimit-limit'), '3');
-      for (const a of refused) {
-        assertProblem(a, 429, 'TooManyRequests');
-        assert.ok(Number(a.headers.get('retry-after')) >= 1);
-      }
       const seeded = ok.filter((a) => a.body['created'] === 1).length;
       const samples = await t.app.store.db.selectFrom('accounts').select('username').where('username', 'like', 'sample-%').execute();
       assert.equal(samples.length, seeded, 'only the seeds that were let through made accounts');
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('sandbox mail pages under the partner rate', () => {
+  it('spend a token of the same partner rate per page: 429 with Retry-After past the burst, then no JSON call either', async () => {
+    const t = await startTestApp({ env: { AMS_SANDBOX: 'true', AMS_PARTNER_REQUESTS_PER_MINUTE: '6', AMS_PARTNER_BURST: '3' } });
+    const s = await run(t);
+    try {
+      const authorization = `Basic ${Buffer.from(`${A.user}:${A.password}`).toString('base64')}`;
+      const pages = await Promise.all(Array.from({ length: 8 }, () => fetch(`${s.origin}/sandbox/mail`, { headers: { Authorization: authorization } })));
+      const statuses = pages.map((p) => p.status);
+      const letThrough = statuses.filter((status) => status === 200).length;
+      assert.ok(letThrough >= 1 && letThrough <= 3, statuses.join(','));
+      assert.equal(statuses.filter((status) => status === 429).length, 8 - letThrough, statuses.join(','));
+      for (const refused of pages.filter((p) => p.status === 429)) {
+        assert.ok(Number(refused.headers.get('retry-after')) >= 1);
+        assert.match(await refused.text(), /^Too many requests from this partner user/);
+      }
+      // Every token the pages left is spent by now (at most 3 let through): the JSON route is refused too.
+      const json = await s.request('GET', '/sandbox/mail', { auth: BASIC_A });
+      assert.equal(json.status, 429, json.text);
     } finally {
       await s.close();
     }

@@ -189,7 +189,7 @@ for (const engine of ENGINES) {
       assert.match(seeded.stdout, /^entity 1 seeded: 3 sample accounts \(sample-1-[0-9a-f]{6}-0001 … sample-1-[0-9a-f]{6}-0003\)/);
       const reset = await runAms(['sandbox', 'reset', '--entity', '1'], { AMS_SANDBOX: 'true', AMS_DATABASE_URL: sandboxDb });
       assert.equal(reset.code, 0, reset.stderr);
-      assert.match(reset.stdout, /^entity 1 reset, deleted: accounts 4, tokens \d+, usage rows \d+, payments \d+, audit rows \d+, captured e-mails 1, outbox rows 1; entities and partner users kept\n$/);
+      assert.match(reset.stdout, /^entity 1 reset, deleted: accounts 4, tokens \d+, usage rows \d+, payments \d+, audit rows \d+, captured e-mails 1, outbox rows 1, import ledger rows 0; entities and partner users kept\n$/);
     });
   });
 }

@@ -35,7 +35,7 @@ export const SANDBOX_COMMANDS: readonly OperatorCommand[] = [
         const counts = done(await resetSandbox(sandboxConfig(), entityId));
         print(
           `entity ${entityId} reset, deleted: accounts ${counts.accounts}, tokens ${counts.tokens}, usage rows ${counts.usage}, payments ${counts.payments}, ` +
-            `audit rows ${counts.auditRows}, captured e-mails ${counts.capturedMail}, outbox rows ${counts.outboxRows}; entities and partner users kept`,
+            `audit rows ${counts.auditRows}, captured e-mails ${counts.capturedMail}, outbox rows ${counts.outboxRows}, import ledger rows ${counts.importLedgerRows}; entities and partner users kept`,
         );
         return 0;
       }),

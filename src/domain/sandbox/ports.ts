@@ -56,6 +56,11 @@ export interface ResetCounts {
   readonly capturedMail: number;
   /** The tree's notifications in the outbox, sent or waiting (waiting ones would be captured after the reset). */
   readonly outboxRows: number;
+  /**
+   * The import's ledger rows (issue 18) of the accounts deleted: left behind, they would make a
+   * later import take an account the partner makes again under the same name for one it imported.
+   */
+  readonly importLedgerRows: number;
 }
 
 /** One sample account with its usage per system and its payments. */

@@ -136,8 +136,17 @@ export function sandboxStore(db: Kysely<Database>): SandboxStore {
         const capturedMail = count(await trx.deleteFrom('sandbox_mail').where(inTree('entity_id', root)).executeTakeFirstOrThrow());
         // Mail still waiting would otherwise be captured after the reset, about accounts that are gone.
         const outboxRows = count(await trx.deleteFrom('outbox').where(inTree('entity_id', root)).executeTakeFirstOrThrow());
+        // Before the accounts: an account's ledger row is known only by its user name's key, which
+        // no other account can hold (unique). The partner-user and entity rows stay with their records.
+        const importLedgerRows = count(
+          await trx
+            .deleteFrom('import_ledger')
+            .where('kind', '=', 'account')
+            .where('record_key', 'in', trx.selectFrom('accounts').select('username_key').where(inTree('entity_id', root)))
+            .executeTakeFirstOrThrow(),
+        );
         const accounts = count(await trx.deleteFrom('accounts').where(inTree('entity_id', root)).executeTakeFirstOrThrow());
-        return { accounts, tokens: accountTokens + authorization + creating, usage, payments, auditRows, capturedMail, outboxRows };
+        return { accounts, tokens: accountTokens + authorization + creating, usage, payments, auditRows, capturedMail, outboxRows, importLedgerRows };
       });
     },
 
