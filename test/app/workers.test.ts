@@ -160,8 +160,9 @@ for (const engine of engines) {
     });
 
     it('migrates once in the primary, then answers many concurrent calls from both workers', async () => {
-      const workersUp = primary.entries.filter((e) => e.msg === 'listening');
-      assert.equal(new Set(workersUp.map((e) => e.pid)).size, 2, 'two workers listen');
+      // Each worker writes its own `listening` line, which may reach us after the primary's `all workers listening`.
+      const workersUp = (): Set<number | undefined> => new Set(primary.entries.filter((e) => e.msg === 'listening').map((e) => e.pid));
+      await waitFor(() => workersUp().size === 2, 10_000, 'two workers listen');
       const primaryPid = primary.child.pid;
       const migrations = primary.entries.filter((e) => e.msg === 'migration' && e.status === 'Success');
       assert.ok(migrations.length > 0 && migrations.every((e) => e.pid === primaryPid), 'migrations ran in the primary only');
@@ -258,12 +259,47 @@ for (const engine of engines) {
       }
       assert.equal((await fetch(`${metricsUrl}/`)).status, 404);
       assert.equal((await fetch(`${instance.base}/metrics`)).status, 404, 'not on the partners\' port');
+
+      // A worker that cannot answer (stopped): the scrape fails after prom-client's 5 s, with one
+      // error line, rather than hang or show totals short of that worker's counts.
+      const stopped = servingPids(primary.entries, ids).values().next().value!;
+      process.kill(stopped, 'SIGSTOP');
+      try {
+        const failed = await fetch(`${metricsUrl}/metrics`);
+        assert.equal(failed.status, 500);
+        await failed.text();
+      } finally {
+        process.kill(stopped, 'SIGCONT');
+      }
+      const failures = (): LogEntry[] => primary.entries.filter((e) => e.msg === 'metrics collection failed');
+      await waitFor(() => failures().length > 0, 10_000, 'the error line');
+      const errors = failures();
+      assert.equal(errors.length, 1);
+      assert.equal(errors[0]?.pid, primary.child.pid);
+      assert.match(String(errors[0]?.errorMessage), /a worker did not send its metrics in time/);
+      assert.equal((await fetch(`${metricsUrl}/metrics`)).status, 200, 'answered again once the worker answers');
     });
 
     it('replaces a worker that dies, and keeps answering meanwhile', async () => {
       const before = primary.entries.filter((e) => e.msg === 'listening').map((e) => e.pid!);
       const victim = before[0]!;
       process.kill(victim, 'SIGKILL');
+      await waitFor(() => primary.entries.some((e) => e.msg === 'worker died unexpectedly; replacing it'), 10_000, 'the death noticed');
+      // A scrape while the replacement starts (it is forked at once, and takes a second or more to
+      // load) waits for it to answer: Node.js drops a request sent to it too early, and the scrape
+      // would fail after prom-client's 5 s wait for an answer. Only a replacement that takes more
+      // than 4 s to start (a loaded machine, TypeScript compiled on the fly) fails it sooner, and says so.
+      const failuresBefore = primary.entries.filter((e) => e.msg === 'metrics collection failed').length;
+      const scraped = await fetch(`http://127.0.0.1:${primary.metricsPort()}/metrics`);
+      const text = await scraped.text();
+      if (scraped.status === 200) {
+        assert.equal(parseMetrics(text).filter((x) => x.name === 'process_start_time_seconds').length, 1);
+      } else {
+        assert.equal(scraped.status, 500);
+        await waitFor(() => primary.entries.filter((e) => e.msg === 'metrics collection failed').length > failuresBefore, 10_000, 'the error line');
+        const failure = primary.entries.filter((e) => e.msg === 'metrics collection failed')[failuresBefore];
+        assert.match(String(failure?.errorMessage), /did not start answering metrics requests within 4000 ms/);
+      }
       await waitFor(() => primary.entries.some((e) => e.msg === 'replacement worker listening'), 60_000, 'a replacement worker');
       const died = primary.entries.find((e) => e.msg === 'worker died unexpectedly; replacing it');
       assert.equal(died?.pid, victim);
