@@ -121,7 +121,6 @@ export class ServiceMetrics implements RequestMetrics {
     new client.Gauge({ name: 'ams_build_info', help: 'Always 1; the version of the running AMS.', labelNames: ['version'], aggregator: 'first', registers }).set({ version: sources.version }, 1);
 
     // Counters and histograms: every worker's requests, hashes and deliveries are the service's, a sum.
-
     this.requests = new client.Counter({
       name: 'ams_soap_requests_total',
       help: 'SOAP requests answered, by operation, SOAP version and result (a Result code name, a fault kind, or why the request was refused).',
