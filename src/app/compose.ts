@@ -61,6 +61,12 @@ export interface AppOverrides {
   readonly pruneIntervalMs?: number;
   /** Rows per batch of a streamed GetAllAccounts list (1,000); tests make it small to stream short lists. */
   readonly listBatchSize?: number;
+  /**
+   * A cluster worker (AMS_WORKERS above 1): its metrics go to the primary, which serves
+   * AMS_METRICS_PORT for the whole service, through this answerer; the worker opens no
+   * metrics listener of its own.
+   */
+  readonly metricsToPrimary?: { use(registry: ServiceMetrics['registry']): void };
 }
 
 /**
@@ -146,6 +152,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
           mailTransport: () => mailWorker.transportStatus,
           now: nowMs,
         });
+  if (metrics && overrides.metricsToPrimary) overrides.metricsToPrimary.use(metrics.registry);
   const stopHashTiming = metrics && overrides.hasher === undefined ? argon2Hasher.onTimed((seconds) => metrics.observeHash(seconds)) : undefined;
 
   // A sandbox has one transport, whatever the settings say: it captures and never sends (issue 21).
@@ -364,8 +371,8 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
     metricsPort: () => metricsServer?.port ?? null,
     async listen(port = config.port) {
       mailWorker.start();
-      if (metrics && config.metricsPort !== null && !metricsServer) {
-        metricsServer = await startMetricsServer(metrics, config.metricsPort, config.metricsHost, (err) => logger.error('metrics collection failed', errorFields(err)));
+      if (metrics && config.metricsPort !== null && !metricsServer && !overrides.metricsToPrimary) {
+        metricsServer = await startMetricsServer(metrics.registry, config.metricsPort, config.metricsHost, (err) => logger.error('metrics collection failed', errorFields(err)));
         logger.info('metrics listening', { port: metricsServer.port, host: config.metricsHost, path: '/metrics' });
       }
       const running = await listen(handler, port, config.host, config);

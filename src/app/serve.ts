@@ -5,6 +5,7 @@
 import cluster from 'node:cluster';
 import { configuredLogger, createApp, type AppOverrides } from './compose.js';
 import { runPrimary, workerCount } from './workers.js';
+import { answerPrimaryMetrics } from '../observability/cluster-metrics.js';
 import type { Config } from '../config/config.js';
 import { unknownSettings } from '../config/effective.js';
 
@@ -43,10 +44,17 @@ export async function serve(config: Config, env: NodeJS.ProcessEnv = process.env
   if (workers > 1 && cluster.isPrimary) {
     const logger = overrides.logger ?? configuredLogger(config);
     for (const variable of unknownSettings(env)) logger.warn('unknown AMS_ variable ignored (a typo?)', { variable });
-    return runPrimary(config, workers, logger);
+    try {
+      return await runPrimary(config, workers, logger);
+    } catch (err) {
+      throw listenFailure(err, config);
+    }
   }
   if (!cluster.isWorker) return serveOne(config, env, overrides);
-  const status = await serveOne(config, {}, overrides);
+  // Answer the primary's metrics requests from the start (with nothing until the app is built),
+  // before the database is opened: a scrape waits for every worker to answer.
+  const metricsToPrimary = config.metricsPort === null ? undefined : answerPrimaryMetrics();
+  const status = await serveOne(config, {}, { ...overrides, ...(metricsToPrimary ? { metricsToPrimary } : {}) });
   // Drained: let go of the channel to the primary, which would otherwise keep this process alive.
   cluster.worker?.disconnect();
   return status;

@@ -5,6 +5,9 @@
  * that dies, and on SIGTERM or SIGINT has every worker drain as a single process does, exiting
  * 0 only when all of them drained in time.
  *
+ * With AMS_METRICS_PORT the primary serves `/metrics`: every worker's figures, combined
+ * (observability/cluster-metrics.ts); the workers open no metrics listener.
+ *
  * Nothing else is shared between workers but the database: the limits, the lock-outs, the
  * one-time tokens and the mail outbox already hold across instances on one database (docs/scale-out.md).
  */
@@ -13,6 +16,8 @@ import os from 'node:os';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../observability/logger.js';
 import { errorFields } from '../observability/logger.js';
+import { startMetricsServer, type MetricsServer } from '../observability/metrics.js';
+import { workersMetrics } from '../observability/cluster-metrics.js';
 import { openConfiguredStore } from '../store/create-db.js';
 import { argon2Hasher } from '../security/argon2-hasher.js';
 import { withLegacyHashes } from '../security/legacy-hashes.js';
@@ -51,7 +56,17 @@ export async function runPrimary(config: Config, count: number, logger: Logger):
     await store.close();
   }
 
-  return new Promise<number>((resolve) => {
+  // Before the first fork: the workers' ready messages must find the primary listening. A port
+  // that cannot be had fails the start as in a single process (serve.ts names the setting).
+  let metricsServer: MetricsServer | undefined;
+  if (config.metricsPort !== null) {
+    metricsServer = await startMetricsServer(workersMetrics(), config.metricsPort, config.metricsHost, (err) =>
+      logger.error('metrics collection failed', errorFields(err)),
+    );
+    logger.info('metrics listening', { port: metricsServer.port, host: config.metricsHost, path: '/metrics', workers: count });
+  }
+
+  const exitStatus = await new Promise<number>((resolve) => {
     const startedAt = new Map<Worker, number>();
     const listening = new Set<Worker>();
     let everyoneListened = false;
@@ -130,4 +145,6 @@ export async function runPrimary(config: Config, count: number, logger: Logger):
     logger.info('starting workers', { workers: count });
     for (let i = 0; i < count; i++) fork();
   });
+  await metricsServer?.close();
+  return exitStatus;
 }

@@ -554,7 +554,7 @@ const DECLARED = {
     min: 0,
     max: 65535,
     unset: '(unset: no metrics)',
-    description: 'Port of the Prometheus endpoint (`GET /metrics`), a listener of its own, never behind the partners\' proxy.',
+    description: 'Port of the Prometheus endpoint (`GET /metrics`), a listener of its own, never behind the partners\' proxy. With `AMS_WORKERS` above 1 the primary serves it, with every worker\'s figures combined.',
   }),
   metricsHost: text('host', {
     env: 'AMS_METRICS_HOST',

@@ -5,6 +5,9 @@
  * Per request the service does one counter increment and one histogram observation, on label
  * children looked up once and cached. Everything that costs a query (outbox backlog) or lives
  * elsewhere (Argon2 queue, database pool) is read only when Prometheus scrapes.
+ *
+ * Every metric names its `aggregator`: how the cluster primary combines the workers' figures
+ * under AMS_WORKERS (cluster-metrics.ts). A single process never combines anything.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -44,6 +47,57 @@ const DELIVERY_BUCKETS = [1, 5, 15, 60, 300, 900, 3600, 4 * 3600, 12 * 3600, 24 
 /** Scrapes closer together than this share one outbox query. */
 const BACKLOG_REUSE_MS = 1000;
 
+/**
+ * How the workers' figures of prom-client's default metrics are combined (prom-client's own
+ * choice is a sum for most of them). Set on each after it is registered; test/observability
+ * checks that every default metric has its entry here, so a prom-client upgrade that adds one
+ * makes somebody choose.
+ */
+export const DEFAULT_AGGREGATION: Readonly<Record<string, client.Aggregator>> = {
+  // CPU time: the service's, a sum.
+  process_cpu_user_seconds_total: 'sum',
+  process_cpu_system_seconds_total: 'sum',
+  process_cpu_seconds_total: 'sum',
+  // The newest worker's start (prom-client omits it): it moves when a worker is replaced, the
+  // moment the summed counters lose that worker's counts.
+  process_start_time_seconds: 'max',
+  // Memory the service holds on the machine, compared with the machine's: a sum.
+  process_resident_memory_bytes: 'sum',
+  process_virtual_memory_bytes: 'sum',
+  process_heap_bytes: 'sum',
+  // The descriptor limit is per process: open against max stays the fullest worker's ratio.
+  process_open_fds: 'max',
+  process_max_fds: 'max',
+  // A worker whose loop stalls delays every request on its connections; an average over the
+  // workers would hide one stuck worker behind the idle ones. So the worst worker's lag.
+  nodejs_eventloop_lag_seconds: 'max',
+  nodejs_eventloop_lag_min_seconds: 'min',
+  nodejs_eventloop_lag_max_seconds: 'max',
+  nodejs_eventloop_lag_mean_seconds: 'max',
+  nodejs_eventloop_lag_stddev_seconds: 'max',
+  nodejs_eventloop_lag_p50_seconds: 'max',
+  nodejs_eventloop_lag_p90_seconds: 'max',
+  nodejs_eventloop_lag_p99_seconds: 'max',
+  // Handles, requests and resources open in the service: counts, a sum.
+  nodejs_active_resources: 'sum',
+  nodejs_active_resources_total: 'sum',
+  nodejs_active_handles: 'sum',
+  nodejs_active_handles_total: 'sum',
+  nodejs_active_requests: 'sum',
+  nodejs_active_requests_total: 'sum',
+  // V8's heap limit is per process: the worker nearest to it.
+  nodejs_heap_size_total_bytes: 'max',
+  nodejs_heap_size_used_bytes: 'max',
+  nodejs_external_memory_bytes: 'max',
+  nodejs_heap_space_size_total_bytes: 'max',
+  nodejs_heap_space_size_used_bytes: 'max',
+  nodejs_heap_space_size_available_bytes: 'max',
+  // The same binary in every worker.
+  nodejs_version_info: 'first',
+  // Every collection in the service: a histogram sums.
+  nodejs_gc_duration_seconds: 'sum',
+};
+
 export class ServiceMetrics implements RequestMetrics {
   readonly registry = new client.Registry();
   private readonly requests: client.Counter<'operation' | 'soap_version' | 'result'>;
@@ -57,18 +111,28 @@ export class ServiceMetrics implements RequestMetrics {
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
     client.collectDefaultMetrics({ register: this.registry });
-    new client.Gauge({ name: 'ams_build_info', help: 'Always 1; the version of the running AMS.', labelNames: ['version'], registers }).set({ version: sources.version }, 1);
+    for (const metric of this.registry.getMetricsAsArray()) {
+      const aggregator = DEFAULT_AGGREGATION[metric.name];
+      // prom-client reads `aggregator` off the metric when a worker reports (getMetricsAsJSON);
+      // its typings leave the field out of the metric classes.
+      if (aggregator) (metric as unknown as { aggregator: client.Aggregator }).aggregator = aggregator;
+    }
+    // The same version in every worker: 1, not N.
+    new client.Gauge({ name: 'ams_build_info', help: 'Always 1; the version of the running AMS.', labelNames: ['version'], aggregator: 'first', registers }).set({ version: sources.version }, 1);
 
+    // Counters and histograms: every worker's requests, hashes and deliveries are the service's, a sum.
     this.requests = new client.Counter({
       name: 'ams_soap_requests_total',
       help: 'SOAP requests answered, by operation, SOAP version and result (a Result code name, a fault kind, or why the request was refused).',
       labelNames: ['operation', 'soap_version', 'result'],
+      aggregator: 'sum',
       registers,
     });
     this.requestDuration = new client.Histogram({
       name: 'ams_soap_request_duration_seconds',
       help: 'Time from the request arriving to the response being written, by operation.',
       labelNames: ['operation'],
+      aggregator: 'sum',
       buckets: REQUEST_BUCKETS,
       registers,
     });
@@ -76,20 +140,24 @@ export class ServiceMetrics implements RequestMetrics {
       name: 'ams_argon2_hash_duration_seconds',
       help: 'Time one Argon2id hash or verification takes once it has a slot (the wait for a slot excluded).',
       buckets: HASH_BUCKETS,
+      aggregator: 'sum',
       registers,
     });
     this.deliveryDuration = new client.Histogram({
       name: 'ams_outbox_delivery_seconds',
       help: 'Time from a notification being queued to its delivery (retries included).',
       buckets: DELIVERY_BUCKETS,
+      aggregator: 'sum',
       registers,
     });
 
+    // Each worker has its own Argon2 limiter: hashes waiting and running in the service, a sum.
     const argon2 = sources.argon2;
     if (argon2) {
       new client.Gauge({
         name: 'ams_argon2_queue_depth',
         help: 'Argon2id hashes and verifications waiting for a free slot.',
+        aggregator: 'sum',
         registers,
         collect() {
           this.set(argon2.queued);
@@ -98,6 +166,7 @@ export class ServiceMetrics implements RequestMetrics {
       new client.Gauge({
         name: 'ams_argon2_active',
         help: 'Argon2id hashes and verifications running.',
+        aggregator: 'sum',
         registers,
         collect() {
           this.set(argon2.active);
@@ -112,10 +181,13 @@ export class ServiceMetrics implements RequestMetrics {
         if (!this.backlog || now - this.backlog.at > BACKLOG_REUSE_MS) this.backlog = { at: now, value: readBacklog() };
         return this.backlog.value;
       };
+      // Read from the one shared database: every worker reads the same figure (a sum would
+      // multiply it by N). The largest of readings taken moments apart, the conservative one.
       new client.Gauge({
         name: 'ams_outbox_messages',
         help: 'Notification e-mails waiting to be sent (pending) or given up (dead). Absent while the database cannot be read.',
         labelNames: ['state'],
+        aggregator: 'max',
         registers,
         async collect() {
           try {
@@ -130,6 +202,7 @@ export class ServiceMetrics implements RequestMetrics {
       new client.Gauge({
         name: 'ams_outbox_oldest_pending_age_seconds',
         help: 'Age of the oldest pending notification e-mail (0 when none is pending).',
+        aggregator: 'max',
         registers,
         async collect() {
           try {
@@ -142,11 +215,14 @@ export class ServiceMetrics implements RequestMetrics {
       });
     }
 
+    // Each worker's mail worker probes the mail server itself: down (0) as soon as one of them
+    // finds it down, and for the longest any of them has (mail claimed by that worker waits).
     const mailTransport = sources.mailTransport;
     if (mailTransport) {
       new client.Gauge({
         name: 'ams_mail_transport_up',
         help: 'Whether the mail server answered the last delivery or probe (1), or cannot be reached and mail waits (0).',
+        aggregator: 'min',
         registers,
         collect() {
           this.set(mailTransport().state === 'up' ? 1 : 0);
@@ -155,6 +231,7 @@ export class ServiceMetrics implements RequestMetrics {
       new client.Gauge({
         name: 'ams_mail_transport_down_seconds',
         help: 'How long the mail server has been unreachable (0 while it answers).',
+        aggregator: 'max',
         registers,
         collect() {
           const t = mailTransport();
@@ -163,22 +240,25 @@ export class ServiceMetrics implements RequestMetrics {
       });
     }
 
+    // Each worker has its own pool: connections against PostgreSQL's max_connections are the
+    // sum (the capacity too: workers × AMS_DATABASE_POOL_SIZE).
     const pool = sources.pool;
     if (pool) {
       const gauge = (name: string, help: string, read: (s: PoolStats) => number): void => {
         new client.Gauge({
           name,
           help,
+          aggregator: 'sum',
           registers,
           collect() {
             this.set(read(pool()));
           },
         });
       };
-      gauge('ams_db_pool_connections', 'PostgreSQL connections open in this instance pool, busy or idle.', (s) => s.total);
+      gauge('ams_db_pool_connections', 'PostgreSQL connections open in this instance (a pool per process), busy or idle.', (s) => s.total);
       gauge('ams_db_pool_idle_connections', 'PostgreSQL connections open and idle.', (s) => s.idle);
       gauge('ams_db_pool_waiting_requests', 'Queries waiting for a free PostgreSQL connection.', (s) => s.waiting);
-      gauge('ams_db_pool_max_connections', 'The pool size (AMS_DATABASE_POOL_SIZE).', (s) => s.max);
+      gauge('ams_db_pool_max_connections', 'Connections the pools may open: AMS_DATABASE_POOL_SIZE per process.', (s) => s.max);
     }
   }
 
@@ -212,17 +292,23 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-/** `GET /metrics` in Prometheus' text format; anything else 404. */
-export function startMetricsServer(metrics: ServiceMetrics, port: number, host: string, onError: (err: unknown) => void): Promise<MetricsServer> {
+/** What `/metrics` answers: one process's registry, or the cluster primary's combined figures. */
+export interface MetricsText {
+  readonly contentType: string;
+  metrics(): Promise<string>;
+}
+
+/** `GET /metrics` in Prometheus' text format; anything else 404. A collection that fails answers 500 and calls onError. */
+export function startMetricsServer(metrics: MetricsText, port: number, host: string, onError: (err: unknown) => void): Promise<MetricsServer> {
   const server = http.createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== '/metrics' || (req.method !== 'GET' && req.method !== 'HEAD')) {
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Not Found\n');
       return;
     }
-    metrics.registry.metrics().then(
+    metrics.metrics().then(
       (text) => {
-        res.writeHead(200, { 'Content-Type': metrics.registry.contentType, 'Content-Length': Buffer.byteLength(text) });
+        res.writeHead(200, { 'Content-Type': metrics.contentType, 'Content-Length': Buffer.byteLength(text) });
         res.end(req.method === 'HEAD' ? undefined : text);
       },
       (err: unknown) => {

@@ -1,8 +1,9 @@
 /**
  * AMS_WORKERS=2 as an operator runs it: a real `ams serve` process that forks two workers on one
  * port, on a SQLite file and (with AMS_TEST_DATABASE_URL) on PostgreSQL. Many SOAP calls at once
- * over real sockets are answered by both workers; a worker killed is replaced; SIGTERM while
- * requests are in flight answers every one of them and exits 0.
+ * over real sockets are answered by both workers; the primary's `/metrics` counts every one of
+ * them once; a worker killed is replaced; SIGTERM while requests are in flight answers every one
+ * of them and exits 0.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -13,6 +14,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { envelope, operationBody, soapHeaders } from '../support/envelope.js';
 import { createTestDatabase, POSTGRES_TEST_URL, type TestDatabase } from '../support/test-database.js';
+import { parseMetrics, value } from '../support/prometheus.js';
+import { openStore, parseDatabaseUrl } from '../../src/store/create-db.js';
 import { waitFor } from '../support/wait-for.js';
 import { PROVIDER, SERVICE_PATH, soap } from '../scale/cluster.js';
 
@@ -31,6 +34,8 @@ interface Primary {
   readonly stderr: string[];
   readonly exited: Promise<number | null>;
   port(): number;
+  /** The metrics port, from the primary's `metrics listening` line. */
+  metricsPort(): number;
 }
 
 function startPrimary(env: Record<string, string>, dir: string): Primary {
@@ -48,6 +53,7 @@ function startPrimary(env: Record<string, string>, dir: string): Primary {
       AMS_BOOTSTRAP_PASSWORD: PROVIDER.password,
       // One partner drives all the load: its rate limit is not under test.
       AMS_PARTNER_REQUESTS_PER_MINUTE: '0',
+      AMS_METRICS_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -69,6 +75,7 @@ function startPrimary(env: Record<string, string>, dir: string): Primary {
     stderr,
     exited,
     port: () => entries.find((e) => e.msg === 'all workers listening')?.port as number,
+    metricsPort: () => entries.find((e) => e.msg === 'metrics listening' && e.pid === child.pid)?.port as number,
   };
 }
 
@@ -132,11 +139,13 @@ for (const engine of engines) {
     let dir: string;
     let primary: Primary;
     let dropDatabase: (() => Promise<void>) | undefined;
+    let databaseUrl: string;
 
     before(async () => {
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ams-workers-'));
       const database = await engine.database(dir);
       dropDatabase = database.drop;
+      databaseUrl = database.url;
       primary = startPrimary({ AMS_DATABASE_URL: database.url }, dir);
       await waitFor(() => primary.port() > 0, 90_000, `both workers listening (stderr: ${primary.stderr.join('')})`);
     });
@@ -151,8 +160,9 @@ for (const engine of engines) {
     });
 
     it('migrates once in the primary, then answers many concurrent calls from both workers', async () => {
-      const workersUp = primary.entries.filter((e) => e.msg === 'listening');
-      assert.equal(new Set(workersUp.map((e) => e.pid)).size, 2, 'two workers listen');
+      // Each worker writes its own `listening` line, which may reach us after the primary's `all workers listening`.
+      const workersUp = (): Set<number | undefined> => new Set(primary.entries.filter((e) => e.msg === 'listening').map((e) => e.pid));
+      await waitFor(() => workersUp().size === 2, 10_000, 'two workers listen');
       const primaryPid = primary.child.pid;
       const migrations = primary.entries.filter((e) => e.msg === 'migration' && e.status === 'Success');
       assert.ok(migrations.length > 0 && migrations.every((e) => e.pid === primaryPid), 'migrations ran in the primary only');
@@ -183,10 +193,113 @@ for (const engine of engines) {
       assert.equal(servingPids(primary.entries, ids).size, 2, 'both workers served requests');
     });
 
+    it('serves the whole service\'s metrics from the primary: every call counted once, a database gauge not doubled', async () => {
+      const metricsLines = primary.entries.filter((e) => e.msg === 'metrics listening');
+      assert.deepEqual(
+        metricsLines.map((e) => e.pid),
+        [primary.child.pid],
+        'only the primary listens on the metrics port',
+      );
+      const metricsUrl = `http://127.0.0.1:${primary.metricsPort()}`;
+      const instance = { base: `http://127.0.0.1:${primary.port()}` };
+
+      // A figure read from the shared database: dead notification e-mails. Every worker reads
+      // the same count; summed, the scrape would show it twice.
+      const created = await soap(instance, 'CreateAccountBySize', {
+        TargetEntityId: 0,
+        Username: 'carol',
+        Password: 'correct horse battery',
+        AccountSizeMB: 1024,
+        FullName: 'Carol Example',
+        Email: 'carol@example.com',
+        IsUltrasafe: false,
+        DisableEmailsNotification: false,
+      });
+      assert.equal(created.code, 'Success');
+      const changed = await soap(instance, 'ChangeBackupAccountPassword', { Username: 'carol', NewPassword: 'another horse battery', SendEmailToCustomer: true });
+      assert.equal(changed.code, 'Success');
+      const store = openStore(parseDatabaseUrl(databaseUrl));
+      let dead: number;
+      try {
+        await waitFor(
+          async () => {
+            const rows = await store.db.selectFrom('outbox').select('state').execute();
+            return rows.length > 0 && rows.every((r) => r.state === 'sent');
+          },
+          20_000,
+          'the notifications sent',
+        );
+        await store.db.updateTable('outbox').set({ state: 'dead' }).execute();
+        dead = (await store.db.selectFrom('outbox').select('state').where('state', '=', 'dead').execute()).length;
+      } finally {
+        await store.close();
+      }
+      assert.ok(dead > 0);
+
+      const K = 120;
+      const calls = await Promise.all(Array.from({ length: K }, () => soap(instance, 'GetAccountUsedSpace', { userName: 'alice' })));
+      assert.deepEqual(new Set(calls.map((c) => `${c.status} ${c.code}`)), new Set(['200 Success']));
+      const ids = new Set(calls.map((c) => c.requestId));
+      // A worker counts a call before it logs the call's request line.
+      await waitFor(() => primary.entries.filter((e) => e.msg === 'request' && ids.has(String(e.requestId))).length === K, 10_000, 'every request line');
+      assert.equal(servingPids(primary.entries, ids).size, 2, 'both workers served some of the calls');
+
+      for (const scrape of [1, 2]) {
+        const response = await fetch(`${metricsUrl}/metrics`);
+        assert.equal(response.status, 200, `scrape ${scrape}`);
+        assert.match(response.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
+        const samples = parseMetrics(await response.text());
+        const counted = samples.filter((x) => x.name === 'ams_soap_requests_total' && x.labels.operation === 'GetAccountUsedSpace').reduce((sum, x) => sum + x.value, 0);
+        assert.equal(counted, K, `scrape ${scrape}: every call, from both workers`);
+        assert.equal(value(samples, 'ams_soap_requests_total', { operation: 'GetAccountUsedSpace', soap_version: '1.1', result: 'Success' }), K);
+        assert.equal(value(samples, 'ams_soap_request_duration_seconds_count', { operation: 'GetAccountUsedSpace' }), K);
+        assert.equal(value(samples, 'ams_outbox_messages', { state: 'dead' }), dead, `scrape ${scrape}: read from the database, not summed`);
+        assert.equal(value(samples, 'ams_outbox_messages', { state: 'pending' }), 0);
+        assert.equal(value(samples, 'ams_build_info', { version: String(samples.find((x) => x.name === 'ams_build_info')?.labels.version) }), 1);
+      }
+      assert.equal((await fetch(`${metricsUrl}/`)).status, 404);
+      assert.equal((await fetch(`${instance.base}/metrics`)).status, 404, 'not on the partners\' port');
+
+      // A worker that cannot answer (stopped): the scrape fails after prom-client's 5 s, with one
+      // error line, rather than hang or show totals short of that worker's counts.
+      const stopped = servingPids(primary.entries, ids).values().next().value!;
+      process.kill(stopped, 'SIGSTOP');
+      try {
+        const failed = await fetch(`${metricsUrl}/metrics`);
+        assert.equal(failed.status, 500);
+        await failed.text();
+      } finally {
+        process.kill(stopped, 'SIGCONT');
+      }
+      const failures = (): LogEntry[] => primary.entries.filter((e) => e.msg === 'metrics collection failed');
+      await waitFor(() => failures().length > 0, 10_000, 'the error line');
+      const errors = failures();
+      assert.equal(errors.length, 1);
+      assert.equal(errors[0]?.pid, primary.child.pid);
+      assert.match(String(errors[0]?.errorMessage), /a worker did not send its metrics in time/);
+      assert.equal((await fetch(`${metricsUrl}/metrics`)).status, 200, 'answered again once the worker answers');
+    });
+
     it('replaces a worker that dies, and keeps answering meanwhile', async () => {
       const before = primary.entries.filter((e) => e.msg === 'listening').map((e) => e.pid!);
       const victim = before[0]!;
       process.kill(victim, 'SIGKILL');
+      await waitFor(() => primary.entries.some((e) => e.msg === 'worker died unexpectedly; replacing it'), 10_000, 'the death noticed');
+      // A scrape while the replacement starts (it is forked at once, and takes a second or more to
+      // load) waits for it to answer: Node.js drops a request sent to it too early, and the scrape
+      // would fail after prom-client's 5 s wait for an answer. Only a replacement that takes more
+      // than 4 s to start (a loaded machine, TypeScript compiled on the fly) fails it sooner, and says so.
+      const failuresBefore = primary.entries.filter((e) => e.msg === 'metrics collection failed').length;
+      const scraped = await fetch(`http://127.0.0.1:${primary.metricsPort()}/metrics`);
+      const text = await scraped.text();
+      if (scraped.status === 200) {
+        assert.equal(parseMetrics(text).filter((x) => x.name === 'process_start_time_seconds').length, 1);
+      } else {
+        assert.equal(scraped.status, 500);
+        await waitFor(() => primary.entries.filter((e) => e.msg === 'metrics collection failed').length > failuresBefore, 10_000, 'the error line');
+        const failure = primary.entries.filter((e) => e.msg === 'metrics collection failed')[failuresBefore];
+        assert.match(String(failure?.errorMessage), /did not start answering metrics requests within 4000 ms/);
+      }
       await waitFor(() => primary.entries.some((e) => e.msg === 'replacement worker listening'), 60_000, 'a replacement worker');
       const died = primary.entries.find((e) => e.msg === 'worker died unexpectedly; replacing it');
       assert.equal(died?.pid, victim);

@@ -162,6 +162,9 @@ describe('ams: a wrong setting (exit 2)', () => {
       assertOneLine(r, `ams: cannot listen on 127.0.0.1:${taken}: the address is already in use by another process (AMS_PORT)`, 2);
       const m = ams({ AMS_DATABASE_URL: file, AMS_METRICS_PORT: String(taken) }, ['serve']);
       assertOneLine(m, `ams: cannot listen on 127.0.0.1:${taken}: the address is already in use by another process (AMS_METRICS_PORT)`, 2);
+      // With workers the primary takes the metrics port, before it forks any: the same one line.
+      const w = ams({ AMS_DATABASE_URL: file, AMS_METRICS_PORT: String(taken), AMS_WORKERS: '2' }, ['serve']);
+      assertOneLine(w, `ams: cannot listen on 127.0.0.1:${taken}: the address is already in use by another process (AMS_METRICS_PORT)`, 2);
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }

@@ -5,7 +5,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
+import { AggregatorRegistry } from 'prom-client';
 import { AMS_VERSION } from '../../src/observability/version.js';
+import { DEFAULT_AGGREGATION, ServiceMetrics } from '../../src/observability/metrics.js';
 import { backlogCountQuery } from '../../src/store/repositories/outbox-backlog.js';
 import { RESELLER_A_SECRET, listenTestApp, seededTemplate, startTestApp, steppingClock, type TestApp } from '../support/harness.js';
 import { envelope, operationBody } from '../support/envelope.js';
@@ -13,35 +15,9 @@ import { HARNESS_ENGINE, POSTGRES_TEST_URL, createTestDatabase } from '../suppor
 import type { RunningServer } from '../../src/http/server.js';
 import { rawPost, soapOverHttp } from './support.js';
 import { waitFor } from '../support/wait-for.js';
+import { parseMetrics, value, type Sample } from '../support/prometheus.js';
 
 const RESELLER_A = { user: 'reseller-a', password: RESELLER_A_SECRET };
-
-interface Sample {
-  readonly name: string;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly value: number;
-}
-
-/** Prometheus' text exposition format, version 0.0.4: enough of it for these checks. */
-function parseMetrics(text: string): Sample[] {
-  const samples: Sample[] = [];
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    assert.ok(m, `not a sample line: ${line}`);
-    const labels: Record<string, string> = {};
-    for (const l of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) labels[l[1]!] = l[2]!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
-    samples.push({ name: m[1]!, labels, value: m[3] === '+Inf' ? Infinity : Number(m[3]) });
-  }
-  return samples;
-}
-
-/** The one sample with this name whose labels include `labels`; undefined if none. */
-function value(samples: readonly Sample[], name: string, labels: Record<string, string> = {}): number | undefined {
-  const found = samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
-  assert.ok(found.length <= 1, `${name} ${JSON.stringify(labels)} matches ${found.length} samples`);
-  return found[0]?.value;
-}
 
 async function scrape(port: number): Promise<{ samples: Sample[]; text: string; contentType: string | null }> {
   const r = await fetch(`http://127.0.0.1:${port}/metrics`);
@@ -181,5 +157,55 @@ describe('metrics settings', () => {
       await t.close();
       await database.drop();
     }
+  });
+});
+
+describe('metrics combined across workers (AMS_WORKERS)', () => {
+  /** One worker's registry as the primary receives it, with these figures. */
+  async function worker(figures: { requests: number; queued: number; mailUp: boolean; downSince: number; poolTotal: number }) {
+    const now = 1_000_000;
+    const m = new ServiceMetrics({
+      version: AMS_VERSION,
+      argon2: { queued: figures.queued, active: 0 },
+      // The same shared database behind every worker.
+      outboxBacklog: () => Promise.resolve({ pending: 3, dead: 2, oldestPendingSince: now - 60_000 }),
+      pool: () => ({ total: figures.poolTotal, idle: 0, waiting: 0, max: 10 }),
+      mailTransport: () => ({ state: figures.mailUp ? 'up' : 'down', since: figures.downSince }),
+      now: () => now,
+    });
+    for (let i = 0; i < figures.requests; i++) m.observeSoapRequest('GetAccountInfo', '1.1', 'Success', 0.01);
+    return m.registry.getMetricsAsJSON();
+  }
+
+  it('chooses an aggregation for every one of prom-client\'s default metrics', async () => {
+    const metrics = await worker({ requests: 0, queued: 0, mailUp: true, downSince: 0, poolTotal: 1 });
+    const defaults = metrics.filter((m) => !m.name.startsWith('ams_'));
+    assert.ok(defaults.length > 20);
+    for (const m of defaults) {
+      assert.ok(m.name in DEFAULT_AGGREGATION, `${m.name}: add it to DEFAULT_AGGREGATION (metrics.ts), choosing how workers combine`);
+      assert.equal(m.aggregator, DEFAULT_AGGREGATION[m.name], m.name);
+    }
+  });
+
+  it('sums counts and histograms, reads the database once, and reports the worst worker where that is what matters', async () => {
+    const combined = AggregatorRegistry.aggregate([
+      await worker({ requests: 3, queued: 1, mailUp: true, downSince: 0, poolTotal: 4 }),
+      await worker({ requests: 5, queued: 2, mailUp: false, downSince: 1_000_000 - 30_000, poolTotal: 6 }),
+    ]);
+    const samples = parseMetrics(await combined.metrics());
+    assert.equal(value(samples, 'ams_soap_requests_total', { operation: 'GetAccountInfo', soap_version: '1.1', result: 'Success' }), 8);
+    assert.equal(value(samples, 'ams_soap_request_duration_seconds_count', { operation: 'GetAccountInfo' }), 8);
+    assert.equal(value(samples, 'ams_soap_request_duration_seconds_bucket', { operation: 'GetAccountInfo', le: '0.01' }), 8);
+    assert.equal(value(samples, 'ams_argon2_queue_depth'), 3, 'hashes waiting in the service');
+    assert.equal(value(samples, 'ams_outbox_messages', { state: 'pending' }), 3, 'the one database, not read twice');
+    assert.equal(value(samples, 'ams_outbox_messages', { state: 'dead' }), 2);
+    assert.equal(value(samples, 'ams_outbox_oldest_pending_age_seconds'), 60);
+    assert.equal(value(samples, 'ams_mail_transport_up'), 0, 'down as soon as one worker finds it down');
+    assert.equal(value(samples, 'ams_mail_transport_down_seconds'), 30);
+    assert.equal(value(samples, 'ams_db_pool_connections'), 10, 'connections against max_connections: every pool');
+    assert.equal(value(samples, 'ams_db_pool_max_connections'), 20);
+    assert.equal(value(samples, 'ams_build_info', { version: AMS_VERSION }), 1);
+    assert.equal(samples.filter((s) => s.name === 'nodejs_version_info').length, 1);
+    assert.equal(samples.filter((s) => s.name === 'process_start_time_seconds').length, 1, 'the newest worker\'s start, not omitted');
   });
 });
