@@ -242,6 +242,18 @@ function cpuSeconds(pid: number): number {
   // After "pid (comm) ": state is field 3, so utime (14) and stime (15) are at 11 and 12.
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
+/** CPU seconds of a process and all its descendants (a cluster's primary and workers). */
+function processTreeCpuSeconds(pid: number): number {
+  let children: number[] = [];
+  try {
+    children = fs
+      .readdirSync(`/proc/${pid}/task`)
+      .flatMap((tid) => fs.readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
+  } catch {
+    // gone meanwhile
+  }
+  return cpuSeconds(pid) + children.reduce((sum, child) => sum + processTreeCpuSeconds(child), 0);
+}
 /** USER_HZ: the unit of /proc times, 100 on every Linux this runs on (getconf CLK_TCK). */
 const CLOCK_TICKS = 100;
 
@@ -426,7 +438,12 @@ async function cores(): Promise<void> {
       const info = getAccountInfo(ams!.port, 1, spreadAccounts(1000, 1000));
       await expectAnswer(info, /<Code>Success<\/Code>/);
       await saturate(info, 3, CONNECTIONS);
-      results[`${workers}-process`] = await saturate(info, SECONDS, CONNECTIONS * workers, workers > 1 ? 2 : 1);
+      const pid = ams!.child.pid!;
+      const before = processTreeCpuSeconds(pid);
+      const load = await saturate(info, SECONDS, CONNECTIONS * workers, workers > 1 ? 2 : 1);
+      // Every process of the service (the primary and its workers): does a request cost more CPU with more workers?
+      const cpu = processTreeCpuSeconds(pid) - before;
+      results[`${workers}-process`] = { ...load, cpuMicrosecondsPerRequest: Math.round((cpu * 1e6) / (load.requestsPerSecond * SECONDS)), cpuCoresUsed: Math.round((cpu / SECONDS) * 100) / 100 };
     });
   }
   await db.drop();
