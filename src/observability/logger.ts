@@ -1,10 +1,10 @@
 /**
- * One JSON object per line on stdout, written by pino (asynchronously, so a request never
- * waits for the terminal or a log shipper). Callers pass facts as fields; nothing here ever
- * receives a request body. Should a secret-bearing field reach a log call all the same, the
- * redaction configured below replaces its value before the line is written. Control characters
- * in any field or message are escaped (control-characters.ts): a request's text cannot drive
- * an operator's terminal.
+ * One JSON object per line on stdout, made by pino and written by line-writer.ts
+ * (asynchronously, so a request never waits for the terminal or a log shipper). Callers pass
+ * facts as fields; nothing here ever receives a request body. Should a secret-bearing field
+ * reach a log call all the same, the redaction configured below replaces its value before the
+ * line is written. Control characters in any field or message are escaped
+ * (control-characters.ts): a request's text cannot drive an operator's terminal.
  *
  * On a terminal (or with AMS_LOG_FORMAT=pretty) the same lines are printed for a human:
  * `10:47:53.014 INFO  request requestId=… operation=GetAccountInfo status=200`.
@@ -13,6 +13,7 @@ import pino from 'pino';
 import { formatPretty } from './pretty.js';
 import { escapeControls, escapeFields } from './control-characters.js';
 import { fixedLineBuilder, type FixedLineWriter } from './fixed-line.js';
+import { processLineWriter } from './line-writer.js';
 
 export type { FixedLineWriter } from './fixed-line.js';
 
@@ -89,7 +90,7 @@ export interface LoggerOptions {
   /**
    * Other processes write to the same stdout (the workers of AMS_WORKERS). A write(2) of at most
    * PIPE_BUF bytes (4096 on Linux) to a pipe is never interleaved with another's, and the
-   * asynchronous destination gathers whole lines into each write up to `maxWrite` bytes: so with
+   * line writer (line-writer.ts) gathers whole lines into each write up to `maxWrite` bytes: so with
    * this bound no two processes' lines are ever torn into each other (one line longer than
    * 4 KiB, a long stack trace, still goes alone in a write of its own).
    */
@@ -134,7 +135,7 @@ export function createLogger(level: LogLevel, write?: (line: string) => void, op
   let destination: pino.DestinationStream;
   if (write !== undefined) destination = { write: format === 'pretty' ? (line) => write(formatPretty(line)) : write };
   else if (format === 'pretty') destination = { write: (line) => void process.stdout.write(formatPretty(line)) };
-  else destination = pino.destination({ dest: 1, sync: false, ...(options.sharedOutput === true ? { maxWrite: ATOMIC_PIPE_WRITE } : {}) });
+  else destination = processLineWriter(1, options.sharedOutput === true ? { maxWrite: ATOMIC_PIPE_WRITE } : {});
   return adapt(
     pino(
       {
