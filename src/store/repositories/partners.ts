@@ -43,14 +43,32 @@ const partnerUserFromRow = (row: PartnerUserRow): PartnerUser => ({
     : {}),
 });
 
-/** The account columns of the combined row, each prefixed `a_` (the partner's columns share names with them). */
-type PrefixedAccountRow = { readonly [C in keyof AccountRow as `a_${C}`]: AccountRow[C] | null };
-type PartnerWithAccountRow = PartnerUserRow & PrefixedAccountRow & { a_entity_active: number | null; a_in_tree: number | boolean };
+/**
+ * The combined row: the account's columns under their own names (null when no account has the
+ * name), so `accountFromRow` reads it as it is; the partner user's columns prefixed `p_`.
+ */
+type PartnerWithAccountRow = { readonly [C in keyof AccountRow]: AccountRow[C] | null } & {
+  readonly [C in keyof PartnerUserRow as `p_${C}`]: PartnerUserRow[C];
+} & { a_entity_active: number | null; a_in_tree: number | boolean };
 
-function accountInTreeFromRow(row: PartnerWithAccountRow): AccountInTree | undefined {
-  if (row.a_id === null) return undefined;
-  const account = Object.fromEntries(ACCOUNT_COLUMNS.map((c) => [c, row[`a_${c}`]])) as unknown as AccountRow;
-  return { account: accountFromRow(account), inTree: sqlBoolean(row.a_in_tree), entityActive: Number(row.a_entity_active) === 1 };
+const PARTNER_COLUMNS = ['id', 'entity_id', 'username', 'secret_hash', 'active', 'previous_secret_hash', 'previous_secret_expires_at', 'entity_active'] as const satisfies readonly (keyof PartnerUserRow)[];
+
+function partnerOfCombinedRow(row: PartnerWithAccountRow): PartnerUser {
+  return partnerUserFromRow({
+    id: row.p_id,
+    entity_id: row.p_entity_id,
+    username: row.p_username,
+    secret_hash: row.p_secret_hash,
+    active: row.p_active,
+    previous_secret_hash: row.p_previous_secret_hash,
+    previous_secret_expires_at: row.p_previous_secret_expires_at,
+    entity_active: row.p_entity_active,
+  });
+}
+
+function accountOfCombinedRow(row: PartnerWithAccountRow): AccountInTree | undefined {
+  if (row.id === null) return undefined;
+  return { account: accountFromRow(row as AccountRow), inTree: sqlBoolean(row.a_in_tree), entityActive: Number(row.a_entity_active) === 1 };
 }
 
 export function partnerUserRepository(db: Kysely<Database>, reader?: CommittedReader): PartnerUserRepository {
@@ -72,8 +90,8 @@ export function partnerUserRepository(db: Kysely<Database>, reader?: CommittedRe
         WHERE u.username_key = ${partnerKey}),
       target AS (SELECT ${sql.join(ACCOUNT_COLUMNS.map((c) => sql.ref(c)))} FROM accounts WHERE username_key = ${accountKey}),
       ${entityAncestorsCte(sql`SELECT e.id, e.parent_id, 0 FROM entities e JOIN target t ON e.id = t.entity_id`, sql`(SELECT entity_id FROM p)`)}
-      SELECT p.*,
-        ${sql.join(ACCOUNT_COLUMNS.map((c) => sql`target.${sql.ref(c)} AS ${sql.ref(`a_${c}`)}`))},
+      SELECT ${sql.join(PARTNER_COLUMNS.map((c) => sql`p.${sql.ref(c)} AS ${sql.ref(`p_${c}`)}`))},
+        target.*,
         (SELECT active FROM entities WHERE id = target.entity_id) AS a_entity_active,
         EXISTS (SELECT 1 FROM up WHERE id = p.entity_id) AS a_in_tree
       FROM p LEFT JOIN target ON 1 = 1`,
@@ -87,7 +105,7 @@ export function partnerUserRepository(db: Kysely<Database>, reader?: CommittedRe
     async findByUsernameWithAccount(username, accountUsername) {
       const [row] = await withAccount(username.toLowerCase(), usernameKey(accountUsername));
       if (!row) return { user: undefined, account: undefined };
-      return { user: partnerUserFromRow(row), account: accountInTreeFromRow(row) };
+      return { user: partnerOfCombinedRow(row), account: accountOfCombinedRow(row) };
     },
     async findById(id) {
       const row = await withEntity().where('u.id', '=', id).executeTakeFirst();
