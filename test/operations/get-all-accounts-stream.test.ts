@@ -112,6 +112,27 @@ function listBody(version: SoapVersionId, auth: Credentials, code = ''): string 
 
 const itemCount = (text: string): number => text.split('<GetAllAccountsItem>').length - 1;
 
+/**
+ * A list read by a client in another process: resolves `first` at its first byte and `end`
+ * with its item count, as that process saw them.
+ */
+function listInOtherProcess(url: string, version: SoapVersionId, body: string): { first: Promise<void>; end: Promise<number> } {
+  const headers = soapHeaders(version, 'GetAllAccounts');
+  const child = spawn(process.execPath, [LIST_READER, url, headers.contentType, headers.soapAction ?? '', body], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = readline.createInterface({ input: child.stdout });
+  let sawFirst: () => void = () => undefined;
+  const first = new Promise<void>((resolve) => (sawFirst = resolve));
+  const end = new Promise<number>((resolve, reject) => {
+    lines.on('line', (line) => {
+      if (line === 'first') sawFirst();
+      else if (line.startsWith('end ')) resolve(Number(line.split(' ')[2]));
+      else reject(new Error(`list reader: ${line}`));
+    });
+    child.on('exit', (code) => (code === 0 ? undefined : reject(new Error(`list reader exited with ${code}`))));
+  });
+  return { first, end };
+}
+
 describe('GetAllAccounts streams its list', () => {
   let t: TestApp;
   let url: string;
@@ -212,44 +233,6 @@ describe('GetAllAccounts streams its list', () => {
     // The provider sees reseller B's account too.
     assert.deepEqual((await bodies).map(itemCount), [LISTED + 3, LISTED + 3, LISTED + 4, LISTED + 4]);
     assert.ok(whileRunning, 'the GetAccountInfo answer came before the four lists were all written');
-  });
-});
-
-/**
- * A list read by a client in another process: resolves `first` at its first byte and `end`
- * with its item count, as that process saw them.
- */
-function listInOtherProcess(url: string, version: SoapVersionId, body: string): { first: Promise<void>; end: Promise<number> } {
-  const headers = soapHeaders(version, 'GetAllAccounts');
-  const child = spawn(process.execPath, [LIST_READER, url, headers.contentType, headers.soapAction ?? '', body], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = readline.createInterface({ input: child.stdout });
-  let sawFirst: () => void = () => undefined;
-  const first = new Promise<void>((resolve) => (sawFirst = resolve));
-  const end = new Promise<number>((resolve, reject) => {
-    lines.on('line', (line) => {
-      if (line === 'first') sawFirst();
-      else if (line.startsWith('end ')) resolve(Number(line.split(' ')[2]));
-      else reject(new Error(`list reader: ${line}`));
-    });
-    child.on('exit', (code) => (code === 0 ? undefined : reject(new Error(`list reader exited with ${code}`))));
-  });
-  return { first, end };
-}
-
-describe('GetAllAccounts streams: lists read by fast clients in other processes', () => {
-  let t: TestApp;
-  let url: string;
-  let close: () => Promise<boolean>;
-  before(async () => {
-    t = await startTestApp({ template: await seededTemplate(), env: { AMS_PARTNER_REQUESTS_PER_MINUTE: '0' } });
-    await addManyAccounts(t.app.store.db, CUSTOMER_A1, LISTED);
-    const running = await listenTestApp(t);
-    url = running.url;
-    close = () => running.close(5000);
-  });
-  after(async () => {
-    await close();
-    await t.close();
   });
 
   // When the client keeps up, the kernel takes each piece at once and node:http signals 'drain'
