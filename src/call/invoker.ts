@@ -99,7 +99,6 @@ function releaseWhenDone(output: Record<string, unknown>, release: () => void): 
   }
 }
 
-/** Partner check, rate, then the operation's handler; a failure inside becomes UnexpectedError. */
 /** The account the call names, when its operation declares one (`accountArgument`): read with the partner check. */
 function accountNamed(operation: Operation, args: Readonly<Record<string, unknown>>): string | undefined {
   if (operation.accountArgument === undefined) return undefined;
@@ -107,6 +106,7 @@ function accountNamed(operation: Operation, args: Readonly<Record<string, unknow
   return typeof value === 'string' ? value : undefined;
 }
 
+/** Partner check, rate, then the operation's handler; a failure inside becomes UnexpectedError. */
 export function createInvoker(options: InvokerOptions): Invoker {
   return createCallSession(options).invoke;
 }

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Account, AccountListItem, AccountRepository, AccountUpdate, LockoutPolicy, NewAccount, SignInReservation } from '../../domain/ports.js';
+import type { Account, AccountInTree, AccountListItem, AccountRepository, AccountUpdate, LockoutPolicy, NewAccount, SignInReservation } from '../../domain/ports.js';
 import { isAccountStatus } from '../../domain/accounts/account.js';
 import type { AccountsTable, Database } from '../schema.js';
 import { prepareQuery } from '../prepared-query.js';
@@ -135,21 +135,42 @@ const HOUR_MS = 3_600_000;
 
 export const usernameKey = (username: string): string => username.toLowerCase();
 
+/**
+ * The account-in-tree look-up, written once for the two statements that make it: the account
+ * by user-name key (`target`), and `up`, its entity's ancestors climbing no further than
+ * `stopAt` (the caller's entity); the depth bound stops a cycle an operator might create by
+ * hand. Select `target.*` with `accountInTreeFacts(ancestor)` and read the row with
+ * `accountInTreeFromRow`.
+ */
+export function accountInTreeCtes(key: unknown, stopAt: unknown) {
+  return sql`target AS (SELECT ${sql.join(ACCOUNT_COLUMNS.map((c) => sql.ref(c)))} FROM accounts WHERE username_key = ${key}),
+      ${entityAncestorsCte(sql`SELECT e.id, e.parent_id, 0 FROM entities e JOIN target t ON e.id = t.entity_id`, stopAt)}`;
+}
+
+/** Whether the target's entity is active, and whether `ancestor` is on its way up (the caller's tree). */
+export const accountInTreeFacts = (ancestor: unknown) =>
+  sql`(SELECT active FROM entities WHERE id = target.entity_id) AS entity_active,
+        EXISTS (SELECT 1 FROM up WHERE id = ${ancestor}) AS in_tree`;
+
+export type AccountInTreeRow = AccountRow & { entity_active: number | null; in_tree: number | boolean };
+
+export const accountInTreeFromRow = (row: AccountInTreeRow): AccountInTree => ({
+  account: accountFromRow(row),
+  inTree: sqlBoolean(row.in_tree),
+  entityActive: Number(row.entity_active) === 1,
+});
+
 export function accountRepository(db: Kysely<Database>, reader?: CommittedReader, traits?: Pick<EngineTraits, 'withoutFlush'>): AccountRepository {
   // Reservations and their give-back: counters whose loss in a crash only gives a check back.
   const unflushed = <T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> => (traits && !db.isTransaction ? traits.withoutFlush(db, work) : work(db));
-  // Every call on an account starts here: one query, compiled once (see prepared-query.ts).
-  // It climbs from the account's entity towards the root, stopping at the caller's entity; the
-  // depth bound stops a cycle an operator might create by hand.
-  const accountInTree = prepareQuery<AccountRow & { entity_active: number; in_tree: number | boolean }, [string, number], Database>(
+  // Every call on an account starts here (unless the partner check read it already, see
+  // partners.ts): one query, compiled once (see prepared-query.ts).
+  const accountInTree = prepareQuery<AccountInTreeRow, [string, number], Database>(
     db,
     2,
     (key, ancestor) => sql`
-      WITH RECURSIVE target AS (SELECT ${sql.join(ACCOUNT_COLUMNS.map((c) => sql.ref(c)))} FROM accounts WHERE username_key = ${key}),
-      ${entityAncestorsCte(sql`SELECT e.id, e.parent_id, 0 FROM entities e JOIN target t ON e.id = t.entity_id`, ancestor)}
-      SELECT target.*,
-        (SELECT active FROM entities WHERE id = target.entity_id) AS entity_active,
-        EXISTS (SELECT 1 FROM up WHERE id = ${ancestor}) AS in_tree
+      WITH RECURSIVE ${accountInTreeCtes(key, ancestor)}
+      SELECT target.*, ${accountInTreeFacts(ancestor)}
       FROM target`,
     reader,
   );
@@ -161,8 +182,7 @@ export function accountRepository(db: Kysely<Database>, reader?: CommittedReader
 
     async findInTree(username, ancestorEntityId) {
       const [row] = await accountInTree(usernameKey(username), ancestorEntityId);
-      if (!row) return undefined;
-      return { account: accountFromRow(row), inTree: sqlBoolean(row.in_tree), entityActive: Number(row.entity_active) === 1 };
+      return row ? accountInTreeFromRow(row) : undefined;
     },
 
     async insert(a: NewAccount) {

@@ -1,11 +1,10 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { AccountInTree, EntityRepository, LicenseKeyRepository, PartnerUser, PartnerUserRepository } from '../../domain/ports.js';
+import type { EntityRepository, LicenseKeyRepository, PartnerUser, PartnerUserRepository } from '../../domain/ports.js';
 import type { Database, PartnerUsersTable } from '../schema.js';
 import { prepareQuery } from '../prepared-query.js';
 import type { CommittedReader } from '../committed-reader.js';
 import { entityAncestorsCte } from '../entity-tree.js';
-import { sqlBoolean } from '../dialect.js';
-import { ACCOUNT_COLUMNS, accountFromRow, usernameKey, type AccountRow } from './accounts.js';
+import { accountInTreeCtes, accountInTreeFacts, accountInTreeFromRow, usernameKey, type AccountInTreeRow } from './accounts.js';
 
 export function entityRepository(db: Kysely<Database>): EntityRepository {
   return {
@@ -44,14 +43,12 @@ const partnerUserFromRow = (row: PartnerUserRow): PartnerUser => ({
 });
 
 /**
- * The combined row: the account's columns under their own names (null when no account has the
- * name), so `accountFromRow` reads it as it is; the partner user's columns prefixed `p_`.
+ * The combined row: the account-in-tree row (null columns when no account has the name) as
+ * accounts.ts reads it, and the partner user's columns prefixed `p_`.
  */
-type PartnerWithAccountRow = { readonly [C in keyof AccountRow]: AccountRow[C] | null } & {
+type PartnerWithAccountRow = { readonly [C in keyof AccountInTreeRow]: AccountInTreeRow[C] | null } & {
   readonly [C in keyof PartnerUserRow as `p_${C}`]: PartnerUserRow[C];
-} & { a_entity_active: number | null; a_in_tree: number | boolean };
-
-const PARTNER_COLUMNS = ['id', 'entity_id', 'username', 'secret_hash', 'active', 'previous_secret_hash', 'previous_secret_expires_at', 'entity_active'] as const satisfies readonly (keyof PartnerUserRow)[];
+};
 
 function partnerOfCombinedRow(row: PartnerWithAccountRow): PartnerUser {
   return partnerUserFromRow({
@@ -66,11 +63,6 @@ function partnerOfCombinedRow(row: PartnerWithAccountRow): PartnerUser {
   });
 }
 
-function accountOfCombinedRow(row: PartnerWithAccountRow): AccountInTree | undefined {
-  if (row.id === null) return undefined;
-  return { account: accountFromRow(row as AccountRow), inTree: sqlBoolean(row.a_in_tree), entityActive: Number(row.a_entity_active) === 1 };
-}
-
 export function partnerUserRepository(db: Kysely<Database>, reader?: CommittedReader): PartnerUserRepository {
   const withEntity = () =>
     db.selectFrom('partner_users as u').innerJoin('entities as e', 'e.id', 'u.entity_id')
@@ -79,7 +71,7 @@ export function partnerUserRepository(db: Kysely<Database>, reader?: CommittedRe
   const byUsernameKey = prepareQuery<PartnerUserRow, [string], Database>(db, 1, (key) => withEntity().where('u.username_key', '=', key), reader);
   // The partner user and the account the call names, in one statement (one round trip on
   // PostgreSQL, where each costs ~40 µs of the process's CPU in system calls alone): the
-  // account part is accountRepository's in-tree query with the partner's entity as the stop.
+  // account part is accounts.ts's in-tree look-up with the partner's entity as the stop.
   const withAccount = prepareQuery<PartnerWithAccountRow, [string, string], Database>(
     db,
     2,
@@ -88,12 +80,10 @@ export function partnerUserRepository(db: Kysely<Database>, reader?: CommittedRe
         SELECT u.id, u.entity_id, u.username, u.secret_hash, u.active, u.previous_secret_hash, u.previous_secret_expires_at, e.active AS entity_active
         FROM partner_users u JOIN entities e ON e.id = u.entity_id
         WHERE u.username_key = ${partnerKey}),
-      target AS (SELECT ${sql.join(ACCOUNT_COLUMNS.map((c) => sql.ref(c)))} FROM accounts WHERE username_key = ${accountKey}),
-      ${entityAncestorsCte(sql`SELECT e.id, e.parent_id, 0 FROM entities e JOIN target t ON e.id = t.entity_id`, sql`(SELECT entity_id FROM p)`)}
-      SELECT ${sql.join(PARTNER_COLUMNS.map((c) => sql`p.${sql.ref(c)} AS ${sql.ref(`p_${c}`)}`))},
-        target.*,
-        (SELECT active FROM entities WHERE id = target.entity_id) AS a_entity_active,
-        EXISTS (SELECT 1 FROM up WHERE id = p.entity_id) AS a_in_tree
+      ${accountInTreeCtes(accountKey, sql`(SELECT entity_id FROM p)`)}
+      SELECT p.id AS p_id, p.entity_id AS p_entity_id, p.username AS p_username, p.secret_hash AS p_secret_hash, p.active AS p_active,
+        p.previous_secret_hash AS p_previous_secret_hash, p.previous_secret_expires_at AS p_previous_secret_expires_at, p.entity_active AS p_entity_active,
+        target.*, ${accountInTreeFacts(sql`p.entity_id`)}
       FROM p LEFT JOIN target ON 1 = 1`,
     reader,
   );
@@ -105,7 +95,7 @@ export function partnerUserRepository(db: Kysely<Database>, reader?: CommittedRe
     async findByUsernameWithAccount(username, accountUsername) {
       const [row] = await withAccount(username.toLowerCase(), usernameKey(accountUsername));
       if (!row) return { user: undefined, account: undefined };
-      return { user: partnerOfCombinedRow(row), account: accountOfCombinedRow(row) };
+      return { user: partnerOfCombinedRow(row), account: row.id === null ? undefined : accountInTreeFromRow(row as AccountInTreeRow) };
     },
     async findById(id) {
       const row = await withEntity().where('u.id', '=', id).executeTakeFirst();
