@@ -13,6 +13,7 @@ import { PARTNER, accountName, prepareDatabase, type BenchDatabase } from './lib
 import { atRate, expectAnswer, saturate, type Saturation, type SoapRequestSpec } from './lib/load.js';
 import { run, startServer, type Server } from './lib/processes.js';
 import { ratio, record } from './lib/report.js';
+import { pinOneServerCore } from './lib/cores.js';
 import { ROOT, build } from './lib/compiled.js';
 import { authenticate, changeBackupAccountPassword, getAccountInfo, spreadAccounts, url } from './lib/requests.js';
 import { importScenario } from './import.js';
@@ -42,6 +43,7 @@ async function withServers<T>(servers: Promise<Server>[], work: (s: Server[]) =>
  * each request for another of the 1,000 accounts in turn.
  */
 async function protocol(): Promise<void> {
+  pinOneServerCore();
   const accounts = 1000;
   const db = await prepareDatabase(accounts);
   const amsServer = await startServer('ams', 'ams.ts', [JSON.stringify(db.env)]);
@@ -93,6 +95,7 @@ async function protocol(): Promise<void> {
  * ROUNDS interleaved rounds of GetAccountInfo over 1,000 accounts.
  */
 async function logging(): Promise<void> {
+  pinOneServerCore();
   const accounts = 1000;
   const db = await prepareDatabase(accounts);
   const logged = { ...db.env, AMS_LOG_LEVEL: 'info', AMS_LOG_FORMAT: 'json' };
@@ -141,6 +144,7 @@ async function logging(): Promise<void> {
  * from the server's /proc/<pid>/stat (user + system, all threads) over the wrk run.
  */
 async function edge(): Promise<void> {
+  pinOneServerCore();
   const db = await prepareDatabase(10);
   const sample = await withServers([startServer('ams', 'ams.ts', [JSON.stringify(db.env)])], ([ams]) => expectAnswer(getAccountInfo(ams!.port), /<Code>Success<\/Code>/));
   await db.drop();
@@ -169,6 +173,7 @@ async function edge(): Promise<void> {
  * shares, that figure is an upper bound.
  */
 async function cpu(): Promise<void> {
+  pinOneServerCore();
   const postgresUrl = process.env.BENCH_POSTGRES_URL ?? (process.env.AMS_DATABASE_URL?.startsWith('postgres') ? process.env.AMS_DATABASE_URL : undefined);
   const engines: [string, Record<string, string | undefined>][] = [['sqlite', {}], ...(postgresUrl ? [['postgres', { AMS_DATABASE_URL: postgresUrl }] as [string, Record<string, string>]] : [])];
   const results: Record<string, unknown> = {};

@@ -2,6 +2,7 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pinServer } from './cores.js';
 
 export const BENCH_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -30,6 +31,9 @@ export async function startServer(name: string, script: string, args: string[] =
     env: { ...process.env, ...env },
     stdio: ['ignore', options.drainStdout === true ? 'pipe' : 'inherit', 'inherit', 'ipc'],
   });
+  // On the server core from its first instructions, and again once it listens: taskset sets the
+  // threads that exist when it runs, and one started in between would keep the runner's cores.
+  pinServer(child.pid!);
   let stdoutLines = 0;
   child.stdout?.on('data', (chunk: Buffer) => {
     for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) stdoutLines++;
@@ -46,6 +50,7 @@ export async function startServer(name: string, script: string, args: string[] =
     child.on('message', onMessage);
   });
   child.removeAllListeners('exit');
+  pinServer(child.pid!);
   return {
     name,
     port,

@@ -3,9 +3,10 @@ import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { currentPinning, type Pinning } from './cores.js';
 import { BENCH_DIR } from './processes.js';
 
-export function machine(): { date: string; commit: string; cpu: string; cores: number; memoryGiB: number; node: string } {
+export function machine(): { date: string; commit: string; cpu: string; cores: number; memoryGiB: number; node: string; pinning: Pinning | 'none' } {
   let commit = 'unknown';
   try {
     commit = execSync('git rev-parse --short HEAD', { cwd: BENCH_DIR, encoding: 'utf8' }).trim();
@@ -19,6 +20,8 @@ export function machine(): { date: string; commit: string; cpu: string; cores: n
     cores: os.cpus().length,
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     node: process.version,
+    // Which cores the server under test and the load generators ran on (lib/cores.ts).
+    pinning: currentPinning() ?? 'none',
   };
 }
 
