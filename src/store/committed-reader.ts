@@ -35,14 +35,25 @@
  */
 import BetterSqlite3 from 'better-sqlite3';
 
+/**
+ * Where the hot lookups outside a transaction run: on SQLite this file's second connection,
+ * answering synchronously; on PostgreSQL one pipelined connection (pipelined-reader.ts).
+ * Either way a lookup sees every change committed before it, and only committed changes.
+ */
 export interface CommittedReader {
   /** Runs one read-only statement (prepared once per SQL text) and returns its rows. */
-  all<Row>(sql: string, parameters: readonly unknown[]): readonly Row[];
+  all<Row>(sql: string, parameters: readonly unknown[]): readonly Row[] | Promise<readonly Row[]>;
   /**
    * Another connection in this process is writing: the next read checks the data version
    * again. A function rather than a method: the writer's statement cache holds it unbound.
    */
   readonly invalidate: () => void;
+  close(): void | Promise<void>;
+}
+
+/** The SQLite reader answers synchronously. */
+export interface SqliteCommittedReader extends CommittedReader {
+  all<Row>(sql: string, parameters: readonly unknown[]): readonly Row[];
   close(): void;
 }
 
@@ -70,7 +81,7 @@ function keyOf(parameters: readonly unknown[]): string | undefined {
   return key;
 }
 
-export function openCommittedReader(file: string, { busyTimeoutMs = 5000, maxCachedResults = 5000 }: CommittedReaderOptions = {}): CommittedReader {
+export function openCommittedReader(file: string, { busyTimeoutMs = 5000, maxCachedResults = 5000 }: CommittedReaderOptions = {}): SqliteCommittedReader {
   // readonly: this connection can never write, whatever SQL reaches it.
   const connection = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
   connection.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
@@ -122,6 +133,8 @@ export function openCommittedReader(file: string, { busyTimeoutMs = 5000, maxCac
       return rows;
     },
     invalidate: versionGoesStale,
-    close: () => connection.close(),
+    close: () => {
+      connection.close();
+    },
   };
 }

@@ -17,6 +17,7 @@ import { MIGRATIONS } from './migrations/index.js';
 import { withStatementCache } from './statement-cache.js';
 import { openCommittedReader, type CommittedReader } from './committed-reader.js';
 import { useNamedStatements } from './named-statements.js';
+import { openPipelinedReader } from './pipelined-reader.js';
 
 export interface Store {
   readonly db: Kysely<Database>;
@@ -29,9 +30,10 @@ export interface Store {
    */
   withMaintenanceConnection<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T>;
   /**
-   * SQLite on a file: a read-only second connection that answers the hot lookups synchronously
-   * with committed data (committed-reader.ts). Absent on PostgreSQL, where every query is a
-   * network round trip, and for `:memory:`, where a second connection would see another database.
+   * Where the hot lookups outside a transaction run. SQLite on a file: a read-only second
+   * connection that answers them synchronously with committed data (committed-reader.ts).
+   * PostgreSQL: one pipelined connection (pipelined-reader.ts). Absent for `:memory:`, where a
+   * second connection would see another database.
    */
   readonly committedReader?: CommittedReader;
   /** PostgreSQL: the pool's connections (open, idle), queries waiting for one, and its size; for metrics. */
@@ -141,19 +143,22 @@ export function postgresTls(connectionString: string, mode: SslMode | null, caFi
 // int8 (bigint) columns hold epoch milliseconds, KB counts and 64-bit ids, all far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
 
-function postgresPool(location: DatabaseLocation, options: OpenOptions, overrides: pg.PoolConfig = {}): pg.Pool {
+/** How every connection of this process to the database is made: the pool's and the pipelined reader's. */
+function postgresConnection(location: DatabaseLocation, options: OpenOptions): pg.ClientConfig {
   const timeoutMs = options.postgresStatementTimeoutMs ?? 5000;
   const ssl = postgresTls(location.target, options.postgresSslMode ?? null, options.postgresSslCaFile ?? null);
-  const pool = new pg.Pool({
+  return {
     connectionString: location.target,
-    max: options.postgresPoolSize ?? 10,
     ...(timeoutMs > 0 ? { statement_timeout: timeoutMs, idle_in_transaction_session_timeout: Math.max(timeoutMs, 10_000) } : {}),
     // Connecting (and waiting for a free pooled connection) must fail too, not hang a request.
     connectionTimeoutMillis: timeoutMs > 0 ? timeoutMs : 10_000,
     keepAlive: true,
     ...(ssl === undefined ? {} : { ssl }),
-    ...overrides,
-  });
+  };
+}
+
+function postgresPool(location: DatabaseLocation, options: OpenOptions, overrides: pg.PoolConfig = {}): pg.Pool {
+  const pool = new pg.Pool({ ...postgresConnection(location, options), max: options.postgresPoolSize ?? 10, ...overrides });
   const onError = (err: Error): void => options.onConnectionError?.(err);
   // Without these listeners a connection the server closes (restart, failover, idle kill)
   // would be an unhandled 'error' event and take the whole process down.
@@ -169,10 +174,12 @@ export function openStore(location: DatabaseLocation, options: OpenOptions = {})
   if (location.engine === 'postgres') {
     const pool = postgresPool(location, options);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const committedReader = openPipelinedReader(postgresConnection(location, options), { onConnectionError: (err) => options.onConnectionError?.(err) });
     return {
       db,
       traits: ENGINE_TRAITS.postgres,
       description: redactUrl(location.target),
+      committedReader,
       poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 10 }),
       async withMaintenanceConnection(work) {
         const pool = postgresPool(location, { ...options, postgresStatementTimeoutMs: 0 }, { max: 1, connectionTimeoutMillis: 30_000 });
@@ -183,7 +190,10 @@ export function openStore(location: DatabaseLocation, options: OpenOptions = {})
           await maintenance.destroy();
         }
       },
-      close: () => db.destroy(),
+      close: async () => {
+        await committedReader.close();
+        await db.destroy();
+      },
     };
   }
   if (location.target !== ':memory:') {

@@ -19,6 +19,9 @@ export function nameStatement(sql: string): void {
   if (!names.has(sql)) names.set(sql, `ams_hot_${names.size + 1}`);
 }
 
+/** The name a registered statement runs under, or undefined for any other SQL. */
+export const statementName = (sql: string): string | undefined => names.get(sql);
+
 type Query = (config: unknown, values?: unknown, callback?: unknown) => unknown;
 
 /** Makes `client` run the registered statements by name (Kysely calls `query(sql, parameters)`). */

@@ -6,8 +6,9 @@
  * positions in the compiled parameter list are then filled per call. The SQL text stays the
  * dialect's own.
  *
- * Given a `CommittedReader` (SQLite), the compiled SQL runs on it synchronously instead of
- * through Kysely's executor; pass one only where the query reads outside a transaction.
+ * Given a `CommittedReader`, the compiled SQL runs on it instead of through Kysely's executor:
+ * on SQLite synchronously, on PostgreSQL pipelined on a connection of its own (as a named
+ * prepared statement there too). Pass one only where the query reads outside a transaction.
  */
 import { CompiledQuery, type Compilable, type Kysely, type RawBuilder } from 'kysely';
 import type { CommittedReader } from './committed-reader.js';
@@ -32,7 +33,7 @@ export function prepareQuery<Row, Args extends readonly unknown[], DB = unknown>
     if (placeholders.some((_, i) => !slots.includes(i))) throw new Error('prepareQuery: a placeholder was not used as a parameter');
     return { sql: compiled.sql, parametersFor: (args) => compiled.parameters.map((p, index) => (slots[index]! >= 0 ? args[slots[index]!] : p)) };
   };
-  // Through the executor (PostgreSQL, or a transaction): a named prepared statement on PostgreSQL.
+  // A named prepared statement on PostgreSQL, through the executor or the reader.
   const prepareNamed = (): NonNullable<typeof prepared> => {
     const made = prepare();
     nameStatement(made.sql);
@@ -41,7 +42,7 @@ export function prepareQuery<Row, Args extends readonly unknown[], DB = unknown>
   if (reader) {
     return (...args) => {
       try {
-        const { sql, parametersFor } = (prepared ??= prepare());
+        const { sql, parametersFor } = (prepared ??= prepareNamed());
         return Promise.resolve(reader.all<Row>(sql, parametersFor(args)));
       } catch (err) {
         return Promise.reject(err as Error);

@@ -109,7 +109,7 @@ describe('SQLite committed reader', () => {
     const { store } = await storeWithAccount();
     assert.throws(() => store.committedReader!.all('DELETE FROM accounts', []), /only statements that return rows/);
     assert.throws(() => store.committedReader!.all('DELETE FROM accounts RETURNING id', []), /readonly/i);
-    assert.equal(store.committedReader!.all<{ n: number }>('SELECT count(*) AS n FROM accounts', [])[0]?.n, 1);
+    assert.equal((await store.committedReader!.all<{ n: number }>('SELECT count(*) AS n FROM accounts', []))[0]?.n, 1);
   });
 
   it('is absent for :memory:, where a second connection would open another, empty database', async () => {
