@@ -6,25 +6,9 @@
  * an opaque origin) from an escaped `srcdoc`; the answer's Content-Security-Policy forbids
  * scripts and every outside load as well.
  */
+import type { CapturedMail, CapturedMailSummary } from '../contract/captured-mail.js';
 import { escapeAttribute, escapeText } from '../xml/writer.js';
 import { htmlPage } from './html.js';
-
-export interface MailListItem {
-  readonly id: string;
-  readonly event: string;
-  readonly accountUsername: string;
-  readonly to: string;
-  readonly subject: string;
-  readonly capturedAt: number;
-}
-
-export interface MailMessageView extends MailListItem {
-  readonly messageId: string;
-  readonly from: string;
-  readonly text: string;
-  readonly html: string;
-  readonly language: string;
-}
 
 /** Sent with every /sandbox/mail page: nothing runs, nothing loads from elsewhere, nothing frames it. */
 export const SANDBOX_MAIL_HEADERS: Readonly<Record<string, string>> = {
@@ -41,7 +25,7 @@ export const MAIL_PATH = '/sandbox/mail';
 
 const when = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
 
-export function renderMailList(partner: string, items: readonly MailListItem[]): string {
+export function renderMailList(partner: string, items: readonly CapturedMailSummary[]): string {
   const rows = items
     .map(
       (m) =>
@@ -55,7 +39,7 @@ export function renderMailList(partner: string, items: readonly MailListItem[]):
   return htmlPage(TITLE, TITLE, '', body, '', BANNER);
 }
 
-export function renderMailMessage(m: MailMessageView): string {
+export function renderMailMessage(m: CapturedMail): string {
   const header = (name: string, value: string): string => `<tr><th>${escapeText(name)}</th><td>${escapeText(value)}</td></tr>\n`;
   const body =
     `<p class="intro"><a href="${escapeAttribute(MAIL_PATH)}">All captured mail</a></p>\n` +

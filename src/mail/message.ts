@@ -1,13 +1,12 @@
-/** A fully rendered e-mail, ready for any transport. */
-export interface MailMessage {
-  /** `<uuid@ams.invalid>`, fixed when the message is queued: a resend is the same message. */
-  readonly messageId: string;
-  readonly from: string;
-  readonly to: string;
-  readonly subject: string;
-  readonly text: string;
-  readonly html: string;
-  /** Content-Language, e.g. `de`. */
+import type { MailToCapture } from '../domain/sandbox/ports.js';
+
+/**
+ * A fully rendered e-mail, ready for any transport. Its fields are those the sandbox captures
+ * (declared with MailToCapture in domain/sandbox/ports.ts, which cannot import this), so a field
+ * added to the message cannot be left out of the captured copy; only Content-Language may be
+ * absent here.
+ */
+export interface MailMessage extends Omit<MailToCapture, 'language'> {
   readonly language?: string;
 }
 

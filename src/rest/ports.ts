@@ -3,6 +3,7 @@
  * the contract: the composition root (app/) hands in the call session of call/invoker.ts, the
  * idempotency store and the rate limiter's state, which satisfy these shapes structurally.
  */
+import type { CapturedMail, CapturedMailSummary } from '../contract/captured-mail.js';
 import type { AuthHeaderValue } from '../contract/common-types.js';
 import type { OperationDefinition } from '../contract/operation.js';
 import type { ResultCodeName } from '../contract/result-codes.js';
@@ -88,29 +89,11 @@ export interface RestRateState {
  */
 export type SandboxOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly code: 'TooManyRequests' | 'UnexpectedError' | 'NotFound' | 'InvalidInputParameters'; readonly message: string };
 
-export interface RestMailSummary {
-  readonly id: string;
-  readonly event: string;
-  readonly accountUsername: string;
-  readonly to: string;
-  readonly subject: string;
-  /** Epoch ms. */
-  readonly capturedAt: number;
-}
-
-export interface RestMail extends RestMailSummary {
-  readonly messageId: string;
-  readonly from: string;
-  readonly language: string;
-  readonly text: string;
-  readonly html: string;
-}
-
 export interface RestSandbox<C> {
   /** Newest first, at most `limit`. */
-  listMail(caller: RestCaller, limit: number, context: C): Promise<SandboxOutcome<readonly RestMailSummary[]>>;
+  listMail(caller: RestCaller, limit: number, context: C): Promise<SandboxOutcome<readonly CapturedMailSummary[]>>;
   /** NotFound for an unknown id and for another tree's. */
-  readMail(caller: RestCaller, id: string, context: C): Promise<SandboxOutcome<RestMail>>;
+  readMail(caller: RestCaller, id: string, context: C): Promise<SandboxOutcome<CapturedMail>>;
   /** What was deleted, table by table. */
   reset(caller: RestCaller, context: C): Promise<SandboxOutcome<Readonly<Record<string, number>>>>;
   seed(caller: RestCaller, accounts: number, context: C): Promise<SandboxOutcome<{ readonly entityId: number; readonly created: number; readonly usernames: readonly string[] }>>;

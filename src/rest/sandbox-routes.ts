@@ -12,7 +12,8 @@
  * documents them instead. The pipeline authenticates, rates, refuses read-only keys' POSTs and
  * claims Idempotency-Keys for these exactly as for the declared routes.
  */
-import type { RestCaller, RestMail, RestMailSummary, RestSandbox, SandboxOutcome } from './ports.js';
+import type { CapturedMail, CapturedMailSummary } from '../contract/captured-mail.js';
+import type { RestCaller, RestSandbox, SandboxOutcome } from './ports.js';
 import { edgeProblem, invalidInput, resultProblem, unexpectedProblem, type Problem } from './problem.js';
 
 export type SandboxRoute = { readonly kind: 'list' } | { readonly kind: 'read'; readonly id: string } | { readonly kind: 'reset' } | { readonly kind: 'seed' };
@@ -61,11 +62,11 @@ function outcomeProblem(outcome: Extract<SandboxOutcome<unknown>, { ok: false }>
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-function summary(mail: RestMailSummary): Record<string, unknown> {
+function summary(mail: CapturedMailSummary): Record<string, unknown> {
   return { id: mail.id, event: mail.event, accountUsername: mail.accountUsername, to: mail.to, subject: mail.subject, capturedAt: iso(mail.capturedAt) };
 }
 
-function message(mail: RestMail): Record<string, unknown> {
+function message(mail: CapturedMail): Record<string, unknown> {
   return {
     ...summary(mail),
     headers: { 'Message-ID': mail.messageId, From: mail.from, To: mail.to, Subject: mail.subject, 'Content-Language': mail.language },

@@ -6,6 +6,11 @@ export type DatabaseMode = 'production' | 'sandbox';
 
 export const DATABASE_MODES: readonly DatabaseMode[] = ['production', 'sandbox'];
 
+/*
+ * The captured mail's shape is contract/captured-mail.ts's, declared again here only because the
+ * domain may import nothing; handlers/agreement.ts fails the build when the two differ.
+ */
+
 /** A captured notification as the list shows it. */
 export interface CapturedMailSummary {
   /** 128 random bits in hex: the id in URLs. */
@@ -20,23 +25,20 @@ export interface CapturedMailSummary {
 
 /** The whole message, as the customer would have received it. */
 export interface CapturedMail extends CapturedMailSummary {
+  /** `<uuid@ams.invalid>`, fixed when the message is queued: a resend is the same message. */
   readonly messageId: string;
   readonly from: string;
   readonly text: string;
   readonly html: string;
+  /** Content-Language, e.g. `de`; empty when the message had none. */
   readonly language: string;
 }
 
-/** A rendered message the sandbox's transport keeps instead of sending. */
-export interface MailToCapture {
-  readonly messageId: string;
-  readonly from: string;
-  readonly to: string;
-  readonly subject: string;
-  readonly text: string;
-  readonly html: string;
-  readonly language: string;
-}
+/**
+ * A rendered message the sandbox's transport keeps instead of sending: the captured mail but for
+ * what the store adds, the id and time it is given and the event and account of the outbox row.
+ */
+export type MailToCapture = Omit<CapturedMail, 'id' | 'event' | 'accountUsername' | 'capturedAt'>;
 
 export interface MailCaptureStore {
   /**
