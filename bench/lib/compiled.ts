@@ -17,5 +17,6 @@ export async function build(): Promise<void> {
 
 /** Imports a module of the compiled build; `module` is its path under src/ with a .js extension. */
 export async function importCompiled<M>(module: string): Promise<M> {
-  return (await import(pathToFileURL(path.join(ROOT, 'dist', module)).href)) as M;
+  // BENCH_DIST: another build's dist/ (an A/B of two commits in one run).
+  return (await import(pathToFileURL(path.join(process.env.BENCH_DIST ?? path.join(ROOT, 'dist'), module)).href)) as M;
 }

@@ -33,6 +33,25 @@ function stringValue(value: string): string {
   return NEEDS_ESCAPING.test(value) ? JSON.stringify(escapeControls(value)) : `"${value}"`;
 }
 
+/** The time of a line: the ISO text of the current millisecond, made once per millisecond. */
+let isoMillisecond = -1;
+let isoText = '';
+export function isoTimeNow(): string {
+  const now = Date.now();
+  if (now !== isoMillisecond) {
+    isoMillisecond = now;
+    isoText = new Date(now).toISOString();
+  }
+  return isoText;
+}
+
+function checkKeys(keys: readonly string[], secretNames: ReadonlySet<string>): void {
+  for (const key of keys) {
+    if (!PLAIN_KEY.test(key)) throw new Error(`fixed log line field "${key}" must be a plain name`);
+    if (secretNames.has(key)) throw new Error(`fixed log line field "${key}" may hold a secret: log it with info(), which redacts it`);
+  }
+}
+
 /**
  * Makes the function that builds the line: `head` is the level's opening up to the time's text,
  * `afterTime` closes the time and adds the logger's bindings; both come from the logger.
@@ -42,14 +61,11 @@ export function fixedLineBuilder<K extends string>(
   keys: readonly K[],
   secretNames: ReadonlySet<string>,
 ): (head: string, afterTime: string, values: { readonly [Key in K]: FixedLineValue }) => string {
-  for (const key of keys) {
-    if (!PLAIN_KEY.test(key)) throw new Error(`fixed log line field "${key}" must be a plain name`);
-    if (secretNames.has(key)) throw new Error(`fixed log line field "${key}" may hold a secret: log it with info(), which redacts it`);
-  }
+  checkKeys(keys, secretNames);
   const prefixes = keys.map((key) => `,"${key}":`);
   const tail = `,"msg":${JSON.stringify(escapeControls(msg))}}\n`;
   return (head, afterTime, values) => {
-    let line = head + new Date().toISOString() + afterTime;
+    let line = head + isoTimeNow() + afterTime;
     for (let i = 0; i < keys.length; i++) {
       const value = values[keys[i]!];
       if (value === undefined) continue;
@@ -59,5 +75,98 @@ export function fixedLineBuilder<K extends string>(
       else line += String(value);
     }
     return line + tail;
+  };
+}
+
+/** The same line as `fixedLineBuilder`'s, encoded straight into a buffer (line-writer.ts `writeEncoded`). */
+export interface FixedLineEncoder<K extends string> {
+  /** The most bytes the line with these values can take. */
+  maxBytes(values: { readonly [Key in K]: FixedLineValue }): number;
+  /** Writes the line at `offset` and returns the offset after it. */
+  readonly encode: (buffer: Buffer, offset: number, values: { readonly [Key in K]: FixedLineValue }) => number;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+/**
+ * A string's code unit takes at most 7 bytes in the line: a control becomes `\uXXXX` text
+ * (control-characters.ts) whose backslash JSON then doubles; a lone surrogate half is 6
+ * (`\udXXX`), anything else at most 3 (UTF-8).
+ */
+const MAX_BYTES_PER_CODE_UNIT = 7;
+/** The longest text of a finite double, the time, `false` or `null`, with room to spare. */
+const MAX_SCALAR_BYTES = 32;
+
+/** Text known to be ASCII, one byte per character. */
+function putAscii(buffer: Buffer, offset: number, text: string): number {
+  for (let i = 0; i < text.length; i++) buffer[offset + i] = text.charCodeAt(i);
+  return offset + text.length;
+}
+
+function putBytes(buffer: Buffer, offset: number, bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; i++) buffer[offset + i] = bytes[i]!;
+  return offset + bytes.length;
+}
+
+/**
+ * A string value: printable ASCII other than the quote and the backslash (the usual case) is
+ * copied as it is while it is checked; at the first other character the value is written the
+ * general way instead, exactly as the string builder writes it.
+ */
+function putString(buffer: Buffer, offset: number, text: string): number {
+  buffer[offset] = QUOTE;
+  const first = offset + 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === QUOTE || c === BACKSLASH) return offset + buffer.write(stringValue(text), offset);
+    buffer[first + i] = c;
+  }
+  buffer[first + text.length] = QUOTE;
+  return first + text.length + 1;
+}
+
+/**
+ * Makes, for a level's `head` and the logger's `afterTime` (as for `fixedLineBuilder`), the
+ * encoder of the line into bytes: the fixed parts are bytes made here, once, and the values are
+ * copied in, so that no string of the line is built, flattened and converted on every request.
+ */
+export function fixedLineEncoder<K extends string>(
+  msg: string,
+  keys: readonly K[],
+  secretNames: ReadonlySet<string>,
+): (head: string, afterTime: string) => FixedLineEncoder<K> {
+  checkKeys(keys, secretNames);
+  const prefixes = keys.map((key) => Buffer.from(`,"${key}":`));
+  const tail = Buffer.from(`,"msg":${JSON.stringify(escapeControls(msg))}}\n`);
+  const prefixBytes = prefixes.reduce((sum, p) => sum + p.length, 0);
+  return (head, afterTime) => {
+    const headBytes = Buffer.from(head);
+    const afterTimeBytes = Buffer.from(afterTime);
+    const fixedBytes = headBytes.length + MAX_SCALAR_BYTES + afterTimeBytes.length + prefixBytes + tail.length;
+    return {
+      maxBytes(values) {
+        let bytes = fixedBytes;
+        for (let i = 0; i < keys.length; i++) {
+          const value = values[keys[i]!];
+          if (typeof value === 'string') bytes += value.length * MAX_BYTES_PER_CODE_UNIT + 2;
+          else if (value !== undefined) bytes += MAX_SCALAR_BYTES;
+        }
+        return bytes;
+      },
+      encode(buffer, offset, values) {
+        let at = putBytes(buffer, offset, headBytes);
+        at = putAscii(buffer, at, isoTimeNow());
+        at = putBytes(buffer, at, afterTimeBytes);
+        for (let i = 0; i < keys.length; i++) {
+          const value = values[keys[i]!];
+          if (value === undefined) continue;
+          at = putBytes(buffer, at, prefixes[i]!);
+          if (typeof value === 'string') at = putString(buffer, at, value);
+          else if (typeof value === 'number') at = putAscii(buffer, at, Number.isFinite(value) ? String(value) : 'null');
+          else at = putAscii(buffer, at, String(value));
+        }
+        return putBytes(buffer, at, tail);
+      },
+    };
   };
 }

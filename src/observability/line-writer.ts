@@ -6,8 +6,9 @@
  * length of the whole buffered string on each line (flattening it as it grows) and converts
  * each written batch to bytes twice; that was ~5.7 µs of the main thread per line, against
  * ~1.3–2.5 µs here (`node --import tsx bench/log-destination.ts`, bench/README.md). Here a
- * line is pushed onto an array; one `fs.write` on libuv's thread pool takes everything gathered
- * while the previous one ran, joined and converted once.
+ * line is encoded into a 64 KiB buffer as it comes (the request line straight from its values,
+ * `writeEncoded`, with no string in between); one `fs.write` on libuv's thread pool takes
+ * everything gathered while the previous one ran.
  *
  * What it keeps of sonic-boom's behaviour: lines in order, never torn; with `maxWrite` (several
  * processes on one stdout pipe) each write(2) holds whole lines and at most `maxWrite` bytes, so
@@ -28,6 +29,13 @@ export interface LineWriterOptions {
 export interface LineWriter {
   /** Queues one complete line (ending in a newline). */
   write(line: string): boolean;
+  /**
+   * Queues one complete line encoded straight into the writer's buffer, with no string in
+   * between: `encode(buffer, offset, argument)` writes the line (newline included, at most
+   * `maxBytes` bytes) at `offset` and returns the offset after it. For the request line
+   * (fixed-line.ts), where building a string and converting it was most of the line's cost.
+   */
+  writeEncoded<A>(maxBytes: number, encode: (buffer: Buffer, offset: number, argument: A) => number, argument: A): boolean;
   /** Writes what is queued now, synchronously (at exit). */
   flushSync(): void;
   /** Resolves once everything queued so far is written (tests, a graceful stop). */
@@ -35,52 +43,71 @@ export interface LineWriter {
 }
 
 const DEFAULT_MAX_PENDING_BYTES = 64 * 1024 * 1024;
+/** Lines are gathered in buffers of this size (a longer line gets one of its own). */
+const BUFFER_BYTES = 64 * 1024;
 const RETRY_MS = 10;
 /** The largest write to a pipe that Linux never interleaves with another writer's. */
 const PIPE_BUF = 4096;
 /** How long flushSync keeps retrying a full non-blocking pipe before giving the lines up. */
 const EXIT_RETRY_LIMIT_MS = 1000;
+const NEWLINE = 0x0a;
+
+const encodeString = (buffer: Buffer, offset: number, line: string): number => offset + buffer.write(line, offset);
+
+/**
+ * Cuts a run of whole lines into pieces of at most `limit` bytes, each of whole lines; a line
+ * longer than `limit` is a piece of its own. Lines end in a newline byte, and a JSON line holds
+ * none inside (JSON escapes it), so the newlines are the line boundaries.
+ */
+function cutAtLines(run: Buffer, limit: number, into: Buffer[]): void {
+  let from = 0;
+  while (run.length - from > limit) {
+    let end = run.lastIndexOf(NEWLINE, from + limit - 1);
+    if (end < from) end = run.indexOf(NEWLINE, from);
+    into.push(run.subarray(from, end + 1));
+    from = end + 1;
+  }
+  if (from < run.length) into.push(run.subarray(from));
+}
 
 export function createLineWriter(fd: number, options: LineWriterOptions = {}): LineWriter {
   const maxWrite = options.maxWrite ?? Number.POSITIVE_INFINITY;
   const maxPendingBytes = options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
-  let pending: string[] = [];
-  // Characters, not bytes: a cheap upper bound's stand-in (log lines are almost all ASCII).
-  let pendingLength = 0;
+  // Lines are encoded into `current` from `start` to `used`; full runs wait in `sealed`. A run
+  // handed to fs.write is never written to again: new lines go after it or into a new buffer.
+  let current = Buffer.allocUnsafe(BUFFER_BYTES);
+  let start = 0;
+  let used = 0;
+  let sealed: Buffer[] = [];
+  let pendingBytes = 0;
   let writing = false;
   let dropped = 0;
   let waiters: (() => void)[] = [];
 
-  /** The queued lines as buffers of at most `limit` bytes each (a longer line alone). */
+  const seal = (): void => {
+    if (used > start) sealed.push(current.subarray(start, used));
+    start = used;
+  };
+
+  /** What is queued, as buffers of at most `limit` bytes of whole lines each (a longer line alone). */
   const takeChunks = (limit = maxWrite): Buffer[] => {
-    const lines = pending;
-    pending = [];
-    pendingLength = 0;
+    seal();
+    const runs = sealed;
+    sealed = [];
+    pendingBytes = 0;
     if (dropped > 0) {
-      lines.push(`{"level":"warn","time":"${new Date().toISOString()}","pid":${process.pid},"dropped":${dropped},"msg":"log lines dropped: the reader of stdout fell behind"}\n`);
+      runs.push(Buffer.from(`{"level":"warn","time":"${new Date().toISOString()}","pid":${process.pid},"dropped":${dropped},"msg":"log lines dropped: the reader of stdout fell behind"}\n`));
       dropped = 0;
     }
-    if (!Number.isFinite(limit)) return [Buffer.from(lines.join(''))];
+    if (!Number.isFinite(limit)) return runs;
     const chunks: Buffer[] = [];
-    let group: string[] = [];
-    let groupBytes = 0;
-    for (const line of lines) {
-      const bytes = Buffer.byteLength(line);
-      if (group.length > 0 && groupBytes + bytes > limit) {
-        chunks.push(Buffer.from(group.join('')));
-        group = [];
-        groupBytes = 0;
-      }
-      group.push(line);
-      groupBytes += bytes;
-    }
-    if (group.length > 0) chunks.push(Buffer.from(group.join('')));
+    for (const run of runs) cutAtLines(run, limit, chunks);
     return chunks;
   };
 
   const settle = (): void => {
     writing = false;
-    if (pending.length > 0 || dropped > 0) return startWriting();
+    if (pendingBytes > 0 || dropped > 0) return startWriting();
     const done = waiters;
     waiters = [];
     for (const resolve of done) resolve();
@@ -108,19 +135,30 @@ export function createLineWriter(fd: number, options: LineWriterOptions = {}): L
     writeChunks(takeChunks(), 0, 0);
   };
 
+  const writeEncoded = <A>(maxBytes: number, encode: (buffer: Buffer, offset: number, argument: A) => number, argument: A): boolean => {
+    if (current.length - used < maxBytes) {
+      seal();
+      current = Buffer.allocUnsafe(Math.max(BUFFER_BYTES, maxBytes));
+      start = used = 0;
+    }
+    const before = used;
+    const after = encode(current, before, argument);
+    if (pendingBytes + (after - before) > maxPendingBytes) {
+      dropped++;
+      return false;
+    }
+    used = after;
+    pendingBytes += after - before;
+    if (!writing) startWriting();
+    return true;
+  };
+
   return {
-    write(line) {
-      if (pendingLength + line.length > maxPendingBytes) {
-        dropped++;
-        return false;
-      }
-      pending.push(line);
-      pendingLength += line.length;
-      if (!writing) startWriting();
-      return true;
-    },
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8.
+    write: (line) => writeEncoded(line.length * 3, encodeString, line),
+    writeEncoded,
     flushSync() {
-      if (pending.length === 0 && dropped === 0) return;
+      if (pendingBytes === 0 && dropped === 0) return;
       const deadline = Date.now() + EXIT_RETRY_LIMIT_MS;
       // Writes of whole lines no longer than PIPE_BUF, each atomic: a write still on the thread
       // pool at exit can then land only between two of them, never inside a line.
@@ -136,7 +174,7 @@ export function createLineWriter(fd: number, options: LineWriterOptions = {}): L
       }
     },
     drained() {
-      if (!writing && pending.length === 0) return Promise.resolve();
+      if (!writing && pendingBytes === 0) return Promise.resolve();
       return new Promise((resolve) => waiters.push(resolve));
     },
   };

@@ -12,8 +12,8 @@
 import pino from 'pino';
 import { formatPretty } from './pretty.js';
 import { escapeControls, escapeFields } from './control-characters.js';
-import { fixedLineBuilder, type FixedLineWriter } from './fixed-line.js';
-import { processLineWriter } from './line-writer.js';
+import { fixedLineBuilder, fixedLineEncoder, type FixedLineWriter } from './fixed-line.js';
+import { processLineWriter, type LineWriter } from './line-writer.js';
 
 export type { FixedLineWriter } from './fixed-line.js';
 
@@ -102,12 +102,24 @@ const ATOMIC_PIPE_WRITE = 4096;
 
 function adapt(p: pino.Logger): Logger {
   const fixedLine = <K extends string>(msg: string, keys: readonly K[]): FixedLineWriter<K> => {
-    const build = fixedLineBuilder(msg, keys, new Set([...SECRET_FIELD_NAMES, ...CONTAINERS]));
+    const secretNames = new Set([...SECRET_FIELD_NAMES, ...CONTAINERS]);
     // pino's own parts of every line: the level labels, its bindings (pid, hostname, a child's)
     // and its destination, so these lines go where, in the order and in the form pino's go.
-    const stream = (p as unknown as Record<symbol, { write(line: string): void }>)[pino.symbols.streamSym]!;
+    const stream = (p as unknown as Record<symbol, { write(line: string): void } & Partial<Pick<LineWriter, 'writeEncoded'>>>)[pino.symbols.streamSym]!;
     const bindings = (p as unknown as Record<symbol, string>)[pino.symbols.chindingsSym]!;
     const heads = new Map(LEVELS.map((level) => [level, `{"level":"${level}","time":"`] as const));
+    if (stream.writeEncoded !== undefined) {
+      // AMS's line writer: the line is encoded straight into its buffer.
+      const writer = stream as LineWriter;
+      const encoderFor = fixedLineEncoder(msg, keys, secretNames);
+      const encoders = new Map(LEVELS.map((level) => [level, encoderFor(heads.get(level)!, `"${bindings}`)] as const));
+      return (level, values) => {
+        if (!p.isLevelEnabled(level)) return;
+        const encoder = encoders.get(level)!;
+        writer.writeEncoded(encoder.maxBytes(values), encoder.encode, values);
+      };
+    }
+    const build = fixedLineBuilder(msg, keys, secretNames);
     return (level, values) => {
       if (!p.isLevelEnabled(level)) return;
       stream.write(build(heads.get(level)!, `"${bindings}`, values));

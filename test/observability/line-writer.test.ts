@@ -43,7 +43,7 @@ const child = (lines: number, maxWrite: number, maxPending: number, ending: 'exi
 const inOrder = (lines: readonly ChildLine[], tag: string): number[] => lines.filter((l) => l.tag === tag).map((l) => l.i!);
 
 describe('the log line writer', () => {
-  it('writes every line once, whole and in order, across event-loop turns (a file)', async () => {
+  it('writes every line once, whole and in order, across event-loop turns, strings and encoded lines alike (a file)', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ams-lines-'));
     const file = path.join(dir, 'out.log');
     const fd = fs.openSync(file, 'w');
@@ -54,7 +54,9 @@ describe('the log line writer', () => {
         for (let k = 0; k < 50; k++) {
           const line = `{"turn":${turn},"k":${k},"text":"é ✓ ${'y'.repeat((turn * 31 + k) % 300)}"}\n`;
           expected.push(line);
-          writer.write(line);
+          // Strings and lines encoded straight into the buffer, interleaved: one order.
+          if (k % 3 === 0) writer.writeEncoded(line.length * 3, (buffer, offset, text: string) => offset + buffer.write(text, offset), line);
+          else writer.write(line);
         }
         await new Promise((resolve) => setImmediate(resolve));
       }
