@@ -7,6 +7,7 @@
  * (p50/p99/max) during the lists against the same calls with nothing else running.
  * BENCH_LIST_ACCOUNTS changes the size; AMS_DATABASE_URL=postgres://… runs it on PostgreSQL.
  */
+import { loadavg } from 'node:os';
 import fs from 'node:fs';
 import http from 'node:http';
 import { createPartnerUser } from '../src/app/admin.js';
@@ -132,7 +133,8 @@ export async function listScenario(): Promise<void> {
     for (const a of answers) if (!a.complete || a.items !== ACCOUNTS) throw new Error(`a list ended with ${a.items} of ${ACCOUNTS} accounts`);
 
     record('list', {
-      note: 'measured on a loaded machine, to be rerun',
+      // How busy the machine was (1-minute load average at the end): a figure to read the rest by.
+      loadAverage: Math.round(loadavg()[0]! * 100) / 100,
       engine: parseDatabaseUrl(db.config.databaseUrl).engine,
       accounts: ACCOUNTS,
       lists: answers.map((a) => ({ firstByteMs: round(a.firstByteMs), totalMs: round(a.totalMs), megabytes: round(a.bytes / 2 ** 20) })),
