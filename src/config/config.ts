@@ -204,7 +204,8 @@ const DECLARED = {
     min: 1,
     max: 1000,
     default: 10,
-    description: 'PostgreSQL: connections per instance. Keep instances × pool size below the server\'s `max_connections`.',
+    description:
+      'PostgreSQL: pooled connections per instance (each instance also opens one pipelined connection for the lookups every call makes). Keep instances × (pool size + 1) below the server\'s `max_connections`.',
   }),
   databaseStatementTimeoutMs: integer({
     env: 'AMS_DATABASE_STATEMENT_TIMEOUT_MS',

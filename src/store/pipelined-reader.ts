@@ -87,11 +87,23 @@ export function openPipelinedReader(config: pg.ClientConfig, { onConnectionError
   return {
     async all<Row>(sql: string, parameters: readonly unknown[]): Promise<readonly Row[]> {
       if (closed) throw new Error('the pipelined reader is closed');
-      const { client, beforeQuery } = await (current ??= open());
+      const attempt = (current ??= open());
+      const { client, beforeQuery } = await attempt;
       beforeQuery();
       const name = statementName(sql);
-      const result = await client.query<Row & pg.QueryResultRow>({ text: sql, values: parameters as unknown[], ...(name === undefined ? {} : { name }) });
-      return result.rows;
+      try {
+        const result = await client.query<Row & pg.QueryResultRow>({ text: sql, values: parameters as unknown[], ...(name === undefined ? {} : { name }) });
+        return result.rows;
+      } catch (err) {
+        // An error of the statement alone (a timeout, a constraint) leaves the connection as it
+        // was. Anything else (the socket reset, the server ending the session) may arrive
+        // before the connection's own 'error' or 'end': the next lookup must not be sent on it.
+        if (!(err instanceof pg.DatabaseError && err.severity === 'ERROR')) {
+          if (current === attempt) current = undefined;
+          client.end().catch(() => undefined);
+        }
+        throw err;
+      }
     },
     // Nothing is remembered between lookups, so there is nothing to invalidate.
     invalidate: () => undefined,
