@@ -108,6 +108,34 @@ function putBytes(buffer: Buffer, offset: number, bytes: Uint8Array): number {
   return offset + bytes.length;
 }
 
+const DOT = 0x2e;
+const ZERO = 0x30;
+
+/**
+ * A number as `String(value)` writes it. A duration in milliseconds rounded to the microsecond
+ * (k / 1000) is written from its digits: V8 caches the text of small integers, but formats every
+ * other double from scratch (~0.6 µs a line in the 12-05 profile). For such a value the shortest
+ * text that reads back as the same double, which is what `String` writes, is k / 1000 in decimal
+ * without trailing zeros: it has at most 12 significant digits, and no other decimal that short
+ * is that close to it. Anything else goes to `String`.
+ */
+function putNumber(buffer: Buffer, offset: number, value: number): number {
+  if (!Number.isFinite(value)) return putAscii(buffer, offset, 'null');
+  const thousandths = Math.round(value * 1000);
+  if (Number.isInteger(value) || !(value > 0 && value < 1e9) || thousandths / 1000 !== value) return putAscii(buffer, offset, String(value));
+  const whole = Math.floor(thousandths / 1000);
+  const fraction = thousandths - whole * 1000;
+  let at = putAscii(buffer, offset, String(whole));
+  buffer[at++] = DOT;
+  const tenths = Math.floor(fraction / 100);
+  const hundredths = Math.floor(fraction / 10) % 10;
+  const last = fraction % 10;
+  buffer[at++] = ZERO + tenths;
+  if (hundredths !== 0 || last !== 0) buffer[at++] = ZERO + hundredths;
+  if (last !== 0) buffer[at++] = ZERO + last;
+  return at;
+}
+
 /**
  * A string value: printable ASCII other than the quote and the backslash (the usual case) is
  * copied as it is while it is checked; at the first other character the value is written the
@@ -162,7 +190,7 @@ export function fixedLineEncoder<K extends string>(
           if (value === undefined) continue;
           at = putBytes(buffer, at, prefixes[i]!);
           if (typeof value === 'string') at = putString(buffer, at, value);
-          else if (typeof value === 'number') at = putAscii(buffer, at, Number.isFinite(value) ? String(value) : 'null');
+          else if (typeof value === 'number') at = putNumber(buffer, at, value);
           else at = putAscii(buffer, at, String(value));
         }
         return putBytes(buffer, at, tail);

@@ -139,4 +139,18 @@ describe('the fixed request line encoded into bytes (the line writer’s path)',
       assert.equal(untimed(encoded(values)), untimed(build(head, afterTime, values)), JSON.stringify(text));
     }
   });
+
+  it('writes every number as String() does: durations to the microsecond, integers, huge, tiny, negative, non-finite', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const numbers = [0, -0, 1, 200, 0.001, 0.01, 0.1, 0.005, 0.05, 0.5, 0.105, 1.5, 12.34, 999999999.999, 1e9, 1e9 + 0.5, 1e21, 1e-7, 123e-20, -0.001, -12.5, 2 ** 53, Number.MAX_VALUE, Number.MIN_VALUE, Number.NaN, Number.POSITIVE_INFINITY, 1 / 3, 0.1 + 0.2];
+    for (let n = 0; n < 20_000; n++) {
+      numbers.push(Math.round(random() * 10 ** Math.floor(random() * 13)) / 1e3);
+      numbers.push(Math.round(random() * 1e7 * 1e3) / 1e3, random() * 1e4, -random());
+    }
+    for (const durationMs of numbers) {
+      const values: Values = { ...ordinary, durationMs, entityId: durationMs };
+      assert.equal(untimed(encoded(values)), untimed(build(head, afterTime, values)), String(durationMs));
+    }
+  });
 });
