@@ -3,7 +3,9 @@
  * per line for `logger.info('request', fields)` (pino's general path, as every request line was
  * written before) and for the fixed-line writer the HTTP edge now uses, on one logger writing
  * to a sink that keeps nothing, in interleaved rounds; the best round of each counts (the
- * machines are shared and noisy). Both must first write the same line.
+ * machines are shared and noisy). Both must first write the same line. A sink takes strings, so
+ * the fixed line is decoded from its bytes here, which the line writer never does: the figure
+ * is an upper bound of its cost in the service.
  */
 import { createLogger } from '../src/observability/logger.js';
 

@@ -2,8 +2,9 @@
  * One kind of log line whose message and field names are known at boot: the request line,
  * written once per request. pino's general path spends most of its time on what never changes
  * between two request lines (walking the fields object, the formatter, the key strings, the
- * redaction lookup per key); here the key parts (`,"status":`) and the message are made once, and
- * a value costs one regular-expression test when it holds nothing to escape (the usual case).
+ * redaction lookup per key); here the key parts (`,"status":`) and the message are made once, as
+ * bytes, and a value is copied in while it is checked for anything to escape (the usual case
+ * being nothing).
  *
  * The line is byte for byte what `logger.info(msg, fields)` writes for the same values (fields
  * in the order given, undefined ones left out, non-finite numbers as null): test/observability/
@@ -52,33 +53,7 @@ function checkKeys(keys: readonly string[], secretNames: ReadonlySet<string>): v
   }
 }
 
-/**
- * Makes the function that builds the line: `head` is the level's opening up to the time's text,
- * `afterTime` closes the time and adds the logger's bindings; both come from the logger.
- */
-export function fixedLineBuilder<K extends string>(
-  msg: string,
-  keys: readonly K[],
-  secretNames: ReadonlySet<string>,
-): (head: string, afterTime: string, values: { readonly [Key in K]: FixedLineValue }) => string {
-  checkKeys(keys, secretNames);
-  const prefixes = keys.map((key) => `,"${key}":`);
-  const tail = `,"msg":${JSON.stringify(escapeControls(msg))}}\n`;
-  return (head, afterTime, values) => {
-    let line = head + isoTimeNow() + afterTime;
-    for (let i = 0; i < keys.length; i++) {
-      const value = values[keys[i]!];
-      if (value === undefined) continue;
-      line += prefixes[i]!;
-      if (typeof value === 'string') line += stringValue(value);
-      else if (typeof value === 'number') line += Number.isFinite(value) ? String(value) : 'null';
-      else line += String(value);
-    }
-    return line + tail;
-  };
-}
-
-/** The same line as `fixedLineBuilder`'s, encoded straight into a buffer (line-writer.ts `writeEncoded`). */
+/** The line, encoded straight into a buffer (line-writer.ts `writeEncoded`). */
 export interface FixedLineEncoder<K extends string> {
   /** The most bytes the line with these values can take. */
   maxBytes(values: { readonly [Key in K]: FixedLineValue }): number;
@@ -139,7 +114,7 @@ function putNumber(buffer: Buffer, offset: number, value: number): number {
 /**
  * A string value: printable ASCII other than the quote and the backslash (the usual case) is
  * copied as it is while it is checked; at the first other character the value is written the
- * general way instead, exactly as the string builder writes it.
+ * general way instead (`stringValue`).
  */
 function putString(buffer: Buffer, offset: number, text: string): number {
   buffer[offset] = QUOTE;
@@ -154,9 +129,10 @@ function putString(buffer: Buffer, offset: number, text: string): number {
 }
 
 /**
- * Makes, for a level's `head` and the logger's `afterTime` (as for `fixedLineBuilder`), the
- * encoder of the line into bytes: the fixed parts are bytes made here, once, and the values are
- * copied in, so that no string of the line is built, flattened and converted on every request.
+ * Makes, for a level's `head` (the line's opening up to the time's text) and the logger's
+ * `afterTime` (closing the time, then its bindings), the encoder of the line into bytes: the
+ * fixed parts are bytes made here, once, and the values are copied in, so that no string of
+ * the line is built, flattened and converted on every request.
  */
 export function fixedLineEncoder<K extends string>(
   msg: string,

@@ -12,7 +12,7 @@
 import pino from 'pino';
 import { formatPretty } from './pretty.js';
 import { escapeControls, escapeFields } from './control-characters.js';
-import { fixedLineBuilder, fixedLineEncoder, type FixedLineWriter } from './fixed-line.js';
+import { fixedLineEncoder, type FixedLineWriter } from './fixed-line.js';
 import { processLineWriter, type LineWriter } from './line-writer.js';
 
 export type { FixedLineWriter } from './fixed-line.js';
@@ -107,22 +107,20 @@ function adapt(p: pino.Logger): Logger {
     // and its destination, so these lines go where, in the order and in the form pino's go.
     const stream = (p as unknown as Record<symbol, { write(line: string): void } & Partial<Pick<LineWriter, 'writeEncoded'>>>)[pino.symbols.streamSym]!;
     const bindings = (p as unknown as Record<symbol, string>)[pino.symbols.chindingsSym]!;
-    const heads = new Map(LEVELS.map((level) => [level, `{"level":"${level}","time":"`] as const));
-    if (stream.writeEncoded !== undefined) {
-      // AMS's line writer: the line is encoded straight into its buffer.
-      const writer = stream as LineWriter;
-      const encoderFor = fixedLineEncoder(msg, keys, secretNames);
-      const encoders = new Map(LEVELS.map((level) => [level, encoderFor(heads.get(level)!, `"${bindings}`)] as const));
-      return (level, values) => {
-        if (!p.isLevelEnabled(level)) return;
-        const encoder = encoders.get(level)!;
-        writer.writeEncoded(encoder.maxBytes(values), encoder.encode, values);
-      };
-    }
-    const build = fixedLineBuilder(msg, keys, secretNames);
+    const encoderFor = fixedLineEncoder(msg, keys, secretNames);
+    const encoders = new Map(LEVELS.map((level) => [level, encoderFor(`{"level":"${level}","time":"`, `"${bindings}`)] as const));
+    // AMS's line writer takes the line encoded straight into its buffer; any other destination
+    // (a test's, the pretty form) gets the same bytes as a string.
+    const writer = stream.writeEncoded === undefined ? undefined : (stream as LineWriter);
     return (level, values) => {
       if (!p.isLevelEnabled(level)) return;
-      stream.write(build(heads.get(level)!, `"${bindings}`, values));
+      const encoder = encoders.get(level)!;
+      if (writer) {
+        writer.writeEncoded(encoder.maxBytes(values), encoder.encode, values);
+        return;
+      }
+      const bytes = Buffer.allocUnsafe(encoder.maxBytes(values));
+      stream.write(bytes.toString('utf8', 0, encoder.encode(bytes, 0, values)));
     };
   };
   // Fields are escaped by the `log` and `bindings` formatters below; the message here.
