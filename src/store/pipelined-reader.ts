@@ -24,6 +24,7 @@
 import pg from 'pg';
 import type { CommittedReader } from './committed-reader.js';
 import { statementName } from './named-statements.js';
+import { describedOnceQuery, newDescriptionCache } from './described-once-query.js';
 
 export interface PipelinedReaderOptions {
   /** A connection lost while open: reported, and the next lookup opens a new one. */
@@ -53,6 +54,8 @@ function coalesceWrites(stream: { cork(): void; uncork(): void }): () => void {
 interface Connection {
   readonly client: pg.Client;
   readonly beforeQuery: () => void;
+  /** The query class of this connection: its named statements are described once (described-once-query.ts). */
+  readonly Query: ReturnType<typeof describedOnceQuery>;
 }
 
 export function openPipelinedReader(config: pg.ClientConfig, { onConnectionError }: PipelinedReaderOptions = {}): CommittedReader {
@@ -65,7 +68,7 @@ export function openPipelinedReader(config: pg.ClientConfig, { onConnectionError
       () => {
         // `connection.stream` is the socket node-postgres writes its messages to.
         const stream = (client as unknown as { connection: { stream: { cork(): void; uncork(): void } } }).connection.stream;
-        return { client, beforeQuery: coalesceWrites(stream) };
+        return { client, beforeQuery: coalesceWrites(stream), Query: describedOnceQuery(newDescriptionCache()) };
       },
       (err: unknown) => {
         forget();
@@ -88,12 +91,15 @@ export function openPipelinedReader(config: pg.ClientConfig, { onConnectionError
     async all<Row>(sql: string, parameters: readonly unknown[]): Promise<readonly Row[]> {
       if (closed) throw new Error('the pipelined reader is closed');
       const attempt = (current ??= open());
-      const { client, beforeQuery } = await attempt;
+      const { client, beforeQuery, Query } = await attempt;
       beforeQuery();
       const name = statementName(sql);
       try {
-        const result = await client.query<Row & pg.QueryResultRow>({ text: sql, values: parameters as unknown[], ...(name === undefined ? {} : { name }) });
-        return result.rows;
+        const result = await new Promise<pg.QueryResult>((resolve, reject) => {
+          const callback = (err: Error | undefined, answer: pg.QueryResult): void => (err ? reject(err) : resolve(answer));
+          client.query(new Query({ text: sql, values: parameters as unknown[], ...(name === undefined ? {} : { name }), callback }));
+        });
+        return result.rows as Row[];
       } catch (err) {
         // An error of the statement alone (a timeout, a constraint) leaves the connection as it
         // was. Anything else (the socket reset, the server ending the session) may arrive
