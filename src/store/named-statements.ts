@@ -11,6 +11,7 @@
  * change). A connection lost and replaced prepares its statements again on first use.
  */
 import type pg from 'pg';
+import { describedOnceQuery, newDescriptionCache } from './described-once-query.js';
 
 const names = new Map<string, string>();
 
@@ -24,13 +25,21 @@ export const statementName = (sql: string): string | undefined => names.get(sql)
 
 type Query = (config: unknown, values?: unknown, callback?: unknown) => unknown;
 
-/** Makes `client` run the registered statements by name (Kysely calls `query(sql, parameters)`). */
+/**
+ * Makes `client` run the registered statements by name (Kysely calls `query(sql, parameters)`),
+ * their rows described once on this connection (described-once-query.ts).
+ */
 export function useNamedStatements(client: pg.PoolClient): void {
   const query = client.query.bind(client) as Query;
+  const DescribedOnce = describedOnceQuery(newDescriptionCache());
   const named: Query = (config, values, callback) => {
     if (typeof config === 'string' && Array.isArray(values) && callback === undefined) {
       const name = names.get(config);
-      if (name !== undefined) return query({ name, text: config, values });
+      if (name !== undefined) {
+        return new Promise<pg.QueryResult>((resolve, reject) => {
+          query(new DescribedOnce({ name, text: config, values, callback: (err, result) => (err ? reject(err) : resolve(result)) }));
+        });
+      }
     }
     return query(config, values, callback);
   };

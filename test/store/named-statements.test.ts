@@ -6,6 +6,8 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
+import pg from 'pg';
+import { nameStatement, useNamedStatements } from '../../src/store/named-statements.js';
 import { migrate, openStore, parseDatabaseUrl, type Store } from '../../src/store/create-db.js';
 import { createUnitOfWork } from '../../src/store/unit-of-work.js';
 import { createTestDatabase, POSTGRES_TEST_URL, type TestDatabase } from '../support/test-database.js';
@@ -40,5 +42,31 @@ describe('named prepared statements on PostgreSQL', { skip: POSTGRES_TEST_URL ? 
     assert.equal((await uow.accounts.findInTree('alice', child))?.inTree, false);
     await store.db.deleteFrom('accounts').where('username_key', '=', 'alice').execute();
     assert.equal(await uow.accounts.findInTree('alice', root), undefined);
+  });
+
+  it('describes a named statement’s rows once per pooled connection, and reads every execution alike', async () => {
+    database ??= await createTestDatabase();
+    const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+    pool.on('connect', (client) => useNamedStatements(client));
+    const client = await pool.connect();
+    try {
+      let descriptions = 0;
+      (client as unknown as { connection: { on(event: string, listener: () => void): void } }).connection.on('rowDescription', () => descriptions++);
+      const text = 'SELECT $1::int AS n, repeat($2::text, $1::int) AS s, NULLIF($1::int, 2) AS maybe';
+      nameStatement(text);
+      const answers = [];
+      for (let n = 1; n <= 5; n++) answers.push((await client.query(text, [n, 'ab'])).rows[0]);
+      assert.deepEqual(answers, [1, 2, 3, 4, 5].map((n) => ({ n, s: 'ab'.repeat(n), maybe: n === 2 ? null : n })));
+      assert.equal(descriptions, 1, 'one RowDescription for five executions');
+      // Inside a transaction too, and an unnamed statement is described as usual.
+      await client.query('BEGIN');
+      assert.deepEqual((await client.query(text, [3, 'x'])).rows, [{ n: 3, s: 'xxx', maybe: 3 }]);
+      await client.query('COMMIT');
+      assert.equal((await client.query('SELECT $1::int + 1 AS m', [1])).rows[0].m, 2);
+      assert.equal(descriptions, 2);
+    } finally {
+      client.release();
+      await pool.end();
+    }
   });
 });
