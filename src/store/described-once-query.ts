@@ -55,7 +55,7 @@ interface PgConnection {
   sync(): void;
 }
 
-type QueryConstructor = new (config: pg.QueryConfig & { callback: (err: Error | undefined, result: pg.QueryResult) => void }) => pg.Query;
+type QueryConstructor = new (config: pg.QueryConfig & { callback: (err: Error | null | undefined, result: pg.QueryResult) => void }) => pg.Query;
 
 /** pg's Query with the two methods this file overrides, as lib/query.js has them. */
 const BaseQuery = pg.Query as unknown as new (config: unknown) => {

@@ -10,7 +10,7 @@
  * call; only the parse and the plan are kept (and PostgreSQL re-plans by itself after a schema
  * change). A connection lost and replaced prepares its statements again on first use.
  */
-import type pg from 'pg';
+import pg from 'pg';
 import { describedOnceQuery, newDescriptionCache } from './described-once-query.js';
 
 const names = new Map<string, string>();
@@ -18,6 +18,16 @@ const names = new Map<string, string>();
 /** Marks `sql` as a hot statement: on PostgreSQL it runs as a named prepared statement. */
 export function nameStatement(sql: string): void {
   if (!names.has(sql)) names.set(sql, `ams_hot_${names.size + 1}`);
+}
+
+/**
+ * A prepared statement whose result columns changed under it: a migration run by another
+ * instance (a rolling upgrade) altered the type of a column it returns. PostgreSQL then refuses
+ * it on every execution (SQLSTATE 0A000) rather than plan it anew, for as long as the
+ * connection keeps it: only a new connection prepares it again.
+ */
+export function isPreparedStatementOutdated(err: unknown): boolean {
+  return err instanceof pg.DatabaseError && err.code === '0A000' && err.message.includes('cached plan must not change result type');
 }
 
 /** The name a registered statement runs under, or undefined for any other SQL. */
@@ -37,7 +47,14 @@ export function useNamedStatements(client: pg.PoolClient): void {
       const name = names.get(config);
       if (name !== undefined) {
         return new Promise<pg.QueryResult>((resolve, reject) => {
-          query(new DescribedOnce({ name, text: config, values, callback: (err, result) => (err ? reject(err) : resolve(result)) }));
+          const callback = (err: Error | null | undefined, result: pg.QueryResult): void => {
+            if (!err) return resolve(result);
+            // This call fails (it may be inside a transaction, which the error has aborted), but
+            // the connection is ended, so the pool replaces it and the next call prepares anew.
+            if (isPreparedStatementOutdated(err)) client.end().catch(() => undefined);
+            reject(err);
+          };
+          query(new DescribedOnce({ name, text: config, values, callback }));
         });
       }
     }

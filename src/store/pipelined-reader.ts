@@ -23,7 +23,7 @@
  */
 import pg from 'pg';
 import type { CommittedReader } from './committed-reader.js';
-import { statementName } from './named-statements.js';
+import { isPreparedStatementOutdated, statementName } from './named-statements.js';
 import { describedOnceQuery, newDescriptionCache } from './described-once-query.js';
 
 export interface PipelinedReaderOptions {
@@ -87,30 +87,36 @@ export function openPipelinedReader(config: pg.ClientConfig, { onConnectionError
     return attempt;
   };
 
-  return {
-    async all<Row>(sql: string, parameters: readonly unknown[]): Promise<readonly Row[]> {
-      if (closed) throw new Error('the pipelined reader is closed');
-      const attempt = (current ??= open());
-      const { client, beforeQuery, Query } = await attempt;
-      beforeQuery();
-      const name = statementName(sql);
-      try {
-        const result = await new Promise<pg.QueryResult>((resolve, reject) => {
-          const callback = (err: Error | undefined, answer: pg.QueryResult): void => (err ? reject(err) : resolve(answer));
-          client.query(new Query({ text: sql, values: parameters as unknown[], ...(name === undefined ? {} : { name }), callback }));
-        });
-        return result.rows as Row[];
-      } catch (err) {
-        // An error of the statement alone (a timeout, a constraint) leaves the connection as it
-        // was. Anything else (the socket reset, the server ending the session) may arrive
-        // before the connection's own 'error' or 'end': the next lookup must not be sent on it.
-        if (!(err instanceof pg.DatabaseError && err.severity === 'ERROR')) {
-          if (current === attempt) current = undefined;
-          client.end().catch(() => undefined);
-        }
-        throw err;
+  async function lookup<Row>(sql: string, parameters: readonly unknown[], firstTry: boolean): Promise<readonly Row[]> {
+    if (closed) throw new Error('the pipelined reader is closed');
+    const attempt = (current ??= open());
+    const { client, beforeQuery, Query } = await attempt;
+    beforeQuery();
+    const name = statementName(sql);
+    try {
+      const result = await new Promise<pg.QueryResult>((resolve, reject) => {
+        const callback = (err: Error | null | undefined, answer: pg.QueryResult): void => (err ? reject(err) : resolve(answer));
+        client.query(new Query({ text: sql, values: parameters as unknown[], ...(name === undefined ? {} : { name }), callback }));
+      });
+      return result.rows as Row[];
+    } catch (err) {
+      // An error of the statement alone (a timeout, a constraint) leaves the connection as it
+      // was. Anything else (the socket reset, the server ending the session) may arrive
+      // before the connection's own 'error' or 'end': the next lookup must not be sent on it.
+      // A statement outdated by a migration (named-statements.ts) fails on this connection
+      // for good: replaced too, and the lookup asked again once, on the new connection.
+      const outdated = isPreparedStatementOutdated(err);
+      if (outdated || !(err instanceof pg.DatabaseError && err.severity === 'ERROR')) {
+        if (current === attempt) current = undefined;
+        client.end().catch(() => undefined);
       }
-    },
+      if (outdated && firstTry) return lookup(sql, parameters, false);
+      throw err;
+    }
+  }
+
+  return {
+    all: <Row>(sql: string, parameters: readonly unknown[]) => lookup<Row>(sql, parameters, true),
     // Nothing is remembered between lookups, so there is nothing to invalidate.
     invalidate: () => undefined,
     async close() {

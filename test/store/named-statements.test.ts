@@ -69,4 +69,35 @@ describe('named prepared statements on PostgreSQL', { skip: POSTGRES_TEST_URL ? 
       await pool.end();
     }
   });
+
+  it('ends a pooled connection whose prepared statement a migration outdated, so the next call prepares it anew', async () => {
+    database ??= await createTestDatabase();
+    const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+    pool.on('connect', (client) => useNamedStatements(client));
+    pool.on('error', () => undefined);
+    try {
+      await pool.query('CREATE TABLE widened (id integer, label varchar(10))');
+      await pool.query("INSERT INTO widened VALUES (1, 'one')");
+      const text = 'SELECT id, label FROM widened WHERE id = $1';
+      nameStatement(text);
+      // Kysely runs statements on a checked-out client, `query(text, values)`.
+      const onClient = async <T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
+        const client = await pool.connect();
+        try {
+          return await work(client);
+        } finally {
+          client.release();
+        }
+      };
+      const pidBefore = await onClient(async (c) => (await c.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number);
+      assert.deepEqual(await onClient(async (c) => (await c.query(text, [1])).rows), [{ id: 1, label: 'one' }]);
+      await pool.query('ALTER TABLE widened ALTER COLUMN label TYPE text');
+      // That call fails (inside a transaction it could not be asked again); the connection goes.
+      await assert.rejects(onClient((c) => c.query(text, [1])), /cached plan must not change result type/);
+      assert.deepEqual(await onClient(async (c) => (await c.query(text, [1])).rows), [{ id: 1, label: 'one' }]);
+      assert.notEqual(await onClient(async (c) => (await c.query('SELECT pg_backend_pid() AS pid')).rows[0].pid), pidBefore, 'a new connection');
+    } finally {
+      await pool.end();
+    }
+  });
 });

@@ -80,6 +80,24 @@ describe('the pipelined reader on PostgreSQL', { skip: POSTGRES_TEST_URL ? false
     assert.equal((await reader.all<{ n: number }>('SELECT 3 AS n', []))[0]?.n, 3);
   });
 
+  it('asks again on a new connection when a migration changed a column under its prepared statement', async () => {
+    // A rolling upgrade: another instance's migration alters the type of a column the lookup
+    // returns. PostgreSQL refuses the statement prepared before it on every execution.
+    const store = await storeOnFreshDatabase();
+    const reader = store.committedReader!;
+    const root = await insertEntity(store.db, 'root-4', null);
+    const uow = createUnitOfWork(store.db, { committedReader: reader, traits: store.traits });
+    await uow.accounts.insert(newAccount('dave', root));
+    assert.equal((await uow.accounts.findInTree('dave', root))?.account.username, 'dave');
+    const [{ pid }] = (await reader.all<{ pid: number }>('SELECT pg_backend_pid() AS pid', [])) as [{ pid: number }];
+
+    await sql`ALTER TABLE accounts ALTER COLUMN email TYPE varchar(320)`.execute(store.db);
+    const lookups = await Promise.all(Array.from({ length: 5 }, () => uow.accounts.findInTree('dave', root)));
+    for (const found of lookups) assert.equal(found?.account.username, 'dave', 'answered, not refused');
+    const [again] = (await reader.all<{ pid: number }>('SELECT pg_backend_pid() AS pid', [])) as [{ pid: number }];
+    assert.notEqual(again.pid, pid, 'on a new connection');
+  });
+
   it('replaces a lost connection on the next lookup', async () => {
     const store = await storeOnFreshDatabase();
     const reader = store.committedReader!;
