@@ -130,6 +130,9 @@ async function logging(): Promise<void> {
           logOnToBare: ratio(rps('logOn'), rps('bare')),
           logOnToPeer: ratio(rps('logOn'), rps('peer')),
           logOffToBare: ratio(rps('logOff'), rps('bare')),
+          // Each round's log-on run against the log-off run right after it: drift of the
+          // machine between rounds moves both, so these pairs show the spread of the ratio.
+          logOnToLogOffByRound: rounds.logOn!.map((r, i) => ratio(r.requestsPerSecond, rounds.logOff![i]!.requestsPerSecond)),
         },
         goals: { logOnToLogOff: '>= 0.9', logOnToBare: '>= 0.6', logOnToPeer: '>= 4' },
       });
