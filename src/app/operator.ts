@@ -130,14 +130,17 @@ export async function withOperatorConsole<T>(config: Config, work: (ops: Operato
   }
 }
 
-/** `ams migrate`: applies pending migrations, reporting each step (even when a later one fails). */
-export async function migrateDatabase(config: Config, onStep: (migration: string, status: string) => void): Promise<number> {
+/**
+ * `ams migrate`: applies pending migrations, reporting each step (even when a later one fails).
+ * Returns how many were applied and those a newer AMS applied (store/create-db.ts `migrate`).
+ */
+export async function migrateDatabase(config: Config, onStep: (migration: string, status: string) => void): Promise<{ applied: number; newer: readonly string[] }> {
   const store = openConfiguredStore(config);
   try {
-    const { error, results } = await migrate(store);
+    const { error, results, newerMigrations } = await migrate(store);
     for (const r of results ?? []) onStep(r.migrationName, r.status);
     if (error !== undefined) throw new MigrationFailedError(error);
-    return (results ?? []).length;
+    return { applied: (results ?? []).length, newer: newerMigrations };
   } finally {
     await store.close();
   }

@@ -26,6 +26,12 @@ export async function prepareDatabase(config: Config, parts: StartupParts): Prom
   if (migration.error !== undefined) {
     throw new MigrationFailedError(migration.error);
   }
+  if (migration.newerMigrations.length > 0) {
+    // Upgrading one instance at a time: the database is a newer release's (store/create-db.ts).
+    logger.warn('the database was migrated by a newer AMS: this instance runs on it as the older release; upgrade it', {
+      newerMigrations: migration.newerMigrations.join(', '),
+    });
+  }
 
   // Issue 21: the first start records the mode; every later start must be in the same one.
   // Before the first partner exists, so a refused start leaves a new database untouched.

@@ -101,8 +101,9 @@ const COMMANDS: readonly Command[] = [
     summary: 'Apply pending database migrations and exit.',
     usage: 'ams migrate',
     async run() {
-      const applied = await migrateDatabase(loadConfig(), (migration, status) => print(`${status}\t${migration}`));
-      if (applied === 0) print('database is up to date');
+      const { applied, newer } = await migrateDatabase(loadConfig(), (migration, status) => print(`${status}\t${migration}`));
+      if (newer.length > 0) print(`database was migrated by a newer AMS (${newer.join(', ')}): nothing of this release's left to apply`);
+      else if (applied === 0) print('database is up to date');
       return 0;
     },
   },

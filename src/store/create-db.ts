@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationResultSet } from 'kysely';
+import { DEFAULT_MIGRATION_TABLE, Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Migration, type MigrationResultSet } from 'kysely';
 import type { ConnectionOptions } from 'node:tls';
 import type { Database } from './schema.js';
 import { ENGINE_TRAITS, type Engine, type EngineTraits } from './dialect.js';
@@ -233,34 +233,77 @@ export function exclusively<T>(store: Pick<Store, 'db' | 'traits'>, key: string,
 }
 
 /**
+ * The database's migration history holds migrations this build does not know, among the ones it
+ * does: it was migrated by another line of builds (a branch), not simply by a newer AMS.
+ */
+export class MigrationHistoryMismatchError extends Error {
+  override readonly name = 'MigrationHistoryMismatchError';
+  constructor(readonly unknown: readonly string[]) {
+    super(
+      `the database has migrations this build of AMS does not know, among its own (${unknown.join(', ')}): ` +
+        'it was migrated by another build, not by an older or newer release of this one',
+    );
+  }
+}
+
+export interface MigrationOutcome {
+  readonly error?: unknown;
+  readonly results: MigrationResultSet['results'];
+  /**
+   * Migrations applied by a newer AMS, after every one this build knows: this build runs on the
+   * database as the older version (upgrading instances one at a time), and says so.
+   */
+  readonly newerMigrations: readonly string[];
+}
+
+/** The names in the migration table, or none when it does not exist yet (an empty database). */
+async function executedMigrations(db: Kysely<Database>, schema: string | undefined): Promise<string[]> {
+  try {
+    const scoped = schema === undefined ? db : db.withSchema(schema);
+    const rows = await (scoped as unknown as Kysely<Record<string, { name: string }>>).selectFrom(DEFAULT_MIGRATION_TABLE).select('name').execute();
+    return rows.map((r) => r.name);
+  } catch {
+    // No table yet. A database that cannot be read at all fails in the migrator just after.
+    return [];
+  }
+}
+
+/**
  * Applies pending migrations; returns Kysely's result set instead of throwing halfway. Safe to
  * run from several instances at once: on PostgreSQL the migrator holds an advisory lock while
  * it works, and the others then find nothing left to do.
+ *
+ * Upgrading instances one at a time, the first new one migrates the database while older ones
+ * still run, and an older one may restart. Kysely refuses a history with migrations it was not
+ * given ("corrupted migrations"); here, migrations that sort after every one this build knows
+ * are a newer release's, and the older build runs on them (a release's migrations keep the
+ * previous release working: docs/scale-out.md), as Flyway's `ignoreFutureMigrations` does.
+ * Unknown migrations among known ones are another build's history: refused.
  */
-export async function migrate(store: Store): Promise<{ error?: unknown; results: MigrationResultSet['results'] }> {
+export async function migrate(store: Store): Promise<MigrationOutcome> {
   return store.withMaintenanceConnection(async (db) => {
     let migrationTableSchema: string | undefined;
     if (store.traits.schemaScopedMigrations) {
       const row = (await sql<{ schema: string | null }>`SELECT current_schema() AS schema`.execute(db)).rows[0];
-      if (!row?.schema) return { error: new Error('the search_path of the database connection names no existing schema'), results: undefined };
+      if (!row?.schema) return { error: new Error('the search_path of the database connection names no existing schema'), results: undefined, newerMigrations: [] };
       migrationTableSchema = row.schema;
     }
+    const known: Record<string, Migration> = Object.fromEntries(
+      Object.entries(MIGRATIONS).map(([name, m]) => [name, { up: (db) => m.up(db, store.traits), ...(m.down ? { down: (db) => m.down!(db, store.traits) } : {}) }]),
+    );
+    const lastKnown = Object.keys(known).sort().at(-1) ?? '';
+    const unknown = (await executedMigrations(db, migrationTableSchema)).filter((name) => !(name in known)).sort();
+    if (unknown.some((name) => name <= lastKnown)) return { error: new MigrationHistoryMismatchError(unknown), results: undefined, newerMigrations: [] };
+    // Already applied by the newer release: listed so that Kysely accepts the history, never run.
+    const newer: Record<string, Migration> = Object.fromEntries(
+      unknown.map((name) => [name, { up: () => Promise.reject(new Error(`migration ${name} belongs to a newer AMS and is never run by this one`)) }]),
+    );
     const migrator = new Migrator({
       db,
       ...(migrationTableSchema === undefined ? {} : { migrationTableSchema }),
-      provider: {
-        getMigrations: () =>
-          Promise.resolve(
-            Object.fromEntries(
-              Object.entries(MIGRATIONS).map(([name, m]) => [
-                name,
-                { up: (db) => m.up(db, store.traits), ...(m.down ? { down: (db) => m.down!(db, store.traits) } : {}) },
-              ]),
-            ),
-          ),
-      },
+      provider: { getMigrations: () => Promise.resolve({ ...known, ...newer }) },
     });
     const { error, results } = await migrator.migrateToLatest();
-    return { ...(error === undefined ? {} : { error }), results };
+    return { ...(error === undefined ? {} : { error }), results, newerMigrations: unknown };
   });
 }

@@ -224,13 +224,28 @@ describe('ams: commands and arguments', () => {
     assert.ok(r.stdout.includes('\r\n'), 'the WSDL keeps its CRLF line ends');
   });
 
-  it('a database from a newer version (a migration this build does not know): one line, exit 1, for migrate and serve', () => {
+  it('a database a newer release migrated: `ams migrate` says so in one line and exits 0 (upgrading one instance at a time)', () => {
     const file = path.join(dir, 'newer.sqlite');
     assert.equal(ams({ AMS_DATABASE_URL: file }, ['migrate']).status, 0);
     const db = new Database(file);
-    db.prepare("INSERT INTO kysely_migration (name, timestamp) VALUES ('999-from-a-newer-version', '2026-12-05T00:00:00.000Z')").run();
+    // Applied after this build's own, as by the newer release (Kysely orders the history by time).
+    db.prepare("INSERT INTO kysely_migration (name, timestamp) VALUES ('999-from-a-newer-version', ?)").run(new Date().toISOString());
     db.close();
-    const line = 'ams: database migration failed: corrupted migrations: previously executed migration 999-from-a-newer-version is missing';
+    const migrate = ams({ AMS_DATABASE_URL: file }, ['migrate']);
+    assert.equal(migrate.status, 0, migrate.stderr);
+    assert.equal(migrate.stdout, "database was migrated by a newer AMS (999-from-a-newer-version): nothing of this release's left to apply\n");
+    assert.equal(migrate.stderr, '');
+  });
+
+  it('a database another build migrated (an unknown migration among known ones): one line, exit 1, for migrate and serve', () => {
+    const file = path.join(dir, 'other-build.sqlite');
+    assert.equal(ams({ AMS_DATABASE_URL: file }, ['migrate']).status, 0);
+    const db = new Database(file);
+    db.prepare("INSERT INTO kysely_migration (name, timestamp) VALUES ('005a-from-another-build', '2026-12-05T00:00:00.000Z')").run();
+    db.close();
+    const line =
+      'ams: database migration failed: the database has migrations this build of AMS does not know, among its own (005a-from-another-build): ' +
+      'it was migrated by another build, not by an older or newer release of this one';
     const migrate = ams({ AMS_DATABASE_URL: file }, ['migrate']);
     assertOneLine(migrate, line, 1);
     assert.equal(migrate.stdout, '', 'not "up to date"');

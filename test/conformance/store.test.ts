@@ -7,7 +7,7 @@ import { MIGRATIONS } from '../../src/store/migrations/index.js';
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql, type Kysely } from 'kysely';
-import { exclusively, migrate, openStore, parseDatabaseUrl, postgresTls, type Store } from '../../src/store/create-db.js';
+import { exclusively, migrate, MigrationHistoryMismatchError, openStore, parseDatabaseUrl, postgresTls, type Store } from '../../src/store/create-db.js';
 import type { Database } from '../../src/store/schema.js';
 import { createUnitOfWork } from '../../src/store/unit-of-work.js';
 import { outboxQueue } from '../../src/store/repositories/outbox-queue.js';
@@ -45,6 +45,23 @@ function storeSuite(engine: EngineUnderTest) {
 for (const engine of ENGINES) {
   describe(`store on ${engine.name}`, () => {
     const { fresh, another } = storeSuite(engine);
+
+    it('runs on a database a newer release migrated, and refuses one another build migrated', async () => {
+      const store = await fresh();
+      // Applied after this build's own, as by the newer release (Kysely orders the history by time).
+      const record = (name: string) => sql`INSERT INTO kysely_migration (name, timestamp) VALUES (${name}, ${new Date().toISOString()})`.execute(store.db);
+      await record('999-from-a-newer-release');
+      const newer = await migrate(store);
+      assert.equal(newer.error, undefined);
+      assert.deepEqual(newer.results, []);
+      assert.deepEqual(newer.newerMigrations, ['999-from-a-newer-release']);
+
+      await record('005a-from-another-build');
+      const other = await migrate(store);
+      assert.ok(other.error instanceof MigrationHistoryMismatchError, String(other.error));
+      assert.deepEqual(other.error.unknown, ['005a-from-another-build', '999-from-a-newer-release']);
+      assert.equal(other.results, undefined, 'nothing ran');
+    });
 
     it('migrates an empty database, then finds nothing left to do', async () => {
       const store = await fresh();

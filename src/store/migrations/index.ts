@@ -1,4 +1,11 @@
-/** Versioned migrations, in order. A new one is a new file here; a shipped one never changes. */
+/**
+ * Versioned migrations, in order. A new one is a new file here; a shipped one never changes.
+ *
+ * A release's migrations keep the previous release working on the migrated database, because
+ * instances are upgraded one at a time and the older ones run on it meanwhile (docs/scale-out.md,
+ * create-db.ts `migrate`): add tables, columns with defaults, indexes; drop or rename only what
+ * no release still running reads (the release after the one that stopped reading it).
+ */
 import type { Kysely } from 'kysely';
 import type { EngineTraits } from '../dialect.js';
 import * as m001 from './001-initial.js';
