@@ -46,7 +46,7 @@ import { AMS_VERSION } from '../observability/version.js';
 import { MIGRATIONS } from '../store/migrations/index.js';
 import type { Config } from '../config/config.js';
 import { generateSecret } from './admin.js';
-import { prepareDatabase } from './startup.js';
+import { databaseConnectionWarning, prepareDatabase } from './startup.js';
 import { sandboxMailPages, sandboxMailTransport, sandboxUseCases, type SandboxUseCases } from './sandbox.js';
 import { workerCount } from './workers.js';
 
@@ -119,7 +119,7 @@ export function configuredLogger(config: Pick<Config, 'logLevel' | 'logFormat' |
 
 export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? configuredLogger(config);
-  const store = openConfiguredStore(config, (err) => logger.warn('database connection lost; the pool will reconnect', errorFields(err)));
+  const store = openConfiguredStore(config, databaseConnectionWarning(logger));
   try {
     return await assembleApp(config, overrides, logger, store);
   } catch (err) {

@@ -4,8 +4,9 @@
  */
 import type { Config } from '../config/config.js';
 import type { Clock, PasswordHasher } from '../domain/ports.js';
-import type { Logger } from '../observability/logger.js';
+import { errorFields, type Logger } from '../observability/logger.js';
 import { exclusively, migrate, MigrationFailedError, type Store } from '../store/create-db.js';
+import { isPreparedStatementOutdated } from '../store/named-statements.js';
 import { settleDatabaseMode } from '../store/repositories/sandbox.js';
 import { bootstrapFirstPartner } from './admin.js';
 import { DatabaseModeMismatchError, modeOf } from './sandbox.js';
@@ -17,6 +18,21 @@ export interface StartupParts {
   readonly logger: Logger;
   /** Where a generated first secret is shown once: the operator's terminal, never the log. */
   readonly showOnce: (text: string) => void;
+}
+
+/**
+ * What an instance logs when the store replaces a PostgreSQL connection: lost (a restart, a
+ * failover, an idle kill), or holding a prepared statement a newer release's migration outdated
+ * (store/named-statements.ts), the one case where a call may have failed without an outage.
+ */
+export function databaseConnectionWarning(logger: Logger): (err: Error) => void {
+  return (err) => {
+    if (isPreparedStatementOutdated(err)) {
+      logger.warn('a migration changed a column under a prepared statement (a newer release migrated): connection replaced', { errorMessage: err.message });
+      return;
+    }
+    logger.warn('database connection lost; the pool will reconnect', errorFields(err));
+  };
 }
 
 export async function prepareDatabase(config: Config, parts: StartupParts): Promise<void> {

@@ -21,7 +21,7 @@ import { workersMetrics } from '../observability/cluster-metrics.js';
 import { openConfiguredStore } from '../store/create-db.js';
 import { argon2Hasher } from '../security/argon2-hasher.js';
 import { withLegacyHashes } from '../security/legacy-hashes.js';
-import { prepareDatabase } from './startup.js';
+import { databaseConnectionWarning, prepareDatabase } from './startup.js';
 
 /** How many workers `AMS_WORKERS` asks for on this machine. */
 export function workerCount(setting: Config['workers']): number {
@@ -43,7 +43,7 @@ export function restartDelayMs(crashesInARow: number): number {
 
 /** Runs the primary until a signal has drained every worker; resolves with the exit status. */
 export async function runPrimary(config: Config, count: number, logger: Logger): Promise<number> {
-  const store = openConfiguredStore(config, (err) => logger.warn('database connection lost; the pool will reconnect', errorFields(err)));
+  const store = openConfiguredStore(config, databaseConnectionWarning(logger));
   try {
     await prepareDatabase(config, {
       store,

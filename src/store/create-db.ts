@@ -165,7 +165,7 @@ function postgresPool(location: DatabaseLocation, options: OpenOptions, override
   pool.on('error', onError);
   pool.on('connect', (client) => {
     client.on('error', onError);
-    useNamedStatements(client);
+    useNamedStatements(client, onError);
   });
   return pool;
 }

@@ -37,9 +37,10 @@ type Query = (config: unknown, values?: unknown, callback?: unknown) => unknown;
 
 /**
  * Makes `client` run the registered statements by name (Kysely calls `query(sql, parameters)`),
- * their rows described once on this connection (described-once-query.ts).
+ * their rows described once on this connection (described-once-query.ts). `onOutdated` hears
+ * of a statement a migration outdated, before the connection is ended for it.
  */
-export function useNamedStatements(client: pg.PoolClient): void {
+export function useNamedStatements(client: pg.PoolClient, onOutdated?: (err: Error) => void): void {
   const query = client.query.bind(client) as Query;
   const DescribedOnce = describedOnceQuery(newDescriptionCache());
   const named: Query = (config, values, callback) => {
@@ -51,7 +52,10 @@ export function useNamedStatements(client: pg.PoolClient): void {
             if (!err) return resolve(result);
             // This call fails (it may be inside a transaction, which the error has aborted), but
             // the connection is ended, so the pool replaces it and the next call prepares anew.
-            if (isPreparedStatementOutdated(err)) client.end().catch(() => undefined);
+            if (isPreparedStatementOutdated(err)) {
+              onOutdated?.(err);
+              client.end().catch(() => undefined);
+            }
             reject(err);
           };
           query(new DescribedOnce({ name, text: config, values, callback }));

@@ -27,7 +27,10 @@ import { isPreparedStatementOutdated, statementName } from './named-statements.j
 import { describedOnceQuery, newDescriptionCache } from './described-once-query.js';
 
 export interface PipelinedReaderOptions {
-  /** A connection lost while open: reported, and the next lookup opens a new one. */
+  /**
+   * A connection lost while open, or replaced because a migration outdated a statement prepared
+   * on it (named-statements.ts): reported, and the next lookup opens a new one.
+   */
   readonly onConnectionError?: (err: Error) => void;
 }
 
@@ -106,6 +109,7 @@ export function openPipelinedReader(config: pg.ClientConfig, { onConnectionError
       // A statement outdated by a migration (named-statements.ts) fails on this connection
       // for good: replaced too, and the lookup asked again once, on the new connection.
       const outdated = isPreparedStatementOutdated(err);
+      if (outdated) onConnectionError?.(err as Error);
       if (outdated || !(err instanceof pg.DatabaseError && err.severity === 'ERROR')) {
         if (current === attempt) current = undefined;
         client.end().catch(() => undefined);

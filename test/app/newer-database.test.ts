@@ -9,6 +9,9 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
+import pg from 'pg';
+import { databaseConnectionWarning } from '../../src/app/startup.js';
+import { createLogger } from '../../src/observability/logger.js';
 import { migrate, openStore, parseDatabaseUrl } from '../../src/store/create-db.js';
 import { envelope, operationBody, soapHeaders } from '../support/envelope.js';
 import { startService, type Service } from '../support/service-process.js';
@@ -62,5 +65,20 @@ describe('an older release on a database a newer one migrated', () => {
 
     service.child.kill('SIGTERM');
     assert.deepEqual(await service.exited, { code: 0, signal: null });
+  });
+
+  it('tells a connection replaced for an outdated prepared statement from one lost, in its warning line', () => {
+    const lines: Record<string, unknown>[] = [];
+    const warn = databaseConnectionWarning(createLogger('info', (line) => lines.push(JSON.parse(line) as Record<string, unknown>)));
+    const outdated = Object.assign(new pg.DatabaseError('cached plan must not change result type', 0, 'error'), { code: '0A000', severity: 'ERROR' });
+    warn(outdated);
+    warn(new Error('Connection terminated unexpectedly'));
+    assert.deepEqual(
+      lines.map((l) => [l.level, l.msg, l.errorMessage]),
+      [
+        ['warn', 'a migration changed a column under a prepared statement (a newer release migrated): connection replaced', 'cached plan must not change result type'],
+        ['warn', 'database connection lost; the pool will reconnect', 'Connection terminated unexpectedly'],
+      ],
+    );
   });
 });

@@ -7,7 +7,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { nameStatement, useNamedStatements } from '../../src/store/named-statements.js';
+import { isPreparedStatementOutdated, nameStatement, useNamedStatements } from '../../src/store/named-statements.js';
 import { migrate, openStore, parseDatabaseUrl, type Store } from '../../src/store/create-db.js';
 import { createUnitOfWork } from '../../src/store/unit-of-work.js';
 import { createTestDatabase, POSTGRES_TEST_URL, type TestDatabase } from '../support/test-database.js';
@@ -73,7 +73,8 @@ describe('named prepared statements on PostgreSQL', { skip: POSTGRES_TEST_URL ? 
   it('ends a pooled connection whose prepared statement a migration outdated, so the next call prepares it anew', async () => {
     database ??= await createTestDatabase();
     const pool = new pg.Pool({ connectionString: database.url, max: 1 });
-    pool.on('connect', (client) => useNamedStatements(client));
+    const reported: Error[] = [];
+    pool.on('connect', (client) => useNamedStatements(client, (err) => reported.push(err)));
     pool.on('error', () => undefined);
     try {
       await pool.query('CREATE TABLE widened (id integer, label varchar(10))');
@@ -94,6 +95,7 @@ describe('named prepared statements on PostgreSQL', { skip: POSTGRES_TEST_URL ? 
       await pool.query('ALTER TABLE widened ALTER COLUMN label TYPE text');
       // That call fails (inside a transaction it could not be asked again); the connection goes.
       await assert.rejects(onClient((c) => c.query(text, [1])), /cached plan must not change result type/);
+      assert.deepEqual(reported.map(isPreparedStatementOutdated), [true], 'reported once, as outdated');
       assert.deepEqual(await onClient(async (c) => (await c.query(text, [1])).rows), [{ id: 1, label: 'one' }]);
       assert.notEqual(await onClient(async (c) => (await c.query('SELECT pg_backend_pid() AS pid')).rows[0].pid), pidBefore, 'a new connection');
     } finally {

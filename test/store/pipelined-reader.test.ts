@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { migrate, openStore, parseDatabaseUrl, type Store } from '../../src/store/create-db.js';
 import { createUnitOfWork } from '../../src/store/unit-of-work.js';
+import { isPreparedStatementOutdated } from '../../src/store/named-statements.js';
 import { createTestDatabase, POSTGRES_TEST_URL, type TestDatabase } from '../support/test-database.js';
 import { insertEntity, newAccount, STORE_TEST_NOW } from '../support/store-records.js';
 
@@ -21,9 +22,10 @@ describe('the pipelined reader on PostgreSQL', { skip: POSTGRES_TEST_URL ? false
     await database?.drop();
   });
 
+  const reported: Error[] = [];
   async function storeOnFreshDatabase(): Promise<Store> {
     database ??= await createTestDatabase();
-    const store = openStore(parseDatabaseUrl(database.url), { postgresStatementTimeoutMs: 1000, onConnectionError: () => undefined });
+    const store = openStore(parseDatabaseUrl(database.url), { postgresStatementTimeoutMs: 1000, onConnectionError: (err) => reported.push(err) });
     opened.push(store);
     assert.equal((await migrate(store)).error, undefined);
     return store;
@@ -92,10 +94,13 @@ describe('the pipelined reader on PostgreSQL', { skip: POSTGRES_TEST_URL ? false
     const [{ pid }] = (await reader.all<{ pid: number }>('SELECT pg_backend_pid() AS pid', [])) as [{ pid: number }];
 
     await sql`ALTER TABLE accounts ALTER COLUMN email TYPE varchar(320)`.execute(store.db);
+    reported.length = 0;
     const lookups = await Promise.all(Array.from({ length: 5 }, () => uow.accounts.findInTree('dave', root)));
     for (const found of lookups) assert.equal(found?.account.username, 'dave', 'answered, not refused');
     const [again] = (await reader.all<{ pid: number }>('SELECT pg_backend_pid() AS pid', [])) as [{ pid: number }];
     assert.notEqual(again.pid, pid, 'on a new connection');
+    assert.ok(reported.length >= 1, 'the replacement is reported');
+    for (const err of reported) assert.ok(isPreparedStatementOutdated(err), err.message);
   });
 
   it('replaces a lost connection on the next lookup', async () => {
