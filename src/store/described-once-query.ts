@@ -10,12 +10,12 @@
  * parsed. PostgreSQL refuses to run it with other columns ("cached plan must not change result
  * type", after a schema change under it) rather than return rows of another shape, so a
  * description kept for a statement on the connection it was parsed on stays true for as long
- * as the statement runs at all. Descriptions are kept per connection (`DescriptionCache`), as
- * the parsed statements are, and a replaced connection describes again.
+ * as the statement runs at all. Descriptions are kept per connection (one runner per
+ * connection), as the parsed statements are, and a replaced connection describes again.
  *
  * The subclass relies on node-postgres internals (lib/query.js, lib/result.js of pg 8): the
- * few it touches are named in `QueryInternals` below; test/store/pipelined-reader.test.ts runs
- * it against a real server, and fails if a pg upgrade changes them.
+ * few it touches are named in `QueryInternals` below; test/store/described-once-query.test.ts
+ * runs it against a real server, and fails if a pg upgrade changes them.
  */
 import { createRequire } from 'node:module';
 import pg from 'pg';
@@ -29,11 +29,6 @@ interface Description {
   readonly parsers: unknown[] | undefined;
   readonly emptyRow: object | null;
 }
-
-/** Descriptions of the named statements run on one connection. */
-export type DescriptionCache = Map<string, Description>;
-
-export const newDescriptionCache = (): DescriptionCache => new Map();
 
 /** The parts of pg's Query and Result used here (not in @types/pg). */
 interface QueryInternals {
@@ -55,8 +50,6 @@ interface PgConnection {
   sync(): void;
 }
 
-type QueryConstructor = new (config: pg.QueryConfig & { callback: (err: Error | null | undefined, result: pg.QueryResult) => void }) => pg.Query;
-
 /** pg's Query with the two methods this file overrides, as lib/query.js has them. */
 const BaseQuery = pg.Query as unknown as new (config: unknown) => {
   prepare(connection: PgConnection): void;
@@ -64,12 +57,15 @@ const BaseQuery = pg.Query as unknown as new (config: unknown) => {
 };
 
 /**
- * Makes the query class for one connection: a named statement executed after its first
- * description on that connection is sent as Bind, Execute, Sync, and its rows are read with
- * the kept description. Anything else (an unnamed statement, the first execution, one still
- * being parsed) is node-postgres's own Query, unchanged.
+ * Runs queries on one connection: a named statement executed after its first description on
+ * that connection is sent as Bind, Execute, Sync, and its rows are read with the kept
+ * description. Anything else (an unnamed statement, the first execution, one still being
+ * parsed) is node-postgres's own Query, unchanged. `submit` hands the query to the connection's
+ * client (`client.query(query)`); the answer is the query's result.
  */
-export function describedOnceQuery(descriptions: DescriptionCache): QueryConstructor {
+export function describedOnceRunner(): (submit: (query: pg.Query) => unknown, config: pg.QueryConfig) => Promise<pg.QueryResult> {
+  const descriptions = new Map<string, Description>();
+
   class DescribedOnceQuery extends BaseQuery {
     override prepare(connection: PgConnection): void {
       const self = this as unknown as QueryInternals;
@@ -105,5 +101,10 @@ export function describedOnceQuery(descriptions: DescriptionCache): QueryConstru
       descriptions.set(self.name, { fields: result.fields, parsers: result._parsers, emptyRow: result._prebuiltEmptyResultObject });
     }
   }
-  return DescribedOnceQuery as unknown as QueryConstructor;
+
+  return (submit, config) =>
+    new Promise((resolve, reject) => {
+      const callback = (err: Error | null | undefined, result: pg.QueryResult): void => (err ? reject(err) : resolve(result));
+      submit(new DescribedOnceQuery({ ...config, callback }) as unknown as pg.Query);
+    });
 }

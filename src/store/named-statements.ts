@@ -7,11 +7,13 @@
  * (bulk inserts of varying width) would grow each connection's statements without bound.
  *
  * Nothing is served stale: a prepared statement is re-executed against current data on every
- * call; only the parse and the plan are kept (and PostgreSQL re-plans by itself after a schema
- * change). A connection lost and replaced prepares its statements again on first use.
+ * call; only the parse, the plan and the rows' description are kept. PostgreSQL re-plans by itself
+ * after a schema change, except when the statement's result columns changed: it refuses the
+ * statement then, and the connection is replaced (`isPreparedStatementOutdated`). A connection
+ * lost and replaced prepares its statements again on first use.
  */
 import pg from 'pg';
-import { describedOnceQuery, newDescriptionCache } from './described-once-query.js';
+import { describedOnceRunner } from './described-once-query.js';
 
 const names = new Map<string, string>();
 
@@ -42,23 +44,19 @@ type Query = (config: unknown, values?: unknown, callback?: unknown) => unknown;
  */
 export function useNamedStatements(client: pg.PoolClient, onOutdated?: (err: Error) => void): void {
   const query = client.query.bind(client) as Query;
-  const DescribedOnce = describedOnceQuery(newDescriptionCache());
+  const run = describedOnceRunner();
   const named: Query = (config, values, callback) => {
     if (typeof config === 'string' && Array.isArray(values) && callback === undefined) {
       const name = names.get(config);
       if (name !== undefined) {
-        return new Promise<pg.QueryResult>((resolve, reject) => {
-          const callback = (err: Error | null | undefined, result: pg.QueryResult): void => {
-            if (!err) return resolve(result);
-            // This call fails (it may be inside a transaction, which the error has aborted), but
-            // the connection is ended, so the pool replaces it and the next call prepares anew.
-            if (isPreparedStatementOutdated(err)) {
-              onOutdated?.(err);
-              client.end().catch(() => undefined);
-            }
-            reject(err);
-          };
-          query(new DescribedOnce({ name, text: config, values, callback }));
+        return run(query, { name, text: config, values }).catch((err: unknown) => {
+          // This call fails (it may be inside a transaction, which the error has aborted), but
+          // the connection is ended, so the pool replaces it and the next call prepares anew.
+          if (isPreparedStatementOutdated(err)) {
+            onOutdated?.(err as Error);
+            client.end().catch(() => undefined);
+          }
+          throw err;
         });
       }
     }

@@ -24,7 +24,7 @@
 import pg from 'pg';
 import type { CommittedReader } from './committed-reader.js';
 import { isPreparedStatementOutdated, statementName } from './named-statements.js';
-import { describedOnceQuery, newDescriptionCache } from './described-once-query.js';
+import { describedOnceRunner } from './described-once-query.js';
 
 export interface PipelinedReaderOptions {
   /**
@@ -57,8 +57,8 @@ function coalesceWrites(stream: { cork(): void; uncork(): void }): () => void {
 interface Connection {
   readonly client: pg.Client;
   readonly beforeQuery: () => void;
-  /** The query class of this connection: its named statements are described once (described-once-query.ts). */
-  readonly Query: ReturnType<typeof describedOnceQuery>;
+  /** Runs a query on this connection, its named statements described once (described-once-query.ts). */
+  readonly run: ReturnType<typeof describedOnceRunner>;
 }
 
 export function openPipelinedReader(config: pg.ClientConfig, { onConnectionError }: PipelinedReaderOptions = {}): CommittedReader {
@@ -71,7 +71,7 @@ export function openPipelinedReader(config: pg.ClientConfig, { onConnectionError
       () => {
         // `connection.stream` is the socket node-postgres writes its messages to.
         const stream = (client as unknown as { connection: { stream: { cork(): void; uncork(): void } } }).connection.stream;
-        return { client, beforeQuery: coalesceWrites(stream), Query: describedOnceQuery(newDescriptionCache()) };
+        return { client, beforeQuery: coalesceWrites(stream), run: describedOnceRunner() };
       },
       (err: unknown) => {
         forget();
@@ -93,14 +93,11 @@ export function openPipelinedReader(config: pg.ClientConfig, { onConnectionError
   async function lookup<Row>(sql: string, parameters: readonly unknown[], firstTry: boolean): Promise<readonly Row[]> {
     if (closed) throw new Error('the pipelined reader is closed');
     const attempt = (current ??= open());
-    const { client, beforeQuery, Query } = await attempt;
+    const { client, beforeQuery, run } = await attempt;
     beforeQuery();
     const name = statementName(sql);
     try {
-      const result = await new Promise<pg.QueryResult>((resolve, reject) => {
-        const callback = (err: Error | null | undefined, answer: pg.QueryResult): void => (err ? reject(err) : resolve(answer));
-        client.query(new Query({ text: sql, values: parameters as unknown[], ...(name === undefined ? {} : { name }), callback }));
-      });
+      const result = await run((query) => client.query(query), { text: sql, values: parameters as unknown[], ...(name === undefined ? {} : { name }) });
       return result.rows as Row[];
     } catch (err) {
       // An error of the statement alone (a timeout, a constraint) leaves the connection as it

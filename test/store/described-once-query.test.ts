@@ -8,14 +8,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { describedOnceQuery, newDescriptionCache } from '../../src/store/described-once-query.js';
+import { describedOnceRunner } from '../../src/store/described-once-query.js';
 import { createTestDatabase, POSTGRES_TEST_URL, type TestDatabase } from '../support/test-database.js';
 
 describe('a named statement described once per connection, on PostgreSQL', { skip: POSTGRES_TEST_URL ? false : 'AMS_TEST_DATABASE_URL is not set' }, () => {
   let database: TestDatabase | undefined;
   let client: pg.Client;
   let plain: pg.Client;
-  let Query: ReturnType<typeof describedOnceQuery>;
+  let runner: ReturnType<typeof describedOnceRunner>;
   let descriptions = 0;
 
   before(async () => {
@@ -37,7 +37,7 @@ describe('a named statement described once per connection, on PostgreSQL', { ski
     client = new pg.Client({ connectionString: database.url, pipeline: true });
     await client.connect();
     (client as unknown as { connection: { on(event: string, listener: () => void): void } }).connection.on('rowDescription', () => descriptions++);
-    Query = describedOnceQuery(newDescriptionCache());
+    runner = describedOnceRunner();
   });
   after(async () => {
     await client?.end();
@@ -47,9 +47,7 @@ describe('a named statement described once per connection, on PostgreSQL', { ski
 
   const SELECT = 'SELECT id, name, size, created, active, ratio, note FROM sample WHERE id = $1';
   const run = (text: string, values: unknown[], name?: string): Promise<pg.QueryResult> =>
-    new Promise((resolve, reject) => {
-      client.query(new Query({ text, values, ...(name === undefined ? {} : { name }), callback: (err, result) => (err ? reject(err) : resolve(result)) }));
-    });
+    runner((query) => client.query(query), { text, values, ...(name === undefined ? {} : { name }) });
 
   it('reads every later execution with the first description, rows equal to node-postgres’s own', async () => {
     descriptions = 0;
