@@ -77,6 +77,25 @@ describe('HTTP edge', () => {
     assert.match(String(generated.headers['x-request-id']), /^[0-9a-f-]{36}$/);
   });
 
+  it('gives an answer with characters beyond ASCII the Content-Length of its UTF-8 bytes', async () => {
+    const fullName = 'Zoë Ünïcode 日本語 😀';
+    const call = (op: string, fields: Record<string, string | number | boolean>, wrapped: boolean) =>
+      request(server.port, {
+        method: 'POST',
+        path: PATH,
+        headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: `"sosonlinebackup.com/${op}"` },
+        body: envelope('1.1', operationBody(op, fields, wrapped), { user: 'reseller-a', password: RESELLER_A_SECRET }),
+      });
+    const created = await call('CreateAccountBySize', { TargetEntityId: 0, Username: 'zoe-utf8', Password: 'zoe-password-1', AccountSizeMB: 10240, FullName: fullName, Email: 'zoe@example.com', IsUltrasafe: false, DisableEmailsNotification: true }, true);
+    assert.match(created.body, /<Code>Success<\/Code>/);
+    const r = await call('GetAccountInfo', { userName: 'zoe-utf8' }, false);
+    assert.equal(r.status, 200);
+    assert.ok(r.body.includes(`<FullName>${fullName}</FullName>`), 'the name arrives whole');
+    const bytes = Buffer.byteLength(r.body);
+    assert.ok(bytes > r.body.length, 'the answer holds multi-byte characters');
+    assert.equal(r.headers['content-length'], String(bytes));
+  });
+
   it('refuses a body over the limit with 413 before reading it all, in the SOAP content type of the version ASMX guesses', async () => {
     const big = `<x>${'a'.repeat(70_000)}</x>`;
     const r = await request(server.port, { method: 'POST', path: PATH, headers: { 'Content-Type': 'text/xml', SOAPAction: '"x"' }, body: big });
