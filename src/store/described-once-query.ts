@@ -57,13 +57,14 @@ const BaseQuery = pg.Query as unknown as new (config: unknown) => {
 };
 
 /**
- * Runs queries on one connection: a named statement executed after its first description on
- * that connection is sent as Bind, Execute, Sync, and its rows are read with the kept
- * description. Anything else (an unnamed statement, the first execution, one still being
- * parsed) is node-postgres's own Query, unchanged. `submit` hands the query to the connection's
- * client (`client.query(query)`); the answer is the query's result.
+ * Runs queries on one connection, the one `submit` hands them to (`client.query(query)`): a
+ * named statement executed after its first description on that connection is sent as Bind,
+ * Execute, Sync, and its rows are read with the kept description. Anything else (an unnamed
+ * statement, the first execution, one still being parsed) is node-postgres's own Query,
+ * unchanged. The answer is the query's result. Made once per connection, with its connection:
+ * the descriptions it keeps are that connection's.
  */
-export function describedOnceRunner(): (submit: (query: pg.Query) => unknown, config: pg.QueryConfig) => Promise<pg.QueryResult> {
+export function describedOnceRunner(submit: (query: pg.Query) => unknown): (config: pg.QueryConfig) => Promise<pg.QueryResult> {
   const descriptions = new Map<string, Description>();
 
   class DescribedOnceQuery extends BaseQuery {
@@ -102,7 +103,7 @@ export function describedOnceRunner(): (submit: (query: pg.Query) => unknown, co
     }
   }
 
-  return (submit, config) =>
+  return (config) =>
     new Promise((resolve, reject) => {
       const callback = (err: Error | null | undefined, result: pg.QueryResult): void => (err ? reject(err) : resolve(result));
       submit(new DescribedOnceQuery({ ...config, callback }) as unknown as pg.Query);

@@ -44,12 +44,12 @@ type Query = (config: unknown, values?: unknown, callback?: unknown) => unknown;
  */
 export function useNamedStatements(client: pg.PoolClient, onOutdated?: (err: Error) => void): void {
   const query = client.query.bind(client) as Query;
-  const run = describedOnceRunner();
+  const run = describedOnceRunner(query);
   const named: Query = (config, values, callback) => {
     if (typeof config === 'string' && Array.isArray(values) && callback === undefined) {
       const name = names.get(config);
       if (name !== undefined) {
-        return run(query, { name, text: config, values }).catch((err: unknown) => {
+        return run({ name, text: config, values }).catch((err: unknown) => {
           // This call fails (it may be inside a transaction, which the error has aborted), but
           // the connection is ended, so the pool replaces it and the next call prepares anew.
           if (isPreparedStatementOutdated(err)) {

@@ -71,7 +71,7 @@ export function openPipelinedReader(config: pg.ClientConfig, { onConnectionError
       () => {
         // `connection.stream` is the socket node-postgres writes its messages to.
         const stream = (client as unknown as { connection: { stream: { cork(): void; uncork(): void } } }).connection.stream;
-        return { client, beforeQuery: coalesceWrites(stream), run: describedOnceRunner() };
+        return { client, beforeQuery: coalesceWrites(stream), run: describedOnceRunner((query) => client.query(query)) };
       },
       (err: unknown) => {
         forget();
@@ -97,7 +97,7 @@ export function openPipelinedReader(config: pg.ClientConfig, { onConnectionError
     beforeQuery();
     const name = statementName(sql);
     try {
-      const result = await run((query) => client.query(query), { text: sql, values: parameters as unknown[], ...(name === undefined ? {} : { name }) });
+      const result = await run({ text: sql, values: parameters as unknown[], ...(name === undefined ? {} : { name }) });
       return result.rows as Row[];
     } catch (err) {
       // An error of the statement alone (a timeout, a constraint) leaves the connection as it

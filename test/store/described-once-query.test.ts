@@ -37,7 +37,7 @@ describe('a named statement described once per connection, on PostgreSQL', { ski
     client = new pg.Client({ connectionString: database.url, pipeline: true });
     await client.connect();
     (client as unknown as { connection: { on(event: string, listener: () => void): void } }).connection.on('rowDescription', () => descriptions++);
-    runner = describedOnceRunner();
+    runner = describedOnceRunner((query) => client.query(query));
   });
   after(async () => {
     await client?.end();
@@ -47,7 +47,7 @@ describe('a named statement described once per connection, on PostgreSQL', { ski
 
   const SELECT = 'SELECT id, name, size, created, active, ratio, note FROM sample WHERE id = $1';
   const run = (text: string, values: unknown[], name?: string): Promise<pg.QueryResult> =>
-    runner((query) => client.query(query), { text, values, ...(name === undefined ? {} : { name }) });
+    runner({ text, values, ...(name === undefined ? {} : { name }) });
 
   it('reads every later execution with the first description, rows equal to node-postgres’s own', async () => {
     descriptions = 0;
