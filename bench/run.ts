@@ -317,10 +317,18 @@ async function password(): Promise<void> {
     record('password', {
       argon2: { ...ARGON2_PARAMETERS, algorithm: 'argon2id' },
       limit,
-      authenticate: { ...signIn, eventLoop: signInLoop, ofLimit: ratio(signIn.requestsPerSecond, limit.limitPerSecond) },
-      changeBackupAccountPassword: { ...reset, eventLoop: resetLoop, ofLimit: ratio(reset.requestsPerSecond, limit.limitPerSecond) },
+      // Against both ceilings: cores x one hash's rate assumes the cores scale perfectly; the
+      // rate of `cores` hashes at a time, measured just before, is what this machine reaches
+      // (on the 2-core VMs here, 0.87-1.02 of the first, from run to run).
+      authenticate: { ...signIn, eventLoop: signInLoop, ofLimit: ratio(signIn.requestsPerSecond, limit.limitPerSecond), ofMeasuredParallel: ratio(signIn.requestsPerSecond, limit.measuredParallelPerSecond) },
+      changeBackupAccountPassword: {
+        ...reset,
+        eventLoop: resetLoop,
+        ofLimit: ratio(reset.requestsPerSecond, limit.limitPerSecond),
+        ofMeasuredParallel: ratio(reset.requestsPerSecond, limit.measuredParallelPerSecond),
+      },
       getAccountInfoAt50PerSecond: { quiet: infoQuiet, duringSignInFlood: infoDuringFlood },
-      goals: { ofLimit: '>= 0.85' },
+      goals: { ofLimit: '>= 0.85', ofMeasuredParallel: '>= 0.85' },
     });
   });
   await db.drop();

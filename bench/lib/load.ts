@@ -25,23 +25,32 @@ export interface Saturation {
 
 const bodiesOf = (spec: SoapRequestSpec): readonly string[] => spec.bodies ?? [spec.body];
 
-/** The bodies, one per line, for soap.lua. */
-function writeBodies(spec: SoapRequestSpec): string {
+/**
+ * Runs `tool` with the bodies written one per line to a file of their own (for soap.lua and
+ * at-rate.ts), and removes the file's folder afterwards: a run makes hundreds of them.
+ */
+async function withBodiesFile<T>(spec: SoapRequestSpec, tool: (file: string) => Promise<T>): Promise<T> {
   const bodies = bodiesOf(spec);
   if (bodies.some((b) => b.includes('\n'))) throw new Error('a benchmark body must be one line');
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ams-bench-body-')), 'bodies.txt');
-  fs.writeFileSync(file, `${bodies.join('\n')}\n`);
-  return file;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ams-bench-body-'));
+  try {
+    const file = path.join(dir, 'bodies.txt');
+    fs.writeFileSync(file, `${bodies.join('\n')}\n`);
+    return await tool(file);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 const toMs = (value: string, unit: string): number => Number(value) * ({ us: 0.001, ms: 1, s: 1000 }[unit] ?? NaN);
 
 /** wrk at full speed; `connections` concurrent keep-alive connections for `seconds`. */
 export async function saturate(spec: SoapRequestSpec, seconds: number, connections: number, threads = 1): Promise<Saturation> {
-  const out = await run(
-    'wrk',
-    ['-t', String(threads), '-c', String(connections), '-d', `${seconds}s`, '--latency', '-s', path.join(BENCH_DIR, 'lib', 'soap.lua'), spec.url],
-    { BENCH_BODY: writeBodies(spec), BENCH_SOAPACTION: spec.soapAction },
+  const out = await withBodiesFile(spec, (file) =>
+    run('wrk', ['-t', String(threads), '-c', String(connections), '-d', `${seconds}s`, '--latency', '-s', path.join(BENCH_DIR, 'lib', 'soap.lua'), spec.url], {
+      BENCH_BODY: file,
+      BENCH_SOAPACTION: spec.soapAction,
+    }),
   );
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(out);
   const p50 = /50%\s+([\d.]+)(us|ms|s)/.exec(out);
@@ -67,12 +76,14 @@ export interface FixedRate {
  * can cycle through several bodies).
  */
 export async function atRate(spec: SoapRequestSpec, rate: number, seconds: number, connections = 10): Promise<FixedRate> {
-  const out = await run(process.execPath, [
-    '--import',
-    'tsx',
-    path.join(BENCH_DIR, 'lib', 'at-rate.ts'),
-    JSON.stringify({ url: spec.url, soapAction: spec.soapAction, bodiesFile: writeBodies(spec), rate: Math.max(1, Math.round(rate)), seconds, connections }),
-  ]);
+  const out = await withBodiesFile(spec, (file) =>
+    run(process.execPath, [
+      '--import',
+      'tsx',
+      path.join(BENCH_DIR, 'lib', 'at-rate.ts'),
+      JSON.stringify({ url: spec.url, soapAction: spec.soapAction, bodiesFile: file, rate: Math.max(1, Math.round(rate)), seconds, connections }),
+    ]),
+  );
   const report = JSON.parse(out) as {
     requests: { average: number };
     latency: { p50: number; p99: number };
