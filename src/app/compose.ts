@@ -188,7 +188,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
 
   const uow = createUnitOfWork(store.db, {
     traits: store.traits,
-    onCommit: () => mailWorker.nudge(),
+    onMailQueued: () => mailWorker.nudge(),
     ...(store.committedReader ? { committedReader: store.committedReader } : {}),
   });
   const deps: HandlerDeps = {

@@ -51,6 +51,8 @@ export interface TestAppOptions {
   readonly hasher?: PasswordHasher;
   /** Rows per batch of a streamed GetAllAccounts list (default 1,000). */
   readonly listBatchSize?: number;
+  /** How often the mail worker looks for due mail besides its nudges (default 50 ms). */
+  readonly mailPollIntervalMs?: number;
 }
 
 export function fixedClock(at: Date = FIXED_NOW): Clock & { set(d: Date): void; advance(ms: number): void } {
@@ -104,7 +106,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(options.listBatchSize !== undefined ? { listBatchSize: options.listBatchSize } : {}),
     ...(options.transport === 'configured' ? {} : { transport: options.transport ?? mail }),
     logger: createLogger('debug', (line) => logLines.push(line)),
-    mailPollIntervalMs: 50,
+    mailPollIntervalMs: options.mailPollIntervalMs ?? 50,
   });
   if (!options.empty && !options.template) await seed(app, options.clock?.now() ?? new Date());
   return {
