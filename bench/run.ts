@@ -308,7 +308,7 @@ async function password(): Promise<void> {
     // 3 s once used here gave V8 ~400 calls to optimize the code of a password call with, while
     // the GetAccountInfo scenarios warm up with ~100,000; measured cold, the event loop spent
     // ~1.4 ms of CPU per call (half of it in V8's interpreter and its inline caches) against ~1.0
-    // ms once warm, and that CPU is taken from the hashing (bench/README.md, 12-05 23:20).
+    // ms once warm, and that CPU is taken from the hashing (bench/README.md, issue 20, 12-05 22:15–23:50).
     const warmUpSeconds = Number(process.env.BENCH_PASSWORD_WARMUP ?? '10');
     const reset = changeBackupAccountPassword(ams!.port, 2);
     await saturate(auth, warmUpSeconds, 16);
