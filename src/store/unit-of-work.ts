@@ -26,9 +26,9 @@ export interface UnitOfWorkOptions {
   /**
    * Called after a commit that queued mail (the mail worker's nudge, so the mail goes now rather
    * than at the next poll). Only then: each nudge makes the worker claim due mail in a write
-   * transaction of its own, which after every commit cost a ChangeBackupAccountPassword ~0.6 ms
-   * of the event loop's CPU on SQLite (bench/README.md, issue 20, 12-05 22:15–23:50) and a PostgreSQL
-   * transaction per write, to find nothing.
+   * transaction of its own. After every commit, that found nothing nearly every time, and cost a
+   * ChangeBackupAccountPassword 0.3–0.6 ms of the event loop's CPU on SQLite (bench/README.md,
+   * issue 20, 12-05 22:15–23:50) and a PostgreSQL transaction per write.
    */
   readonly onMailQueued?: () => void;
   /** SQLite: hot reads outside transactions run on it; a transaction's reads never do. */
