@@ -1,8 +1,8 @@
 /**
  * Mail queued by a call goes out at once, not at the mail worker's next poll: the transaction
- * that queued it nudges the worker when it commits (src/store/unit-of-work.ts). A call that
- * queues no mail nudges nothing. The worker polls here only every ten minutes, so only the
- * nudge can deliver within the test.
+ * that queued it nudges the worker when it commits (src/store/unit-of-work.ts). The worker
+ * polls here only every ten minutes, so only the nudge can deliver within the test. That a
+ * transaction queueing no mail nudges nothing is checked in test/store/unit-of-work.test.ts.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

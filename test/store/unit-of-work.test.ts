@@ -36,7 +36,8 @@ async function postgresStore(): Promise<Store> {
   return store;
 }
 
-const ENGINES: [string, () => Promise<Store>][] = [['SQLite', sqliteStore], ...(POSTGRES_TEST_URL ? ([['PostgreSQL', postgresStore]] as [string, () => Promise<Store>][]) : [])];
+const ENGINES: [string, () => Promise<Store>][] = [['SQLite', sqliteStore]];
+if (POSTGRES_TEST_URL) ENGINES.push(['PostgreSQL', postgresStore]);
 
 for (const [engine, open] of ENGINES) {
   describe(`unit of work: the mail hook (${engine})`, () => {
