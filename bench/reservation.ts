@@ -7,8 +7,8 @@
  *   before: the account look-up, then the old success write, which matched no row unless a
  *           failure was pending or the minute-resolution sign-in time was due (so: no commit).
  *   after:  the look-up, the reservation (UPDATE … RETURNING, a commit), the give-back (a commit),
- *           both committed without waiting for the disk (EngineTraits.withoutFlush), as the app does;
- *           BENCH_FLUSH=1 commits them as every other write (the cost withoutFlush saves).
+ *           both committed without waiting for the disk (Store.unflushedWrites), as the app does;
+ *           BENCH_FLUSH=1 commits them as every other write (the cost unflushed writes save).
  * Runs them interleaved in rounds of N sequential sign-ins, one account, and prints µs per sign-in.
  */
 import fs from 'node:fs';
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     if (migrated.error) throw migrated.error;
     const db = store.db;
     const entity = await db.insertInto('entities').values({ name: 'Root', parent_id: null, active: 1, customer_type_code: '', created_at: Date.now() }).returning('id').executeTakeFirstOrThrow();
-    const uow = createUnitOfWork(db, { ...(process.env.BENCH_FLUSH === '1' ? {} : { traits: store.traits }), ...(store.committedReader ? { committedReader: store.committedReader } : {}) });
+    const uow = createUnitOfWork(db, { ...(process.env.BENCH_FLUSH === '1' ? {} : { unflushedWrites: store.unflushedWrites }), ...(store.committedReader ? { committedReader: store.committedReader } : {}) });
     const inserted = await uow.accounts.insert({
       username: 'bench', passwordHash: 'h', fullName: '', firstName: '', email: '', entityId: entity.id, quotaMb: 1, isUltraSafe: false,
       backupServer: 'b', licenseKey: '', localeCode: '', secretQuestion: '', secretAnswerHash: '', emailNotificationsDisabled: false, customerTypeCode: '', signupAt: new Date(),

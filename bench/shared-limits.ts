@@ -49,7 +49,7 @@ try {
   for (let r = 0; r < ROUNDS; r++) for (const [name, app] of Object.entries(apps)) results[name]!.push(await round(app));
   const best = (name: string) => results[name]!.reduce((a, b) => (b.cpuUs < a.cpuUs ? b : a));
 
-  const store = sharedLimitStore(apps.on.store.db, apps.on.store.traits);
+  const store = sharedLimitStore(apps.on.store.db, apps.on.store.unflushedWrites);
   const leases = Number(process.env.BENCH_LIMITS_LEASES ?? "500");
   const started = performance.now();
   for (let i = 0; i < leases; i++) await store.leaseRequests(999_999, 1, 1, 1_000_000, Date.now());

@@ -187,7 +187,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
   });
 
   const uow = createUnitOfWork(store.db, {
-    traits: store.traits,
+    unflushedWrites: store.unflushedWrites,
     onMailQueued: () => mailWorker.nudge(),
     ...(store.committedReader ? { committedReader: store.committedReader } : {}),
   });
@@ -222,7 +222,7 @@ async function assembleApp(config: Config, overrides: AppOverrides, logger: Logg
   };
   // Issues 6 and 14: failed AuthHeader checks throttled per user name and source, and calls per
   // partner rated, in the database every instance shares.
-  const limits = sharedLimitStore(store.db, store.traits);
+  const limits = sharedLimitStore(store.db, store.unflushedWrites);
   const digest = nameDigester(await serviceKey(store.db, 'name-digest'));
   const pacedHasher = withPacing(hasher);
   const authThrottle = new AuthThrottle({

@@ -18,10 +18,13 @@ import { withStatementCache } from './statement-cache.js';
 import { openCommittedReader, type CommittedReader } from './committed-reader.js';
 import { useNamedStatements } from './named-statements.js';
 import { openPipelinedReader } from './pipelined-reader.js';
+import { postgresUnflushedWrites, sqliteUnflushedWrites, type UnflushedWrites } from './unflushed-writes.js';
 
 export interface Store {
   readonly db: Kysely<Database>;
   readonly traits: EngineTraits;
+  /** Writes whose commits do not wait for the disk (sign-in reservations, shared limits): see unflushed-writes.ts. */
+  readonly unflushedWrites: UnflushedWrites;
   /** A short description without credentials, for logs. */
   readonly description: string;
   /**
@@ -178,6 +181,7 @@ export function openStore(location: DatabaseLocation, options: OpenOptions = {})
     return {
       db,
       traits: ENGINE_TRAITS.postgres,
+      unflushedWrites: postgresUnflushedWrites(db),
       description: redactUrl(location.target),
       committedReader,
       poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 10 }),
@@ -207,10 +211,12 @@ export function openStore(location: DatabaseLocation, options: OpenOptions = {})
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   const committedReader = location.target === ':memory:' ? undefined : openCommittedReader(location.target);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, { onWrite: committedReader?.invalidate }) }) });
+  const writer = withStatementCache(sqlite, { onWrite: committedReader?.invalidate });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: writer }) });
   return {
     db,
     traits: ENGINE_TRAITS.sqlite,
+    unflushedWrites: sqliteUnflushedWrites(db, writer),
     description: `sqlite:${location.target}`,
     ...(committedReader ? { committedReader } : {}),
     withMaintenanceConnection: (work) => work(db),

@@ -2,8 +2,7 @@
  * Everything that differs between the engines, as data. Code elsewhere asks for a capability,
  * never `if (engine === …)`.
  */
-import { sql, type ColumnDataType, type Kysely, type RawBuilder } from 'kysely';
-import type { Database } from './schema.js';
+import { sql, type ColumnDataType, type RawBuilder } from 'kysely';
 
 export type Engine = 'sqlite' | 'postgres';
 
@@ -37,17 +36,6 @@ export interface EngineTraits {
    */
   exclusiveLock(key: string): RawBuilder<unknown>;
   /**
-   * Runs `work` (small writes outside any transaction) so that its commits do not wait for the
-   * disk: for state whose loss in a crash is harmless, such as the sign-in reservations (a lost
-   * one only gives back a check) and the shared limits (a rate bucket, a failure count).
-   * Commits of every other write still wait, and flush these with them. SQLite: its commits
-   * otherwise fsync (synchronous = FULL), several ms each with the event loop blocked, which
-   * would cap sign-ins below the Argon2 rate (bench/README.md). PostgreSQL: an ordinary commit;
-   * relaxing it (`SET LOCAL synchronous_commit`) needs a transaction, i.e. two more round trips
-   * and a pinned connection per write, for a flush that blocks nothing but the one request.
-   */
-  withoutFlush<T>(db: Kysely<Database>, work: (db: Kysely<Database>) => Promise<T>): Promise<T>;
-  /**
    * After rows were inserted with explicit ids (an import keeping legacy entity ids): the
    * statement that moves the table's id generator past them, or null where the engine already
    * numbers new rows after the largest id (SQLite's AUTOINCREMENT).
@@ -74,18 +62,6 @@ export const ENGINE_TRAITS: Readonly<Record<Engine, EngineTraits>> = {
     // A write (even one that matches no row) takes SQLite's single write lock at once, so a
     // second connection or process waits (busy_timeout) instead of reading a stale snapshot.
     exclusiveLock: () => sql`UPDATE entities SET id = id WHERE 0 = 1`,
-    // The one connection is held for the three statements, so no other commit runs meanwhile
-    // with the relaxed setting. In WAL mode, NORMAL keeps the database consistent; the next
-    // FULL commit flushes the write too.
-    withoutFlush: (db, work) =>
-      db.connection().execute(async (connection) => {
-        await sql`PRAGMA synchronous = NORMAL`.execute(connection);
-        try {
-          return await work(connection);
-        } finally {
-          await sql`PRAGMA synchronous = FULL`.execute(connection);
-        }
-      }),
     idGeneratorPastMax: () => null,
     lateralJoin: false,
   },
@@ -99,7 +75,6 @@ export const ENGINE_TRAITS: Readonly<Record<Engine, EngineTraits>> = {
     schemaScopedMigrations: true,
     // Advisory locks are per database; the schema in the key keeps schemas from sharing one.
     exclusiveLock: (key) => sql`SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':' || ${key}))`,
-    withoutFlush: (db, work) => work(db),
     idGeneratorPastMax: (table) =>
       sql`SELECT setval(pg_get_serial_sequence(${table}, 'id'), GREATEST((SELECT MAX(id) FROM ${sql.table(table)}), 1))`,
     lateralJoin: true,

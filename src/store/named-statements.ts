@@ -1,10 +1,11 @@
 /**
  * PostgreSQL: the hot path's statements (prepared-query.ts: the partner user, the account in the
- * caller's tree, run on every SOAP call) become named prepared statements on each pooled
- * connection. The server then parses and plans each once per connection instead of on every
- * call, and the client sends only the name and the values. Only statements registered here are
- * named: their SQL is fixed in the code, so the set stays a handful, where naming every text
- * (bulk inserts of varying width) would grow each connection's statements without bound.
+ * caller's tree, run on every SOAP call; a sign-in's reservation and its give-back) become named
+ * prepared statements on each pooled connection. The server then parses and plans each once per
+ * connection instead of on every call, and the client sends only the name and the values. Only
+ * statements registered here are named: their SQL is fixed in the code, so the set stays a
+ * handful, where naming every text (bulk inserts of varying width) would grow each connection's
+ * statements without bound.
  *
  * Nothing is served stale: a prepared statement is re-executed against current data on every
  * call; only the parse, the plan and the rows' description are kept. PostgreSQL re-plans by itself

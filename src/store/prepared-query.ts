@@ -16,12 +16,21 @@ import { nameStatement } from './named-statements.js';
 
 const sentinel = (i: number): string => `\u0000ams-parameter-${i}\u0000`;
 
-export function prepareQuery<Row, Args extends readonly unknown[], DB = unknown>(
+/** SQL text in the dialect's syntax with its parameter values: what a driver runs. */
+export interface SqlStatement {
+  readonly sql: string;
+  readonly parameters: readonly unknown[];
+}
+
+/**
+ * The query `build` makes, compiled on first use; each call gives its SQL with new parameter
+ * values (a plain object: Kysely's CompiledQuery costs allocations the direct paths do not need).
+ */
+export function compileOnce<Row, Args extends readonly unknown[], DB = unknown>(
   db: Kysely<DB>,
   arity: Args['length'],
   build: (...placeholders: string[]) => Compilable<Row> | RawBuilder<Row>,
-  reader?: CommittedReader,
-): (...args: Args) => Promise<readonly Row[]> {
+): (...args: Args) => SqlStatement {
   // Compiled on first use: every transaction builds its own repositories, and most of them
   // never run this query, so they must not pay for building and compiling it.
   let prepared: { readonly sql: string; parametersFor: (args: Args) => unknown[] } | undefined;
@@ -30,28 +39,36 @@ export function prepareQuery<Row, Args extends readonly unknown[], DB = unknown>
     const query = build(...placeholders);
     const compiled = 'isRawBuilder' in query ? query.compile(db) : query.compile();
     const slots = compiled.parameters.map((p) => placeholders.indexOf(p as string));
-    if (placeholders.some((_, i) => !slots.includes(i))) throw new Error('prepareQuery: a placeholder was not used as a parameter');
+    if (placeholders.some((_, i) => !slots.includes(i))) throw new Error('compileOnce: a placeholder was not used as a parameter');
+    // A named prepared statement on PostgreSQL, through the executor or the reader.
+    nameStatement(compiled.sql);
     return { sql: compiled.sql, parametersFor: (args) => compiled.parameters.map((p, index) => (slots[index]! >= 0 ? args[slots[index]!] : p)) };
   };
-  // A named prepared statement on PostgreSQL, through the executor or the reader.
-  const prepareNamed = (): NonNullable<typeof prepared> => {
-    const made = prepare();
-    nameStatement(made.sql);
-    return made;
+  return (...args) => {
+    const { sql, parametersFor } = (prepared ??= prepare());
+    return { sql, parameters: parametersFor(args) };
   };
+}
+
+export function prepareQuery<Row, Args extends readonly unknown[], DB = unknown>(
+  db: Kysely<DB>,
+  arity: Args['length'],
+  build: (...placeholders: string[]) => Compilable<Row> | RawBuilder<Row>,
+  reader?: CommittedReader,
+): (...args: Args) => Promise<readonly Row[]> {
+  const compiled = compileOnce<Row, Args, DB>(db, arity, build);
   if (reader) {
     return (...args) => {
       try {
-        const { sql, parametersFor } = (prepared ??= prepareNamed());
-        return Promise.resolve(reader.all<Row>(sql, parametersFor(args)));
+        const query = compiled(...args);
+        return Promise.resolve(reader.all<Row>(query.sql, query.parameters));
       } catch (err) {
         return Promise.reject(err as Error);
       }
     };
   }
   return async (...args) => {
-    const { sql, parametersFor } = (prepared ??= prepareNamed());
-    const result = await db.executeQuery<Row>(CompiledQuery.raw(sql, parametersFor(args)));
-    return result.rows;
+    const { sql, parameters } = compiled(...args);
+    return (await db.executeQuery<Row>(CompiledQuery.raw(sql, [...parameters]))).rows;
   };
 }

@@ -2,16 +2,16 @@ import type { Kysely } from 'kysely';
 import type { OutboxRepository, Repositories, UnitOfWork } from '../domain/ports.js';
 import type { Database } from './schema.js';
 import type { CommittedReader } from './committed-reader.js';
-import type { EngineTraits } from './dialect.js';
+import type { UnflushedWrites } from './unflushed-writes.js';
 import { accountRepository } from './repositories/accounts.js';
 import { entityRepository, licenseKeyRepository, partnerUserRepository } from './repositories/partners.js';
 import { auditRepository, outboxRepository } from './repositories/records.js';
 import { tokenRepository } from './repositories/tokens.js';
 import { hashUpgradeRepository } from './repositories/hash-upgrades.js';
 
-function repositories(db: Kysely<Database>, reader?: CommittedReader, traits?: EngineTraits): Repositories {
+function repositories(db: Kysely<Database>, reader?: CommittedReader, unflushedWrites?: UnflushedWrites): Repositories {
   return {
-    accounts: accountRepository(db, reader, traits),
+    accounts: accountRepository(db, reader, unflushedWrites),
     entities: entityRepository(db),
     partnerUsers: partnerUserRepository(db, reader),
     tokens: tokenRepository(db),
@@ -33,13 +33,13 @@ export interface UnitOfWorkOptions {
   readonly onMailQueued?: () => void;
   /** SQLite: hot reads outside transactions run on it; a transaction's reads never do. */
   readonly committedReader?: CommittedReader;
-  /** The engine's traits: sign-in reservations are written without waiting for the disk (see `withoutFlush`). */
-  readonly traits?: EngineTraits;
+  /** Sign-in reservations are written without waiting for the disk (unflushed-writes.ts); without it, as every other write. */
+  readonly unflushedWrites?: UnflushedWrites;
 }
 
-export function createUnitOfWork(db: Kysely<Database>, { onMailQueued, committedReader, traits }: UnitOfWorkOptions = {}): UnitOfWork {
+export function createUnitOfWork(db: Kysely<Database>, { onMailQueued, committedReader, unflushedWrites }: UnitOfWorkOptions = {}): UnitOfWork {
   return {
-    ...repositories(db, committedReader, traits),
+    ...repositories(db, committedReader, unflushedWrites),
     async transaction(work) {
       let queuedMail = false;
       const result = await db.transaction().execute((trx) => {

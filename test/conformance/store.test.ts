@@ -139,7 +139,7 @@ for (const engine of ENGINES) {
       const store = await fresh();
       const e = await insertEntity(store.db, 'Root', null);
       // As the app builds it: reservations committed without waiting for the disk.
-      const uow = createUnitOfWork(store.db, { traits: store.traits });
+      const uow = createUnitOfWork(store.db, { unflushedWrites: store.unflushedWrites });
       const inserted = await uow.accounts.insert(newAccount('alice', e));
       assert.ok(inserted !== 'duplicate');
       const at = (ms: number) => new Date(NOW.getTime() + ms);
@@ -179,7 +179,7 @@ for (const engine of ENGINES) {
     it('opens a new window after the window or a lock ends, and never grants more than the hourly cap', async () => {
       const store = await fresh();
       const e = await insertEntity(store.db, 'Root', null);
-      const uow = createUnitOfWork(store.db, { traits: store.traits });
+      const uow = createUnitOfWork(store.db, { unflushedWrites: store.unflushedWrites });
       const inserted = await uow.accounts.insert(newAccount('alice', e));
       assert.ok(inserted !== 'duplicate');
       const policy = { maxFailures: 3, windowMs: 1_000, lockMs: 500, maxChecksPerHour: 5 };

@@ -29,7 +29,7 @@ for (const engine of ENGINES) {
     after(async () => done());
 
     const limiter = (s: Store, now: { t: number }, perMinute: number, burst: number, leaseSize?: number) =>
-      new RateLimiter({ perMinute, burst, maxKeys: 100, store: sharedLimitStore(s.db, s.traits), now: () => now.t, ...(leaseSize ? { leaseSize } : {}) });
+      new RateLimiter({ perMinute, burst, maxKeys: 100, store: sharedLimitStore(s.db, s.unflushedWrites), now: () => now.t, ...(leaseSize ? { leaseSize } : {}) });
     const taken = async (l: RateLimiter, key: number): Promise<RateTake> => l.takeWithState(key);
     const brief = (t: RateTake) => [t.allowed, t.state?.remaining, t.state?.resetSeconds, t.state?.retryAfterSeconds];
 

@@ -42,7 +42,7 @@ for (const engine of ENGINES) {
         perAddress,
         windowMs: 60_000,
         maxKeys: 1000,
-        store: sharedLimitStore(s.db, s.traits),
+        store: sharedLimitStore(s.db, s.unflushedWrites),
         digest,
         pace: () => Promise.resolve(),
         now: () => now.t,
@@ -139,7 +139,7 @@ for (const engine of ENGINES) {
 
     describe('the partner rate', () => {
       const limiter = (s: Store, now: { t: number }, perMinute: number, burst: number, leaseSize?: number) =>
-        new RateLimiter({ perMinute, burst, maxKeys: 100, store: sharedLimitStore(s.db, s.traits), now: () => now.t, ...(leaseSize ? { leaseSize } : {}) });
+        new RateLimiter({ perMinute, burst, maxKeys: 100, store: sharedLimitStore(s.db, s.unflushedWrites), now: () => now.t, ...(leaseSize ? { leaseSize } : {}) });
       const take = async (l: RateLimiter, key: number) => l.take(key);
 
       it('allows a burst, then the sustained rate, refilling continuously', async () => {

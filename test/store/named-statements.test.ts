@@ -26,7 +26,7 @@ describe('named prepared statements on PostgreSQL', { skip: POSTGRES_TEST_URL ? 
     // One connection: the statements prepared on it are the ones pg_prepared_statements lists.
     store = openStore(parseDatabaseUrl(database.url), { postgresPoolSize: 1 });
     assert.equal((await migrate(store)).error, undefined);
-    const uow = createUnitOfWork(store.db, { traits: store.traits });
+    const uow = createUnitOfWork(store.db, { unflushedWrites: store.unflushedWrites });
     const root = await insertEntity(store.db, 'root', null);
     const child = await insertEntity(store.db, 'child', root);
     await uow.accounts.insert(newAccount('alice', child));

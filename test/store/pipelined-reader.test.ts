@@ -35,7 +35,7 @@ describe('the pipelined reader on PostgreSQL', { skip: POSTGRES_TEST_URL ? false
     const store = await storeOnFreshDatabase();
     const reader = store.committedReader!;
     const root = await insertEntity(store.db, 'root', null);
-    const uow = createUnitOfWork(store.db, { committedReader: reader, traits: store.traits });
+    const uow = createUnitOfWork(store.db, { committedReader: reader, unflushedWrites: store.unflushedWrites });
     for (let i = 0; i < 30; i++) await uow.accounts.insert(newAccount(`user${i}`, root));
 
     const lookups = Array.from({ length: 300 }, (_, i) => uow.accounts.findInTree(`user${i % 30}`, root));
@@ -52,8 +52,8 @@ describe('the pipelined reader on PostgreSQL', { skip: POSTGRES_TEST_URL ? false
     opened.push(other);
     const root = await insertEntity(store.db, 'root-2', null);
     const child = await insertEntity(store.db, 'child-2', root);
-    const uow = createUnitOfWork(store.db, { committedReader: store.committedReader!, traits: store.traits });
-    const otherUow = createUnitOfWork(other.db, { committedReader: other.committedReader!, traits: other.traits });
+    const uow = createUnitOfWork(store.db, { committedReader: store.committedReader!, unflushedWrites: store.unflushedWrites });
+    const otherUow = createUnitOfWork(other.db, { committedReader: other.committedReader!, unflushedWrites: other.unflushedWrites });
     await uow.accounts.insert(newAccount('carol', child));
     assert.equal((await uow.accounts.findInTree('carol', root))?.inTree, true);
     assert.equal((await otherUow.accounts.findInTree('carol', root))?.inTree, true);
@@ -88,7 +88,7 @@ describe('the pipelined reader on PostgreSQL', { skip: POSTGRES_TEST_URL ? false
     const store = await storeOnFreshDatabase();
     const reader = store.committedReader!;
     const root = await insertEntity(store.db, 'root-4', null);
-    const uow = createUnitOfWork(store.db, { committedReader: reader, traits: store.traits });
+    const uow = createUnitOfWork(store.db, { committedReader: reader, unflushedWrites: store.unflushedWrites });
     await uow.accounts.insert(newAccount('dave', root));
     assert.equal((await uow.accounts.findInTree('dave', root))?.account.username, 'dave');
     const [{ pid }] = (await reader.all<{ pid: number }>('SELECT pg_backend_pid() AS pid', [])) as [{ pid: number }];

@@ -51,7 +51,7 @@ for (const [engine, open] of ENGINES) {
       // One entry per call: how many outbox rows a reader outside the transaction finds then.
       const calls: Promise<number>[] = [];
       const outboxRows = async () => Number((await store.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-      const uow = createUnitOfWork(store.db, { traits: store.traits, onMailQueued: () => calls.push(outboxRows()) });
+      const uow = createUnitOfWork(store.db, { unflushedWrites: store.unflushedWrites, onMailQueued: () => calls.push(outboxRows()) });
       const entityId = await insertEntity(store.db, 'reseller', null);
       const inserted = await uow.accounts.insert(newAccount('alice', entityId, { email: 'alice@example.com' }));
       assert.notEqual(inserted, 'duplicate');

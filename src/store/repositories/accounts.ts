@@ -1,13 +1,16 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type Selectable } from 'kysely';
 import type { Account, AccountInTree, AccountListItem, AccountRepository, AccountUpdate, LockoutPolicy, NewAccount, SignInReservation } from '../../domain/ports.js';
 import { isAccountStatus } from '../../domain/accounts/account.js';
 import type { AccountsTable, Database } from '../schema.js';
-import { prepareQuery } from '../prepared-query.js';
+import { compileOnce, prepareQuery, type SqlStatement } from '../prepared-query.js';
 import type { CommittedReader } from '../committed-reader.js';
-import { sqlBoolean, type EngineTraits } from '../dialect.js';
+import { sqlBoolean } from '../dialect.js';
+import type { UnflushedWrites } from '../unflushed-writes.js';
 import { entityAncestorsCte, entityAndDescendants } from '../entity-tree.js';
 
 const toDate = (ms: number | null): Date | null => (ms === null ? null : new Date(Number(ms)));
+
+type ReservationRow = Pick<Selectable<AccountsTable>, 'password_hash' | 'credential_generation'>;
 
 interface ListRow {
   username_key: string;
@@ -160,9 +163,51 @@ export const accountInTreeFromRow = (row: AccountInTreeRow): AccountInTree => ({
   entityActive: Number(row.entity_active) === 1,
 });
 
-export function accountRepository(db: Kysely<Database>, reader?: CommittedReader, traits?: Pick<EngineTraits, 'withoutFlush'>): AccountRepository {
+export function accountRepository(db: Kysely<Database>, reader?: CommittedReader, unflushedWrites?: UnflushedWrites): AccountRepository {
   // Reservations and their give-back: counters whose loss in a crash only gives a check back.
-  const unflushed = <T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> => (traits && !db.isTransaction ? traits.withoutFlush(db, work) : work(db));
+  // Inside a transaction they are written with it.
+  const unflushed = async <Row>(statement: SqlStatement): Promise<readonly Row[]> =>
+    unflushedWrites && !db.isTransaction ? unflushedWrites.statement<Row>(statement) : (await db.executeQuery<Row>(CompiledQuery.raw(statement.sql, [...statement.parameters]))).rows;
+  // One conditional UPDATE … RETURNING: the row lock (PostgreSQL) or the single writer (SQLite)
+  // orders racing reservations, on one instance or many, so no more than maxFailures checks per
+  // window and maxChecksPerHour per hour are ever granted. A lock that has run out opens a new
+  // window (and is cleared, so it does so once). Compiled once: a sign-in makes this write and
+  // the next one, and building them cost more than running them.
+  const reserveCheck = compileOnce<ReservationRow, [number, number, number, number, number, number], Database>(
+    db,
+    6,
+    (accountId, now, windowStartedBefore, hourStartedBefore, maxFailures, maxChecksPerHour) => {
+      const windowOver = sql<boolean>`(failed_window_started_at IS NULL OR failed_window_started_at <= ${windowStartedBefore} OR locked_until IS NOT NULL)`;
+      const hourOver = sql<boolean>`(hour_started_at IS NULL OR hour_started_at <= ${hourStartedBefore})`;
+      return db
+        .updateTable('accounts')
+        .set({
+          failed_sign_ins: sql<number>`CASE WHEN ${windowOver} THEN 1 ELSE failed_sign_ins + 1 END`,
+          failed_window_started_at: sql<number>`CASE WHEN ${windowOver} THEN ${now} ELSE failed_window_started_at END`,
+          locked_until: null,
+          hour_checks: sql<number>`CASE WHEN ${hourOver} THEN 1 ELSE hour_checks + 1 END`,
+          hour_started_at: sql<number>`CASE WHEN ${hourOver} THEN ${now} ELSE hour_started_at END`,
+        })
+        .where(sql<boolean>`id = ${accountId}`)
+        .where(sql<boolean>`(locked_until IS NULL OR locked_until <= ${now})`)
+        .where(sql<boolean>`(${windowOver} OR failed_sign_ins < ${maxFailures})`)
+        .where(sql<boolean>`(${hourOver} OR hour_checks < ${maxChecksPerHour})`)
+        .returning(['password_hash', 'credential_generation']);
+    },
+  );
+  // The right password clears the window's count (as one check after another would) and gives
+  // the hour's reservation back. The sign-in time is kept to the minute.
+  const giveCheckBack = compileOnce<never, [number, number, number], Database>(db, 3, (accountId, now, signedInBefore) =>
+    db
+      .updateTable('accounts')
+      .set({
+        last_sign_in_at: sql<number>`CASE WHEN last_sign_in_at IS NULL OR last_sign_in_at < ${signedInBefore} THEN ${now} ELSE last_sign_in_at END`,
+        failed_sign_ins: 0,
+        failed_window_started_at: null,
+        hour_checks: sql<number>`CASE WHEN hour_checks > 0 THEN hour_checks - 1 ELSE 0 END`,
+      })
+      .where(sql<boolean>`id = ${accountId}`),
+  );
   // Every call on an account starts here (unless the partner check read it already, see
   // partners.ts): one query, compiled once (see prepared-query.ts).
   const accountInTree = prepareQuery<AccountInTreeRow, [string, number], Database>(
@@ -245,29 +290,7 @@ export function accountRepository(db: Kysely<Database>, reader?: CommittedReader
 
     async reserveSignInCheck(accountId, at, policy: LockoutPolicy): Promise<SignInReservation> {
       const now = at.getTime();
-      // One conditional UPDATE … RETURNING: the row lock (PostgreSQL) or the single writer
-      // (SQLite) orders racing reservations, on one instance or many, so no more than
-      // maxFailures checks per window and maxChecksPerHour per hour are ever granted.
-      // A lock that has run out opens a new window (and is cleared, so it does so once).
-      const windowOver = sql<boolean>`(failed_window_started_at IS NULL OR failed_window_started_at <= ${now - policy.windowMs} OR locked_until IS NOT NULL)`;
-      const hourOver = sql<boolean>`(hour_started_at IS NULL OR hour_started_at <= ${now - HOUR_MS})`;
-      const row = await unflushed((db) =>
-        db
-          .updateTable('accounts')
-          .set({
-            failed_sign_ins: sql<number>`CASE WHEN ${windowOver} THEN 1 ELSE failed_sign_ins + 1 END`,
-            failed_window_started_at: sql<number>`CASE WHEN ${windowOver} THEN ${now} ELSE failed_window_started_at END`,
-            locked_until: null,
-            hour_checks: sql<number>`CASE WHEN ${hourOver} THEN 1 ELSE hour_checks + 1 END`,
-            hour_started_at: sql<number>`CASE WHEN ${hourOver} THEN ${now} ELSE hour_started_at END`,
-          })
-          .where('id', '=', accountId)
-          .where(sql<boolean>`(locked_until IS NULL OR locked_until <= ${now})`)
-          .where(sql<boolean>`(${windowOver} OR failed_sign_ins < ${policy.maxFailures})`)
-          .where(sql<boolean>`(${hourOver} OR hour_checks < ${policy.maxChecksPerHour})`)
-          .returning(['password_hash', 'credential_generation'])
-          .executeTakeFirst(),
-      );
+      const [row] = await unflushed<ReservationRow>(reserveCheck(accountId, now, now - policy.windowMs, now - HOUR_MS, policy.maxFailures, policy.maxChecksPerHour));
       return row ? { granted: true, passwordHash: row.password_hash, credentialGeneration: Number(row.credential_generation) } : { granted: false };
     },
 
@@ -287,20 +310,7 @@ export function accountRepository(db: Kysely<Database>, reader?: CommittedReader
     },
 
     async recordSuccessfulSignIn(accountId, at) {
-      // The right password clears the window's count (as one check after another would) and gives
-      // the hour's reservation back. The sign-in time is kept to the minute.
-      await unflushed((db) =>
-        db
-          .updateTable('accounts')
-          .set({
-            last_sign_in_at: sql<number>`CASE WHEN last_sign_in_at IS NULL OR last_sign_in_at < ${at.getTime() - SIGN_IN_TIME_RESOLUTION_MS} THEN ${at.getTime()} ELSE last_sign_in_at END`,
-            failed_sign_ins: 0,
-            failed_window_started_at: null,
-            hour_checks: sql<number>`CASE WHEN hour_checks > 0 THEN hour_checks - 1 ELSE 0 END`,
-          })
-          .where('id', '=', accountId)
-          .execute(),
-      );
+      await unflushed(giveCheckBack(accountId, at.getTime(), at.getTime() - SIGN_IN_TIME_RESOLUTION_MS));
     },
 
     async countByBackupServer(servers) {

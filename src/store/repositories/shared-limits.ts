@@ -6,7 +6,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { FailureBudget, RequestLease, ReservedFailure, SharedLimitStore } from '../../domain/partners/shared-limits.js';
 import type { Database } from '../schema.js';
-import type { EngineTraits } from '../dialect.js';
+import type { UnflushedWrites } from '../unflushed-writes.js';
 
 const big = (n: number) => sql`CAST(${Math.trunc(n)} AS bigint)`;
 const real = (n: number) => sql`CAST(${n} AS double precision)`;
@@ -38,9 +38,9 @@ function countFailure(db: Kysely<Database>, key: string, limit: number | null, w
 
 const reserved = (key: string, row: WindowRow): ReservedFailure => ({ key, windowStart: Number(row.window_start), failures: Number(row.failures) });
 
-export function sharedLimitStore(db: Kysely<Database>, traits: Pick<EngineTraits, 'withoutFlush'>): SharedLimitStore {
+export function sharedLimitStore(db: Kysely<Database>, unflushedWrites: Pick<UnflushedWrites, 'block'>): SharedLimitStore {
   /** Runs `work` so that its commits do not wait for the disk (the counts are harmless to lose). */
-  const lightly = <T>(work: (conn: Kysely<Database>) => Promise<T>): Promise<T> => traits.withoutFlush(db, work);
+  const lightly = <T>(work: (conn: Kysely<Database>) => Promise<T>): Promise<T> => unflushedWrites.block(work);
   /** One UPDATE … RETURNING takes the tokens and reads what is left: the state costs no extra statement. */
   const lease = (partnerUserId: number, want: number, perMs: number, burst: number, nowMs: number): Promise<RequestLease> => {
     // The bucket refilled to now, from the row's old values (SET sees the row before the update).
