@@ -5,44 +5,16 @@
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { migrate, openStore, parseDatabaseUrl, type Store } from '../../src/store/create-db.js';
+import { migrate } from '../../src/store/create-db.js';
 import { createUnitOfWork } from '../../src/store/unit-of-work.js';
 import type { Notification } from '../../src/domain/ports.js';
-import { createTestDatabase, POSTGRES_TEST_URL } from '../support/test-database.js';
+import { closeStores, STORE_ENGINES } from '../support/store-engines.js';
 import { STORE_TEST_NOW, insertEntity, newAccount } from '../support/store-records.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-
-async function sqliteStore(): Promise<Store> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ams-uow-'));
-  const store = openStore(parseDatabaseUrl(path.join(dir, 'ams.sqlite')));
-  cleanups.push(async () => {
-    await store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  return store;
-}
-
-async function postgresStore(): Promise<Store> {
-  const database = await createTestDatabase();
-  const store = openStore(parseDatabaseUrl(database.url));
-  cleanups.push(async () => {
-    await store.close();
-    await database.drop();
-  });
-  return store;
-}
-
-const ENGINES: [string, () => Promise<Store>][] = [['SQLite', sqliteStore]];
-if (POSTGRES_TEST_URL) ENGINES.push(['PostgreSQL', postgresStore]);
-
-for (const [engine, open] of ENGINES) {
+for (const [engine, open] of STORE_ENGINES) {
   describe(`unit of work: the mail hook (${engine})`, () => {
     after(async () => {
-      for (const cleanup of cleanups.splice(0)) await cleanup();
+      await closeStores();
     });
 
     async function setUp() {
