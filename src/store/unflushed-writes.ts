@@ -45,10 +45,11 @@ const FLUSHING = 'PRAGMA synchronous = FULL';
  * write, flush again) waited for the driver's connection mutex and passed its executor's
  * promise chain, and the profile of a sign-in flood put ~22% of the event loop's time in
  * Kysely (bench/README.md, issue 20, 12-06). better-sqlite3 runs a statement synchronously, so
- * the three run back to back with nothing else in between, which is all the mutex guaranteed.
- * What must not happen is a statement joining a transaction that another request has open on
- * the connection between its awaits (it would commit or roll back with it): then the statement
- * waits its turn through Kysely, as before.
+ * the three run back to back with nothing else in between. What else the mutex kept apart:
+ * - another request's transaction, open on the connection between its awaits: the statement
+ *   would join it and commit or roll back with it, so then it waits its turn through Kysely;
+ * - a `block` between two of its statements: the switch back to FULL only makes the block's
+ *   later commits wait for the disk, which is safe (and the block switches back at its end).
  */
 export function sqliteUnflushedWrites(db: Kysely<Database>, writer: BetterSqlite3.Database): UnflushedWrites {
   const block = <T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> =>
