@@ -10,7 +10,7 @@
  * on SQLite synchronously, on PostgreSQL pipelined on a connection of its own (as a named
  * prepared statement there too). Pass one only where the query reads outside a transaction.
  */
-import { CompiledQuery, type Compilable, type Kysely, type RawBuilder } from 'kysely';
+import { CompiledQuery, type Compilable, type Kysely, type QueryResult, type RawBuilder } from 'kysely';
 import type { CommittedReader } from './committed-reader.js';
 import { nameStatement } from './named-statements.js';
 
@@ -50,6 +50,26 @@ export function compileOnce<Row, Args extends readonly unknown[], DB = unknown>(
   };
 }
 
+/** What runs a compiled statement: any Kysely instance, a transaction's included. */
+export interface StatementRunner {
+  executeQuery<R>(query: CompiledQuery<R>): Promise<QueryResult<R>>;
+}
+
+/**
+ * Runs a compiled statement on `reader` when one is given (reads outside a transaction), else
+ * through Kysely's executor on `db` (which may be a transaction).
+ */
+export function runStatement<Row>(db: StatementRunner, statement: SqlStatement, reader?: CommittedReader): Promise<readonly Row[]> {
+  if (reader) {
+    try {
+      return Promise.resolve(reader.all<Row>(statement.sql, statement.parameters));
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
+  }
+  return db.executeQuery<Row>(CompiledQuery.raw(statement.sql, [...statement.parameters])).then((result) => result.rows);
+}
+
 export function prepareQuery<Row, Args extends readonly unknown[], DB = unknown>(
   db: Kysely<DB>,
   arity: Args['length'],
@@ -57,18 +77,11 @@ export function prepareQuery<Row, Args extends readonly unknown[], DB = unknown>
   reader?: CommittedReader,
 ): (...args: Args) => Promise<readonly Row[]> {
   const compiled = compileOnce<Row, Args, DB>(db, arity, build);
-  if (reader) {
-    return (...args) => {
-      try {
-        const query = compiled(...args);
-        return Promise.resolve(reader.all<Row>(query.sql, query.parameters));
-      } catch (err) {
-        return Promise.reject(err as Error);
-      }
-    };
-  }
-  return async (...args) => {
-    const { sql, parameters } = compiled(...args);
-    return (await db.executeQuery<Row>(CompiledQuery.raw(sql, [...parameters]))).rows;
+  return (...args) => {
+    try {
+      return runStatement<Row>(db, compiled(...args), reader);
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
   };
 }

@@ -3,15 +3,15 @@ import type { OutboxRepository, Repositories, UnitOfWork } from '../domain/ports
 import type { Database } from './schema.js';
 import type { CommittedReader } from './committed-reader.js';
 import type { UnflushedWrites } from './unflushed-writes.js';
-import { accountRepository } from './repositories/accounts.js';
+import { accountRepository, accountStatements, type AccountStatements } from './repositories/accounts.js';
 import { entityRepository, licenseKeyRepository, partnerUserRepository } from './repositories/partners.js';
 import { auditRepository, outboxRepository } from './repositories/records.js';
 import { tokenRepository } from './repositories/tokens.js';
 import { hashUpgradeRepository } from './repositories/hash-upgrades.js';
 
-function repositories(db: Kysely<Database>, reader?: CommittedReader, unflushedWrites?: UnflushedWrites): Repositories {
+function repositories(db: Kysely<Database>, statements: AccountStatements, reader?: CommittedReader, unflushedWrites?: UnflushedWrites): Repositories {
   return {
-    accounts: accountRepository(db, reader, unflushedWrites),
+    accounts: accountRepository(db, reader, unflushedWrites, statements),
     entities: entityRepository(db),
     partnerUsers: partnerUserRepository(db, reader),
     tokens: tokenRepository(db),
@@ -38,12 +38,14 @@ export interface UnitOfWorkOptions {
 }
 
 export function createUnitOfWork(db: Kysely<Database>, { onMailQueued, committedReader, unflushedWrites }: UnitOfWorkOptions = {}): UnitOfWork {
+  // Compiled once for the store and every transaction on it (see accountStatements).
+  const statements = accountStatements(db);
   return {
-    ...repositories(db, committedReader, unflushedWrites),
+    ...repositories(db, statements, committedReader, unflushedWrites),
     async transaction(work) {
       let queuedMail = false;
       const result = await db.transaction().execute((trx) => {
-        const inTransaction = repositories(trx);
+        const inTransaction = repositories(trx, statements);
         const outbox: OutboxRepository = {
           enqueue: async (notification, at) => {
             await inTransaction.outbox.enqueue(notification, at);
