@@ -1,10 +1,10 @@
 /**
  * A query compiled once and run many times with new parameter values. Building and compiling
- * a Kysely query costs more than running a small indexed SQLite query, so the two queries
- * every SOAP call makes (the partner user, the account in the caller's tree) are compiled
- * once per repository, on first use: placeholders are built with sentinel values whose
- * positions in the compiled parameter list are then filled per call. The SQL text stays the
- * dialect's own.
+ * a Kysely query costs more than running a small indexed SQLite query, so the queries every
+ * SOAP call makes (the partner user, the account in the caller's tree) and a sign-in's writes
+ * are compiled once, on first use (the account statements once per store, see
+ * `accountStatements`): placeholders are built with sentinel values whose positions in the
+ * compiled parameter list are then filled per call. The SQL text stays the dialect's own.
  *
  * Given a `CommittedReader`, the compiled SQL runs on it instead of through Kysely's executor:
  * on SQLite synchronously, on PostgreSQL pipelined on a connection of its own (as a named
