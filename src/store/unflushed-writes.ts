@@ -15,7 +15,7 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Database } from './schema.js';
-import type { SqlStatement } from './prepared-query.js';
+import { runStatement, type SqlStatement } from './prepared-query.js';
 
 export interface UnflushedWrites {
   /**
@@ -29,7 +29,7 @@ export interface UnflushedWrites {
 
 export function postgresUnflushedWrites(db: Kysely<Database>): UnflushedWrites {
   return {
-    statement: async <Row>(query: SqlStatement) => (await db.executeQuery<Row>(CompiledQuery.raw(query.sql, [...query.parameters]))).rows,
+    statement: <Row>(query: SqlStatement) => runStatement<Row>(db, query),
     block: (work) => work(db),
   };
 }
@@ -76,7 +76,7 @@ export function sqliteUnflushedWrites(db: Kysely<Database>, writer: BetterSqlite
   };
   return {
     statement<Row>(query: SqlStatement) {
-      if (writer.inTransaction) return block(async (connection) => (await connection.executeQuery<Row>(CompiledQuery.raw(query.sql, [...query.parameters]))).rows);
+      if (writer.inTransaction) return block((connection) => runStatement<Row>(connection, query));
       try {
         return Promise.resolve(runNow(query));
       } catch (err) {
