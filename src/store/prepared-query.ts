@@ -1,9 +1,9 @@
 /**
  * A query compiled once and run many times with new parameter values. Building and compiling
  * a Kysely query costs more than running a small indexed SQLite query, so the queries every
- * SOAP call makes (the partner user, the account in the caller's tree) and a sign-in's writes
- * are compiled once, on first use (the account statements once per store, see
- * `accountStatements`): placeholders are built with sentinel values whose positions in the
+ * SOAP call makes (the partner user, the account in the caller's tree), a sign-in's writes and
+ * the writes of a password change are compiled once, on first use (once per store, see
+ * `storeStatements` in statements.ts): placeholders are built with sentinel values whose positions in the
  * compiled parameter list are then filled per call. The SQL text stays the dialect's own.
  *
  * Given a `CommittedReader`, the compiled SQL runs on it instead of through Kysely's executor:
@@ -68,6 +68,15 @@ export function runStatement<Row>(db: StatementRunner, statement: SqlStatement, 
     }
   }
   return db.executeQuery<Row>(CompiledQuery.raw(statement.sql, [...statement.parameters])).then((result) => result.rows);
+}
+
+/**
+ * Runs a compiled INSERT, UPDATE or DELETE through Kysely's executor on `db` (which may be a
+ * transaction) and gives the number of rows it changed.
+ */
+export async function runChange(db: StatementRunner, statement: SqlStatement): Promise<number> {
+  const result = await db.executeQuery(CompiledQuery.raw(statement.sql, [...statement.parameters]));
+  return Number(result.numAffectedRows ?? 0n);
 }
 
 export function prepareQuery<Row, Args extends readonly unknown[], DB = unknown>(

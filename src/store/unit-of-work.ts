@@ -3,19 +3,20 @@ import type { OutboxRepository, Repositories, UnitOfWork } from '../domain/ports
 import type { Database } from './schema.js';
 import type { CommittedReader } from './committed-reader.js';
 import type { UnflushedWrites } from './unflushed-writes.js';
-import { accountRepository, accountStatements, type AccountStatements } from './repositories/accounts.js';
+import { accountRepository } from './repositories/accounts.js';
+import { storeStatements, type StoreStatements } from './statements.js';
 import { entityRepository, licenseKeyRepository, partnerUserRepository } from './repositories/partners.js';
 import { auditRepository, outboxRepository } from './repositories/records.js';
 import { tokenRepository } from './repositories/tokens.js';
 import { hashUpgradeRepository } from './repositories/hash-upgrades.js';
 
-function repositories(db: Kysely<Database>, statements: AccountStatements, reader?: CommittedReader, unflushedWrites?: UnflushedWrites): Repositories {
+function repositories(db: Kysely<Database>, statements: StoreStatements, reader?: CommittedReader, unflushedWrites?: UnflushedWrites): Repositories {
   return {
-    accounts: accountRepository(db, reader, unflushedWrites, statements),
+    accounts: accountRepository(db, statements.accounts, reader, unflushedWrites),
     entities: entityRepository(db),
     partnerUsers: partnerUserRepository(db, reader),
-    tokens: tokenRepository(db),
-    audit: auditRepository(db),
+    tokens: tokenRepository(db, statements.tokens),
+    audit: auditRepository(db, statements.audit),
     outbox: outboxRepository(db),
     licenseKeys: licenseKeyRepository(db),
     hashUpgrades: hashUpgradeRepository(db),
@@ -38,8 +39,8 @@ export interface UnitOfWorkOptions {
 }
 
 export function createUnitOfWork(db: Kysely<Database>, { onMailQueued, committedReader, unflushedWrites }: UnitOfWorkOptions = {}): UnitOfWork {
-  // Compiled once for the store and every transaction on it (see accountStatements).
-  const statements = accountStatements(db);
+  // Compiled once for the store and every transaction on it (statements.ts).
+  const statements = storeStatements(db);
   return {
     ...repositories(db, statements, committedReader, unflushedWrites),
     async transaction(work) {

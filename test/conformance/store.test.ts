@@ -324,6 +324,62 @@ for (const engine of ENGINES) {
       assert.equal(await uow.tokens.consumeAuthorization('z-2', NOW), true);
     });
 
+    it("revokes only the account's live tokens, counts them, and writes the audit record, inside a change's transaction", async () => {
+      const store = await fresh();
+      const e = await insertEntity(store.db, 'Root', null);
+      const uow = createUnitOfWork(store.db);
+      const ids = await Promise.all(['alice', 'bob'].map((name) => uow.accounts.insert(newAccount(name, e))));
+      const [alice, bob] = ids.map((id) => (id === 'duplicate' ? assert.fail('inserted') : id.id)) as [number, number];
+      const at = (ms: number) => new Date(NOW.getTime() + ms);
+      for (const [digest, accountId, expires] of [['a-live', alice, 60_000], ['a-live-2', alice, 60_000], ['a-expired', alice, -1], ['b-live', bob, 60_000]] as const) {
+        await uow.tokens.insertAuthentication({ digest, accountId, credentialGeneration: 0, expiresAt: at(expires) }, NOW);
+        await uow.tokens.insertAuthorization({ digest: `z${digest}`, accountId, partnerUserId: null, entityId: e, issuedBy: 1, credentialGeneration: 0, expiresAt: at(expires) }, NOW);
+      }
+      assert.equal(await uow.tokens.consumeAuthorization('za-live-2', NOW), true, 'used before the change: not counted again');
+      const revoked = await uow.transaction(async (tx) => {
+        const counts = [await tx.tokens.revokeForAccount(alice, 'authentication', at(10)), await tx.tokens.revokeForAccount(alice, 'authorization', at(10))];
+        await tx.audit.record({
+          at: at(10),
+          context: { requestId: 'req-1', sourceAddress: '192.0.2.7', operation: 'ChangeBackupAccountPassword' },
+          caller: { userId: 3, username: 'partner', entityId: e },
+          accountId: alice,
+          accountUsername: 'alice',
+          outcome: 'Success',
+          detail: { tokensRevoked: counts[0]! + counts[1]! },
+        });
+        return counts;
+      });
+      assert.deepEqual(revoked, [2, 1], 'live ones only: not the expired, not the used');
+      const authentication = await store.db.selectFrom('account_tokens').select(['token_hash', 'revoked_at']).orderBy('token_hash').execute();
+      assert.deepEqual(
+        authentication.map((r) => [r.token_hash, r.revoked_at]),
+        [['a-expired', null], ['a-live', at(10).getTime()], ['a-live-2', at(10).getTime()], ['b-live', null]],
+      );
+      const authorization = await store.db.selectFrom('authorization_tokens').select(['token_hash', 'used_at']).orderBy('token_hash').execute();
+      assert.deepEqual(
+        authorization.map((r) => [r.token_hash, r.used_at]),
+        [['za-expired', null], ['za-live', at(10).getTime()], ['za-live-2', NOW.getTime()], ['zb-live', null]],
+      );
+      const audit = await store.db.selectFrom('audit_log').selectAll().executeTakeFirstOrThrow();
+      assert.deepEqual(
+        { ...audit, id: 0 },
+        {
+          id: 0,
+          at: at(10).getTime(),
+          request_id: 'req-1',
+          actor_user_id: 3,
+          actor_username: 'partner',
+          actor_entity_id: e,
+          source_address: '192.0.2.7',
+          operation: 'ChangeBackupAccountPassword',
+          account_id: alice,
+          account_username: 'alice',
+          outcome: 'Success',
+          detail: '{"tokensRevoked":3}',
+        },
+      );
+    });
+
     it('rolls back everything a failed transaction wrote', async () => {
       const store = await fresh();
       const e = await insertEntity(store.db, 'Root', null);

@@ -2,7 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Account, AccountInTree, AccountListItem, AccountRepository, AccountUpdate, LockoutPolicy, NewAccount, SignInReservation } from '../../domain/ports.js';
 import { isAccountStatus } from '../../domain/accounts/account.js';
 import type { AccountsTable, Database } from '../schema.js';
-import { compileOnce, runStatement, type SqlStatement } from '../prepared-query.js';
+import { compileOnce, runChange, runStatement, type SqlStatement } from '../prepared-query.js';
 import type { CommittedReader } from '../committed-reader.js';
 import { sqlBoolean } from '../dialect.js';
 import type { UnflushedWrites } from '../unflushed-writes.js';
@@ -163,11 +163,27 @@ export const accountInTreeFromRow = (row: AccountInTreeRow): AccountInTree => ({
   entityActive: Number(row.entity_active) === 1,
 });
 
+/** The new hash, and everything a reset clears; the caller adds which row. */
+function setPasswordOf(db: Kysely<Database>, passwordHash: string, at: string) {
+  return db.updateTable('accounts').set({
+    password_hash: passwordHash,
+    // In the same statement as the hash: a token bought with the old password is worthless from the commit on.
+    credential_generation: sql<number>`credential_generation + 1`,
+    failed_sign_ins: 0,
+    failed_window_started_at: null,
+    locked_until: null,
+    // Checks counted against the old password say nothing about the new one.
+    hour_checks: 0,
+    hour_started_at: null,
+    // A Locked status (set by an operator or an older system) is lifted by a reset too.
+    status: sql<string>`CASE WHEN status = 'Locked' THEN 'Active' ELSE status END`,
+    updated_at: sql<number>`${at}`,
+  });
+}
+
 /**
- * The account statements a call of their kind makes every time, compiled once per store and run
- * on whichever connection asks: the store's, or a transaction's. Compiled per repository, the
- * in-tree look-up was compiled again in every transaction, since each builds its own
- * repositories: ~27 µs, against ~5 µs to run it (bench/README.md, issue 20, 12-06).
+ * The account statements a call of their kind makes every time, compiled once per store
+ * (statements.ts) and run on whichever connection asks: the store's, or a transaction's.
  */
 export function accountStatements(db: Kysely<Database>) {
   return {
@@ -207,6 +223,16 @@ export function accountStatements(db: Kysely<Database>) {
           .returning(['password_hash', 'credential_generation']);
       },
     ),
+    // A password change (ChangeBackupAccountPassword, the owner's own change); the second only
+    // while the credential generation the caller read is still current (a compare-and-set).
+    setPassword: compileOnce<never, [string, number, number], Database>(db, 3, (passwordHash, at, accountId) =>
+      setPasswordOf(db, passwordHash, at).where(sql<boolean>`id = ${accountId}`),
+    ),
+    setPasswordAtGeneration: compileOnce<never, [string, number, number, number], Database>(db, 4, (passwordHash, at, accountId, generation) =>
+      setPasswordOf(db, passwordHash, at)
+        .where(sql<boolean>`id = ${accountId}`)
+        .where(sql<boolean>`credential_generation = ${generation}`),
+    ),
     // The right password clears the window's count (as one check after another would) and gives
     // the hour's reservation back. The sign-in time is kept to the minute.
     giveCheckBack: compileOnce<never, [number, number, number], Database>(db, 3, (accountId, now, signedInBefore) =>
@@ -226,16 +252,11 @@ export function accountStatements(db: Kysely<Database>) {
 export type AccountStatements = ReturnType<typeof accountStatements>;
 
 /**
- * `reader`: where the look-ups outside a transaction run. `unflushedWrites`: how a sign-in's
- * reservation and give-back are written outside a transaction (else as every other write).
- * `statements`: compiled once per store (see `accountStatements`).
+ * `statements`: compiled once per store (statements.ts). `reader`: where the look-ups outside a
+ * transaction run. `unflushedWrites`: how a sign-in's reservation and give-back are written
+ * outside a transaction (else as every other write).
  */
-export function accountRepository(
-  db: Kysely<Database>,
-  reader?: CommittedReader,
-  unflushedWrites?: UnflushedWrites,
-  statements: AccountStatements = accountStatements(db),
-): AccountRepository {
+export function accountRepository(db: Kysely<Database>, statements: AccountStatements, reader?: CommittedReader, unflushedWrites?: UnflushedWrites): AccountRepository {
   // Reservations and their give-back: counters whose loss in a crash only gives a check back.
   // Inside a transaction they are written with it.
   const unflushed = <Row>(statement: SqlStatement): Promise<readonly Row[]> =>
@@ -287,26 +308,11 @@ export function accountRepository(
     },
 
     async setPassword(accountId, passwordHash, at, expectedGeneration) {
-      let change = db
-        .updateTable('accounts')
-        .set({
-          password_hash: passwordHash,
-          // In the same statement as the hash: a token bought with the old password is worthless from the commit on.
-          credential_generation: sql<number>`credential_generation + 1`,
-          failed_sign_ins: 0,
-          failed_window_started_at: null,
-          locked_until: null,
-          // Checks counted against the old password say nothing about the new one.
-          hour_checks: 0,
-          hour_started_at: null,
-          // A Locked status (set by an operator or an older system) is lifted by a reset too.
-          status: sql<string>`CASE WHEN status = 'Locked' THEN 'Active' ELSE status END`,
-          updated_at: at.getTime(),
-        })
-        .where('id', '=', accountId);
-      if (expectedGeneration !== undefined) change = change.where('credential_generation', '=', expectedGeneration);
-      const result = await change.executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
+      const change =
+        expectedGeneration === undefined
+          ? statements.setPassword(passwordHash, at.getTime(), accountId)
+          : statements.setPasswordAtGeneration(passwordHash, at.getTime(), accountId, expectedGeneration);
+      return (await runChange(db, change)) === 1;
     },
 
     async reserveSignInCheck(accountId, at, policy: LockoutPolicy): Promise<SignInReservation> {

@@ -1,27 +1,54 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { AuditRepository, OutboxRepository } from '../../domain/ports.js';
 import type { Database } from '../schema.js';
+import { compileOnce, runChange } from '../prepared-query.js';
 
-export function auditRepository(db: Kysely<Database>): AuditRepository {
+/** The audit record every change writes, compiled once per store (see statements.ts). */
+export function auditStatements(db: Kysely<Database>) {
+  return {
+    insert: compileOnce<never, [number, string, number, string, number, string, string, number | null, string | null, string, string], Database>(
+      db,
+      11,
+      (at, requestId, actorUserId, actorUsername, actorEntityId, sourceAddress, operation, accountId, accountUsername, outcome, detail) =>
+        db.insertInto('audit_log').values({
+          at: sql<number>`${at}`,
+          request_id: requestId,
+          actor_user_id: sql<number>`${actorUserId}`,
+          actor_username: actorUsername,
+          actor_entity_id: sql<number>`${actorEntityId}`,
+          source_address: sourceAddress,
+          operation,
+          account_id: sql<number | null>`${accountId}`,
+          account_username: accountUsername,
+          outcome,
+          detail,
+        }),
+    ),
+  };
+}
+
+export type AuditStatements = ReturnType<typeof auditStatements>;
+
+export function auditRepository(db: Kysely<Database>, statements: AuditStatements): AuditRepository {
   return {
     async record(entry) {
-      await db
-        .insertInto('audit_log')
-        .values({
-          at: entry.at.getTime(),
-          request_id: entry.context.requestId,
-          actor_user_id: entry.caller.userId,
-          actor_username: entry.caller.username,
-          actor_entity_id: entry.caller.entityId,
-          source_address: entry.context.sourceAddress,
-          operation: entry.context.operation,
-          account_id: entry.accountId,
-          account_username: entry.accountUsername,
-          outcome: entry.outcome,
-          detail: JSON.stringify(entry.detail),
-        })
-        .execute();
+      await runChange(
+        db,
+        statements.insert(
+          entry.at.getTime(),
+          entry.context.requestId,
+          entry.caller.userId,
+          entry.caller.username,
+          entry.caller.entityId,
+          entry.context.sourceAddress,
+          entry.context.operation,
+          entry.accountId,
+          entry.accountUsername,
+          entry.outcome,
+          JSON.stringify(entry.detail),
+        ),
+      );
     },
   };
 }

@@ -7,6 +7,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { TokenRepository } from '../../domain/ports.js';
 import type { Database } from '../schema.js';
+import { compileOnce, runChange } from '../prepared-query.js';
 
 const date = (ms: number | null): Date | null => (ms === null ? null : new Date(Number(ms)));
 
@@ -16,29 +17,42 @@ const asText = (value: string) => sql<string>`CAST(${value} AS text)`;
 const asBigInt = (value: number) => sql<number>`CAST(${value} AS bigint)`;
 const asInteger = (value: number) => sql<number>`CAST(${value} AS integer)`;
 
-export function tokenRepository(db: Kysely<Database>): TokenRepository {
+/**
+ * The revocations every password change and cancellation makes, compiled once per store (see
+ * statements.ts) and run on whichever connection asks.
+ */
+export function tokenStatements(db: Kysely<Database>) {
+  return {
+    // One-time tokens are revoked by using them up.
+    useUpAuthorizations: compileOnce<never, [number, number], Database>(db, 2, (accountId, at) =>
+      db
+        .updateTable('authorization_tokens')
+        .set({ used_at: sql<number>`${at}` })
+        .where(sql<boolean>`account_id = ${accountId}`)
+        .where('used_at', 'is', null)
+        .where(sql<boolean>`expires_at > ${at}`),
+    ),
+    revokeAccountTokens: compileOnce<never, [number, string, number], Database>(db, 3, (accountId, kind, at) =>
+      db
+        .updateTable('account_tokens')
+        .set({ revoked_at: sql<number>`${at}` })
+        .where(sql<boolean>`account_id = ${accountId}`)
+        .where(sql<boolean>`kind = ${kind}`)
+        .where('revoked_at', 'is', null)
+        .where(sql<boolean>`expires_at > ${at}`),
+    ),
+  };
+}
+
+export type TokenStatements = ReturnType<typeof tokenStatements>;
+
+export function tokenRepository(db: Kysely<Database>, statements: TokenStatements): TokenRepository {
   return {
     async revokeForAccount(accountId, kind, at) {
-      if (kind === 'authorization') {
-        // One-time tokens are revoked by using them up.
-        const used = await db
-          .updateTable('authorization_tokens')
-          .set({ used_at: at.getTime() })
-          .where('account_id', '=', accountId)
-          .where('used_at', 'is', null)
-          .where('expires_at', '>', at.getTime())
-          .executeTakeFirst();
-        return Number(used.numUpdatedRows);
-      }
-      const result = await db
-        .updateTable('account_tokens')
-        .set({ revoked_at: at.getTime() })
-        .where('account_id', '=', accountId)
-        .where('kind', '=', kind)
-        .where('revoked_at', 'is', null)
-        .where('expires_at', '>', at.getTime())
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows);
+      return runChange(
+        db,
+        kind === 'authorization' ? statements.useUpAuthorizations(accountId, at.getTime()) : statements.revokeAccountTokens(accountId, kind, at.getTime()),
+      );
     },
 
     async insertAuthentication(t, at) {
