@@ -40,7 +40,9 @@ export interface OperationDefinition<
    * The request field naming the backup account the operation reads first (a flat parameter,
    * or a field of a wrapped `<request>`). The partner check then reads that account in the same
    * statement as the partner user: one database round trip per call instead of two (issue 20).
-   * Only for operations whose first look-up of the account is a plain read, outside a transaction.
+   * Only for operations whose first look-up of the account is a plain read, outside a transaction:
+   * the reads, and the partner's changes (change-account.ts), which read the account again inside
+   * their transaction before they write.
    */
   readonly accountArgument?: Req[number]['name'];
 }

@@ -12,4 +12,5 @@ export const CancelAccount = defineOperation({
   request: [field('userName', string)],
   response: [field('CancelAccountResult', ResultInfo)],
   resultCodes: ACCOUNT_LOOKUP_CODES,
+  accountArgument: 'userName',
 });

@@ -12,4 +12,5 @@ export const ChangeAccountLicenseKey = defineOperation({
   request: [field('userName', string), field('licenseKey', string)],
   response: [field('ChangeAccountLicenseKeyResult', ResultInfo)],
   resultCodes: [...ACCOUNT_LOOKUP_CODES, 'InvalidAccountState'],
+  accountArgument: 'userName',
 });

@@ -12,4 +12,5 @@ export const ChangeAccountSize = defineOperation({
   request: [field('userName', string), field('sizeInMB', long)],
   response: [field('ChangeAccountSizeResult', ResultInfo)],
   resultCodes: [...ACCOUNT_LOOKUP_CODES, 'InvalidAccountState'],
+  accountArgument: 'userName',
 });

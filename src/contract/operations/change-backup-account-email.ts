@@ -13,4 +13,5 @@ export const ChangeBackupAccountEmail = defineOperation({
   request: [field('Username', string), field('Email', string), field('SendEmailToCustomer', boolean)],
   response: [field('Result', ResultInfo)],
   resultCodes: [...ACCOUNT_LOOKUP_CODES, 'InvalidAccountState'],
+  accountArgument: 'Username',
 });

@@ -12,4 +12,5 @@ export const ChangeBackupAccountPassword = defineOperation({
   request: [field('Username', string), field('NewPassword', string), field('SendEmailToCustomer', boolean)],
   response: [field('Result', ResultInfo)],
   resultCodes: [...ACCOUNT_LOOKUP_CODES, 'UltraSafeNotSupported', 'InvalidAccountState'],
+  accountArgument: 'Username',
 });

@@ -34,7 +34,10 @@ export async function changeAccount<P>(
   context: RequestContext,
   change: AccountChange<P>,
 ): Promise<Outcome> {
-  const found = await findAccountInTree(deps.uow, caller, username);
+  // The first read may be the one made with the partner check (the operation's
+  // accountArgument): it only decides early refusals and feeds `prepare`; the transaction
+  // below reads the account again and decides.
+  const found = await findAccountInTree(deps.uow, caller, username, { firstRead: true });
   if (!found.ok) return found.failure;
   const refused = change.refuse?.(found.value);
   if (refused) return refused;
