@@ -264,12 +264,15 @@ function statCpuSeconds(file: string): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
+/** A password flood's figures: throughput and latency, and the server's CPU per call by thread. */
+type PasswordFlood = Saturation & { cpuMillisecondsPerCall: { eventLoop: number; otherThreads: number } };
+
 /**
  * A flood of password calls, with the server's CPU per call split between its event loop (the
  * main thread) and every other thread (the hashing, the thread pool's I/O). What the event loop
  * spends per call is taken from the hashing, which has the same cores (bench/README.md).
  */
-async function saturatePasswordCalls(server: Server, spec: SoapRequestSpec): Promise<Saturation & { cpuMillisecondsPerCall: { eventLoop: number; otherThreads: number } }> {
+async function saturatePasswordCalls(server: Server, spec: SoapRequestSpec): Promise<PasswordFlood> {
   const pid = server.child.pid!;
   const [loopBefore, allBefore] = [threadCpuSeconds(pid, pid), cpuSeconds(pid)];
   const full = await saturate(spec, SECONDS, 16);
@@ -323,7 +326,7 @@ async function hashRate(seconds: number): Promise<{ msPerHash: number; limitPerS
  * in the next, 12-06), so a rate measured once at the start of the run, a minute before the
  * second flood, could put the same build 0.15 higher or lower.
  */
-async function againstHashRate(flood: () => Promise<Saturation & { cpuMillisecondsPerCall: { eventLoop: number; otherThreads: number } }>) {
+async function againstHashRate(flood: () => Promise<PasswordFlood>) {
   const before = await hashRate(5);
   const result = await flood();
   const after = await hashRate(5);
