@@ -108,6 +108,9 @@ export interface ChunkedBody extends AsyncIterable<string> {
   close(): Promise<void>;
 }
 
+/** The most list items encoded into one piece of a streamed answer (see `pieces` below). */
+const ITEMS_PER_PIECE = 50;
+
 /**
  * The `<Op>Response` element when a top-level array field of the output holds an ItemStream:
  * `before` and `after` the items are strings, the items one piece per batch. The pieces joined
@@ -140,11 +143,18 @@ export function encodeStreamedResponseBody(op: OperationDefinition, output: Reco
     let prefix = head + tags.open;
     let any = false;
     for await (const batch of stream) {
-      let out = prefix;
-      for (const item of batch) out += encodeElement(kind.itemElement, kind.item, item, false);
-      prefix = '';
-      any = true;
-      yield out;
+      // A piece is at most ITEMS_PER_PIECE items, so that each turn of the event loop the
+      // writer gives a list (sendChunks in http/server.ts) encodes only that much: another
+      // request waits for turns that carry every streaming list's piece (bench/README.md,
+      // issue 20, 12-06 03:50–05:10).
+      for (let start = 0; start < batch.length; start += ITEMS_PER_PIECE) {
+        let out = prefix;
+        const end = Math.min(batch.length, start + ITEMS_PER_PIECE);
+        for (let i = start; i < end; i++) out += encodeElement(kind.itemElement, kind.item, batch[i], false);
+        prefix = '';
+        any = true;
+        yield out;
+      }
     }
     // No items at all: the element is written empty, as the buffered encoder does.
     yield any ? tags.close + tail : head + tags.empty + tail;

@@ -33,10 +33,19 @@ const LISTED = 20_000;
 const WIRE = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'wire');
 const LIST_READER = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'support', 'list-reader.mjs');
 
-async function collect(chunks: ChunkedBody): Promise<string> {
+/** The body, and the most list items any one piece held. */
+async function collectPieces(chunks: ChunkedBody): Promise<{ text: string; mostItemsInAPiece: number }> {
   let text = '';
-  for await (const piece of chunks) text += piece;
-  return text;
+  let mostItemsInAPiece = 0;
+  for await (const piece of chunks) {
+    text += piece;
+    mostItemsInAPiece = Math.max(mostItemsInAPiece, piece.split('<GetAllAccountsItem>').length - 1);
+  }
+  return { text, mostItemsInAPiece };
+}
+
+async function collect(chunks: ChunkedBody): Promise<string> {
+  return (await collectPieces(chunks)).text;
 }
 
 function listRequest(version: SoapVersionId, auth: Credentials, code = ''): { contentType: string; soapAction: string | undefined; body: Buffer } {
@@ -156,7 +165,10 @@ describe('GetAllAccounts streams its list', () => {
         assert.equal(r.status, 200);
         assert.ok(r.chunks, 'a list longer than a batch streams');
         assert.equal(r.body, '');
-        const streamed = await collect(r.chunks);
+        const { text: streamed, mostItemsInAPiece } = await collectPieces(r.chunks);
+        // Batches of 250 rows leave in pieces of at most 50 items: another request waits for
+        // turns of the event loop that each carry one piece of every streaming list.
+        assert.equal(mostItemsInAPiece, 50);
         const expected = await bufferedAnswer(t, version, RESELLER_A_ENTITY, code === '' ? null : code);
         assert.equal(itemCount(streamed), code === '' ? LISTED + 3 : LISTED / 2);
         assert.ok(streamed === expected, `SOAP ${version} code '${code}': streamed and buffered bodies differ`);
