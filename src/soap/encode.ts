@@ -146,7 +146,7 @@ export function encodeStreamedResponseBody(op: OperationDefinition, output: Reco
       // A piece is at most ITEMS_PER_PIECE items, so that each turn of the event loop the
       // writer gives a list (sendChunks in http/server.ts) encodes only that much: another
       // request waits for turns that carry every streaming list's piece (bench/README.md,
-      // issue 20, 12-06 03:50–05:10).
+      // issue 20, 12-06 03:50–05:20).
       for (let start = 0; start < batch.length; start += ITEMS_PER_PIECE) {
         let out = prefix;
         const end = Math.min(batch.length, start + ITEMS_PER_PIECE);
