@@ -103,7 +103,9 @@ export async function listScenario(): Promise<void> {
     // A connection per call: the first run's kept-alive socket was cut ('socket hang up') while
     // the client, busy reading four lists on a loaded machine, let it sit idle.
     const agent = false;
-    const info = (i: number) => post(ams.port, 'GetAccountInfo', envelope(OTHER, `<GetAccountInfo xmlns="sosonlinebackup.com"><userName>${accountName(i % ACCOUNTS)}</userName></GetAccountInfo>`), agent);
+    const infoAs = (partner: { user: string; password: string }, i: number) =>
+      post(ams.port, 'GetAccountInfo', envelope(partner, `<GetAccountInfo xmlns="sosonlinebackup.com"><userName>${accountName(i % ACCOUNTS)}</userName></GetAccountInfo>`), agent);
+    const info = (i: number) => infoAs(OTHER, i);
     const list = (partner: { user: string; password: string }) =>
       post(ams.port, 'GetAllAccounts', envelope(partner, '<GetAllAccounts xmlns="sosonlinebackup.com"><request><CustomerTypeCode /></request></GetAllAccounts>'));
 
@@ -114,7 +116,7 @@ export async function listScenario(): Promise<void> {
     const warm = await list(PARTNER);
     if (!warm.complete || warm.items !== ACCOUNTS) throw new Error(`the warm-up list has ${warm.items} of ${ACCOUNTS} accounts`);
     for (const partner of [LISTER, OTHER]) {
-      const signedIn = await post(ams.port, 'GetAccountInfo', envelope(partner, `<GetAccountInfo xmlns="sosonlinebackup.com"><userName>${accountName(0)}</userName></GetAccountInfo>`), agent);
+      const signedIn = await infoAs(partner, 0);
       if (signedIn.status !== 200) throw new Error(`${partner.user}'s warm-up call answered ${signedIn.status}`);
     }
     const baseline: number[] = [];

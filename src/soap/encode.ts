@@ -113,9 +113,9 @@ const ITEMS_PER_PIECE = 50;
 
 /**
  * The `<Op>Response` element when a top-level array field of the output holds an ItemStream:
- * `before` and `after` the items are strings, the items one piece per batch. The pieces joined
- * are byte for byte what `encodeResponseBody` writes for the same items as an array, `<X />`
- * for none included; undefined when no field streams.
+ * `before` and `after` the items are strings, the items in pieces of at most ITEMS_PER_PIECE.
+ * The pieces joined are byte for byte what `encodeResponseBody` writes for the same items as an
+ * array, `<X />` for none included; undefined when no field streams.
  */
 export function encodeStreamedResponseBody(op: OperationDefinition, output: Record<string, unknown>, before: string, after: string): ChunkedBody | undefined {
   const index = op.response.findIndex((f) => output[f.name] instanceof ItemStream);

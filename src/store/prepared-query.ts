@@ -3,8 +3,9 @@
  * a Kysely query costs more than running a small indexed SQLite query, so the queries every
  * SOAP call makes (the partner user, the account in the caller's tree), a sign-in's writes and
  * the writes of a password change are compiled once, on first use (once per store, see
- * `storeStatements` in statements.ts): placeholders are built with sentinel values whose positions in the
- * compiled parameter list are then filled per call. The SQL text stays the dialect's own.
+ * `storeStatements` in statements.ts): placeholders are built with sentinel values whose
+ * positions in the compiled parameter list are then filled per call. The SQL text stays the
+ * dialect's own.
  *
  * Given a `CommittedReader`, the compiled SQL runs on it instead of through Kysely's executor:
  * on SQLite synchronously, on PostgreSQL pipelined on a connection of its own (as a named
@@ -55,6 +56,9 @@ export interface StatementRunner {
   executeQuery<R>(query: CompiledQuery<R>): Promise<QueryResult<R>>;
 }
 
+/** A statement as Kysely's executor takes it. */
+const asCompiledQuery = <Row>(statement: SqlStatement): CompiledQuery<Row> => CompiledQuery.raw(statement.sql, [...statement.parameters]);
+
 /**
  * Runs a compiled statement on `reader` when one is given (reads outside a transaction), else
  * through Kysely's executor on `db` (which may be a transaction).
@@ -67,7 +71,7 @@ export function runStatement<Row>(db: StatementRunner, statement: SqlStatement, 
       return Promise.reject(err as Error);
     }
   }
-  return db.executeQuery<Row>(CompiledQuery.raw(statement.sql, [...statement.parameters])).then((result) => result.rows);
+  return db.executeQuery<Row>(asCompiledQuery(statement)).then((result) => result.rows);
 }
 
 /**
@@ -75,7 +79,7 @@ export function runStatement<Row>(db: StatementRunner, statement: SqlStatement, 
  * transaction) and gives the number of rows it changed.
  */
 export async function runChange(db: StatementRunner, statement: SqlStatement): Promise<number> {
-  const result = await db.executeQuery(CompiledQuery.raw(statement.sql, [...statement.parameters]));
+  const result = await db.executeQuery(asCompiledQuery(statement));
   return Number(result.numAffectedRows ?? 0n);
 }
 

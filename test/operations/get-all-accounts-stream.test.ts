@@ -39,7 +39,7 @@ async function collectPieces(chunks: ChunkedBody): Promise<{ text: string; mostI
   let mostItemsInAPiece = 0;
   for await (const piece of chunks) {
     text += piece;
-    mostItemsInAPiece = Math.max(mostItemsInAPiece, piece.split('<GetAllAccountsItem>').length - 1);
+    mostItemsInAPiece = Math.max(mostItemsInAPiece, itemCount(piece));
   }
   return { text, mostItemsInAPiece };
 }
