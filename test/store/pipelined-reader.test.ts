@@ -110,9 +110,11 @@ describe('the pipelined reader on PostgreSQL', { skip: POSTGRES_TEST_URL ? false
     const admin = new pg.Client({ connectionString: database!.url });
     await admin.connect();
     try {
-      const inFlight = Promise.resolve(reader.all('SELECT pg_sleep(0.5)', []));
+      // The expectation is attached before the connection is cut: the lookup may fail before
+      // pg_terminate_backend's own answer arrives, and an unheld rejection fails the test.
+      const inFlight = assert.rejects(Promise.resolve(reader.all('SELECT pg_sleep(0.5)', [])));
       await admin.query('SELECT pg_terminate_backend($1)', [pid]);
-      await assert.rejects(inFlight);
+      await inFlight;
     } finally {
       await admin.end();
     }
