@@ -21,9 +21,13 @@ import { url } from './lib/requests.js';
 const ACCOUNTS = Number(process.env.BENCH_LIST_ACCOUNTS ?? '200000');
 const LISTER = { user: 'bench-lister', password: 'bench-lister-secret-01' };
 const OTHER = { user: 'bench-other', password: 'bench-other-secret-001' };
+
+/** A partner user's AuthHeader credentials, as PARTNER, LISTER and OTHER hold them. */
+type PartnerCredentials = typeof PARTNER;
+
 const BASELINE_CALLS = 500;
 
-function envelope(partner: { user: string; password: string }, body: string): string {
+function envelope(partner: PartnerCredentials, body: string): string {
   return (
     `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">` +
     `<soap:Header><AuthHeader xmlns="sosonlinebackup.com"><UserName>${partner.user}</UserName><Password>${partner.password}</Password></AuthHeader></soap:Header>` +
@@ -103,10 +107,10 @@ export async function listScenario(): Promise<void> {
     // A connection per call: the first run's kept-alive socket was cut ('socket hang up') while
     // the client, busy reading four lists on a loaded machine, let it sit idle.
     const agent = false;
-    const infoAs = (partner: { user: string; password: string }, i: number) =>
+    const infoAs = (partner: PartnerCredentials, i: number) =>
       post(ams.port, 'GetAccountInfo', envelope(partner, `<GetAccountInfo xmlns="sosonlinebackup.com"><userName>${accountName(i % ACCOUNTS)}</userName></GetAccountInfo>`), agent);
     const info = (i: number) => infoAs(OTHER, i);
-    const list = (partner: { user: string; password: string }) =>
+    const list = (partner: PartnerCredentials) =>
       post(ams.port, 'GetAllAccounts', envelope(partner, '<GetAllAccounts xmlns="sosonlinebackup.com"><request><CustomerTypeCode /></request></GetAllAccounts>'));
 
     // Warm-up (JIT, the partner memo, the store's caches), then the GetAccountInfo baseline.

@@ -74,8 +74,13 @@ describe("a partner's change reads the account with the partner check", () => {
       return rows;
     };
     const before = await t.app.store.db.selectFrom('accounts').select(['password_hash', 'credential_generation']).where('username', '=', 'alice').executeTakeFirstOrThrow();
-    const result = await call(t, 'ChangeBackupAccountPassword', { Username: 'alice', NewPassword: 'another-password-2', SendEmailToCustomer: false }, AUTH);
-    reader.all = all;
+    let result: Awaited<ReturnType<typeof call>>;
+    try {
+      result = await call(t, 'ChangeBackupAccountPassword', { Username: 'alice', NewPassword: 'another-password-2', SendEmailToCustomer: false }, AUTH);
+    } finally {
+      // Restored even when the call fails, so the tests after this one read through the real reader.
+      reader.all = all;
+    }
     assert.equal(result.code, 'InvalidAccountState');
     const after = await t.app.store.db.selectFrom('accounts').select(['password_hash', 'credential_generation']).where('username', '=', 'alice').executeTakeFirstOrThrow();
     assert.deepEqual(after, before, 'nothing written');
