@@ -200,27 +200,41 @@ async function cpu(): Promise<void> {
   const postgresUrl = process.env.BENCH_POSTGRES_URL ?? (process.env.AMS_DATABASE_URL?.startsWith('postgres') ? process.env.AMS_DATABASE_URL : undefined);
   const engines: [string, Record<string, string | undefined>][] = [['sqlite', {}], ...(postgresUrl ? [['postgres', { AMS_DATABASE_URL: postgresUrl }] as [string, Record<string, string>]] : [])];
   const results: Record<string, unknown> = {};
-  for (const [engine, env] of engines) {
-    const db = await prepareDatabase(1000, env);
-    await withServers([startServer('ams', 'ams.ts', [JSON.stringify(db.env)])], async ([ams]) => {
-      const spec = getAccountInfo(ams!.port, 1, spreadAccounts(1000, 1000));
-      await expectAnswer(spec, /<Code>Success<\/Code>/);
-      await saturate(spec, 3, CONNECTIONS);
-      const rounds = [];
-      for (let round = 0; round < ROUNDS; round++) {
-        const postgresBefore = postgresServerCpuSeconds();
-        const full = await saturateWithCpu(ams!, spec);
-        const requests = full.requestsPerSecond * SECONDS;
-        const postgresCpu = engine === 'postgres' ? Math.round(((postgresServerCpuSeconds() - postgresBefore) * 1e6) / requests) : 0;
-        rounds.push({ ...full, postgresServerCpuMicrosecondsPerRequest: postgresCpu, totalCpuMicrosecondsPerRequest: full.cpuMicrosecondsPerRequest + postgresCpu });
-      }
-      results[engine] = {
-        rounds,
-        medianAmsCpuMicrosecondsPerRequest: median(rounds.map((r) => r.cpuMicrosecondsPerRequest)),
-        medianTotalCpuMicrosecondsPerRequest: median(rounds.map((r) => r.totalCpuMicrosecondsPerRequest)),
-      };
-    });
-    await db.drop();
+  // Both engines' servers run side by side and are measured in interleaved rounds (roundOrder),
+  // so that a drift of the machine's speed moves both alike.
+  const databases = await Promise.all(engines.map(([, env]) => prepareDatabase(1000, env)));
+  try {
+    await withServers(
+      databases.map((db, i) => startServer(engines[i]![0], 'ams.ts', [JSON.stringify(db.env)])),
+      async (servers) => {
+        const specOf = (server: Server) => getAccountInfo(server.port, 1, spreadAccounts(1000, 1000));
+        for (const server of servers) {
+          await expectAnswer(specOf(server), /<Code>Success<\/Code>/);
+          await saturate(specOf(server), 3, CONNECTIONS);
+        }
+        type EngineRound = Saturation & { cpuMicrosecondsPerRequest: number; postgresServerCpuMicrosecondsPerRequest: number; totalCpuMicrosecondsPerRequest: number };
+        const rounds: Record<string, EngineRound[]> = Object.fromEntries(servers.map((s) => [s.name, []]));
+        for (let round = 0; round < ROUNDS; round++) {
+          for (const server of roundOrder(servers, round)) {
+            const postgresBefore = postgresServerCpuSeconds();
+            const full = await saturateWithCpu(server, specOf(server));
+            const requests = full.requestsPerSecond * SECONDS;
+            const postgresCpu = server.name === 'postgres' ? Math.round(((postgresServerCpuSeconds() - postgresBefore) * 1e6) / requests) : 0;
+            rounds[server.name]!.push({ ...full, postgresServerCpuMicrosecondsPerRequest: postgresCpu, totalCpuMicrosecondsPerRequest: full.cpuMicrosecondsPerRequest + postgresCpu });
+          }
+        }
+        for (const server of servers) {
+          const engineRounds = rounds[server.name]!;
+          results[server.name] = {
+            rounds: engineRounds,
+            medianAmsCpuMicrosecondsPerRequest: median(engineRounds.map((r) => r.cpuMicrosecondsPerRequest)),
+            medianTotalCpuMicrosecondsPerRequest: median(engineRounds.map((r) => r.totalCpuMicrosecondsPerRequest)),
+          };
+        }
+      },
+    );
+  } finally {
+    await Promise.all(databases.map((db) => db.drop()));
   }
   const of = (engine: string, key: 'medianAmsCpuMicrosecondsPerRequest' | 'medianTotalCpuMicrosecondsPerRequest') => (results[engine] as Record<string, number> | undefined)?.[key];
   record('cpu', {
