@@ -37,7 +37,11 @@ const logger = createLogger('info', (line) => {
 });
 const fixed = logger.fixedLine('request', KEYS);
 const general = (i: number): void => logger.info('request', fields(i));
-const fast = (i: number): void => fixed('info', fields(i));
+const fast = (i: number): void => {
+  const f = fields(i);
+  // As the HTTP edge gives them: in KEYS' order.
+  fixed('info', [f.requestId, f.method, f.path, f.status, f.soapVersion, f.operation, f.partnerUser, f.entityId, f.claimedUser, f.result, f.remote, f.client, f.durationMs]);
+};
 
 general(1);
 fast(1);

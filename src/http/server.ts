@@ -94,7 +94,7 @@ const PROXY_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip', 'via'];
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const HOST = /^[A-Za-z0-9.:[\]-]{1,255}$/;
 
-/** The request line's fields, in the order they are written. */
+/** The request line's fields, in the order they are written and given (see `finish`). */
 const REQUEST_LINE_FIELDS = [
   'requestId',
   'method',
@@ -420,21 +420,22 @@ export function createHttpHandler(options: HttpAppOptions): http.RequestListener
       // Balancers probe every few seconds: their lines only at debug level.
       const level = rawPath === '/healthz' || rawPath === '/readyz' ? 'debug' : 'info';
       if (!logger.isLevelEnabled(level)) return;
-      requestLine(level, {
+      // In REQUEST_LINE_FIELDS' order (fixed-line.ts says why by position).
+      requestLine(level, [
         requestId,
-        method: req.method,
-        path: rawPath,
-        status: reply.status,
-        soapVersion: reply.soapVersion,
-        operation: reply.operation,
-        partnerUser: facts.partnerUser,
-        entityId: facts.entityId,
-        claimedUser: facts.claimedUser,
+        req.method,
+        rawPath,
+        reply.status,
+        reply.soapVersion,
+        reply.operation,
+        facts.partnerUser,
+        facts.entityId,
+        facts.claimedUser,
         result,
         remote,
-        client: info.sourceAddress === remote ? undefined : info.sourceAddress,
-        durationMs: Math.round(seconds * 1e6) / 1e3,
-      });
+        info.sourceAddress === remote ? undefined : info.sourceAddress,
+        Math.round(seconds * 1e6) / 1e3,
+      ]);
     };
     route(req, info, isSoapPath).then(
       (reply) => write(reply),

@@ -37,7 +37,7 @@ export interface Logger {
    * line): the same line `info(msg, fields)` writes, built from parts made once (fixed-line.ts).
    * Field names that could hold a secret are refused here, at boot.
    */
-  fixedLine<K extends string>(msg: string, keys: readonly K[]): FixedLineWriter<K>;
+  fixedLine<const K extends readonly string[]>(msg: string, keys: K): FixedLineWriter<K>;
 }
 
 /**
@@ -101,7 +101,7 @@ export interface LoggerOptions {
 const ATOMIC_PIPE_WRITE = 4096;
 
 function adapt(p: pino.Logger): Logger {
-  const fixedLine = <K extends string>(msg: string, keys: readonly K[]): FixedLineWriter<K> => {
+  const fixedLine = <const K extends readonly string[]>(msg: string, keys: K): FixedLineWriter<K> => {
     const secretNames = new Set([...SECRET_FIELD_NAMES, ...CONTAINERS]);
     // pino's own parts of every line: the level labels, its bindings (pid, hostname, a child's)
     // and its destination, so these lines go where, in the order and in the form pino's go.
