@@ -293,3 +293,23 @@ describe('pretty output (a terminal)', () => {
     assert.match(lines[0] ?? '', /^\d{2}:\d{2}:\d{2}\.\d{3} WARN {2}careful password=\[REDACTED\] n=3\n$/);
   });
 });
+
+describe('request log line behind a trusted proxy', () => {
+  it('names the connecting peer as remote and the forwarded client as client, each in its own field', async () => {
+    const t = await startTestApp({ template: await seededTemplate(), env: { AMS_TRUSTED_PROXIES: '127.0.0.1' } });
+    const server = await listenTestApp(t);
+    try {
+      const r = await soapOverHttp(server.port, 'GetAccountInfo', { userName: 'alice' }, RESELLER_A, '1.2', { 'X-Request-Id': 'proxied-1', 'X-Forwarded-For': '203.0.113.9' });
+      assert.equal(r.code, 'Success');
+      const line = requestLines(t, 'proxied-1')[0];
+      assert.ok(line, 'a line for the request');
+      assert.deepEqual(
+        { remote: line.remote, client: line.client, soapVersion: line.soapVersion, operation: line.operation, partnerUser: line.partnerUser, result: line.result, status: line.status },
+        { remote: '127.0.0.1', client: '203.0.113.9', soapVersion: '1.2', operation: 'GetAccountInfo', partnerUser: 'reseller-a', result: 'Success', status: 200 },
+      );
+    } finally {
+      await server.close();
+      await t.close();
+    }
+  });
+});
