@@ -128,6 +128,9 @@ async function logging(): Promise<void> {
       const rps = (name: string): number => median(rounds[name]!.map((r) => r.requestsPerSecond));
       const cpu = (name: string): number => median(rounds[name]!.map((r) => r.cpuMicrosecondsPerRequest));
       const served = rounds.logOn!.reduce((sum, r) => sum + r.requestsPerSecond * SECONDS, 0);
+      // Each round's log-on run against the log-off run next to it: drift of the machine
+      // between rounds moves both, so these pairs show the spread of the ratio.
+      const onToOffByRound = rounds.logOn!.map((r, i) => ratio(r.requestsPerSecond, rounds.logOff![i]!.requestsPerSecond));
       record('logging', {
         request: `GetAccountInfo (SOAP 1.1, AuthHeader), each of ${accounts} accounts in turn`,
         connections: CONNECTIONS,
@@ -148,11 +151,9 @@ async function logging(): Promise<void> {
           logOffToBare: ratio(rps('logOff'), rps('bare')),
           // The peer's work per request beyond bare node:http against AMS's with its log line.
           peerToLogOnAboveBare: ratio(cpu('peer') - cpu('bare'), cpu('logOn') - cpu('bare')),
-          // Each round's log-on run against the log-off run right after it: drift of the
-          // machine between rounds moves both, so these pairs show the spread of the ratio.
-          logOnToLogOffByRound: rounds.logOn!.map((r, i) => ratio(r.requestsPerSecond, rounds.logOff![i]!.requestsPerSecond)),
+          logOnToLogOffByRound: onToOffByRound,
           // The median of those pairs: the estimate least moved by a round the machine spoiled.
-          logOnToLogOffMedianOfRounds: median(rounds.logOn!.map((r, i) => ratio(r.requestsPerSecond, rounds.logOff![i]!.requestsPerSecond))),
+          logOnToLogOffMedianOfRounds: median(onToOffByRound),
         },
         goals: { logOnToLogOff: '>= 0.9', logOnToBare: '>= 0.6', logOnToPeer: '>= 4' },
       });
@@ -207,7 +208,8 @@ async function cpu(): Promise<void> {
     await withServers(
       databases.map((db, i) => startServer(engines[i]![0], 'ams.ts', [JSON.stringify(db.env)])),
       async (servers) => {
-        const specOf = (server: Server) => getAccountInfo(server.port, 1, spreadAccounts(1000, 1000));
+        const everyAccount = spreadAccounts(1000, 1000);
+        const specOf = (server: Server) => getAccountInfo(server.port, 1, everyAccount);
         for (const server of servers) {
           await expectAnswer(specOf(server), /<Code>Success<\/Code>/);
           await saturate(specOf(server), 3, CONNECTIONS);
