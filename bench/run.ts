@@ -14,6 +14,7 @@ import { atRate, expectAnswer, saturate, type Saturation, type SoapRequestSpec }
 import { run, startServer, type Server } from './lib/processes.js';
 import { ratio, record } from './lib/report.js';
 import { pinOneServerCore } from './lib/cores.js';
+import { goalOneBudget } from './lib/goal-one.js';
 import { ROOT, build } from './lib/compiled.js';
 import { authenticate, changeBackupAccountPassword, getAccountInfo, spreadAccounts, url } from './lib/requests.js';
 import { importScenario } from './import.js';
@@ -156,6 +157,9 @@ async function logging(): Promise<void> {
           logOnToLogOffMedianOfRounds: median(onToOffByRound),
         },
         goals: { logOnToLogOff: '>= 0.9', logOnToBare: '>= 0.6', logOnToPeer: '>= 4' },
+        // The two ratios in µs per request: what this machine's bare and peer leave AMS beyond
+        // bare node:http, against what it spent (lib/goal-one.ts).
+        goalOneBudgetMicroseconds: goalOneBudget({ bare: cpu('bare'), peer: cpu('peer'), ams: cpu('logOn') }),
       });
     },
   );
