@@ -168,7 +168,8 @@ async function logging(): Promise<void> {
 
 /**
  * 1b. The HTTP edge: bare node:http vs AMS's edge answering the same fixed envelope with no SOAP
- * work, and the edge after 20 and 45 µs of synthetic work per request. CPU per request comes
+ * work, and the edge after 20 and 45 µs of synthetic work per request; and a floor under any
+ * HTTP layer, node:net answering without validating anything. CPU per request comes
  * from the server's /proc/<pid>/stat (user + system, all threads) over the wrk run.
  */
 async function edge(): Promise<void> {
@@ -178,6 +179,9 @@ async function edge(): Promise<void> {
   await db.drop();
   const variants: [string, string, string[]][] = [
     ['bare', 'bare-http.ts', [sample]],
+    // The floor under any HTTP layer on node:net (servers/net-floor.ts): bare minus this is the
+    // most a replacement for node:http could save.
+    ['node:net floor', 'net-floor.ts', [sample]],
     ['edge', 'edge.ts', [sample, '0']],
     ['edge + 20 µs', 'edge.ts', [sample, '20']],
     ['edge + 45 µs', 'edge.ts', [sample, '45']],
