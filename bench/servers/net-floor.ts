@@ -9,7 +9,8 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 
 const body = Buffer.from(process.argv[2] ?? '', 'utf8');
-// The headers bare node:http sends with this body, so that both write the same bytes.
+// The headers bare node:http sends with this body, in its order, so that both write as many
+// bytes per answer (node:http renews its Date every second; this one is fixed at start).
 const answer = Buffer.concat([
   Buffer.from(
     `HTTP/1.1 200 OK\r\nContent-Type: text/xml; charset=utf-8\r\nContent-Length: ${body.length}\r\nDate: ${new Date().toUTCString()}\r\nConnection: keep-alive\r\nKeep-Alive: timeout=5\r\n\r\n`,
